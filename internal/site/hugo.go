@@ -1,0 +1,100 @@
+// Package site owns building the reader site with Hugo. It is the only
+// package that imports Hugo: Hugo has no stable library API, so every use of
+// it stays behind the small Builder type below and no Hugo type leaks out.
+package site
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/bep/logg"
+	"github.com/gohugoio/hugo/common/loggers"
+	"github.com/gohugoio/hugo/config"
+	"github.com/gohugoio/hugo/config/allconfig"
+	"github.com/gohugoio/hugo/deps"
+	"github.com/gohugoio/hugo/hugofs"
+	"github.com/gohugoio/hugo/hugolib"
+)
+
+// Stats describes one finished build.
+type Stats struct {
+	Pages    int           // pages rendered (all kinds, all sites)
+	Duration time.Duration // wall time of the build
+}
+
+// hugoMu serialises Hugo builds in this process: Hugo keeps a lock file in
+// the working directory and some process-wide state, so two builds of one
+// site at once would fail or interfere.
+var hugoMu sync.Mutex
+
+// buildHugo renders the Hugo site rooted at root into outDir, which must not
+// exist yet or be empty. Extra settings override hugo.toml.
+func buildHugo(ctx context.Context, root, outDir string, extra map[string]any, logOut io.Writer) (Stats, error) {
+	start := time.Now()
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return Stats{}, fmt.Errorf("site root: %w", err)
+	}
+	absOut, err := filepath.Abs(outDir)
+	if err != nil {
+		return Stats{}, fmt.Errorf("output dir: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return Stats{}, err
+	}
+	hugoMu.Lock()
+	defer hugoMu.Unlock()
+
+	flags := config.New()
+	flags.Set("workingDir", absRoot)
+	flags.Set("publishDir", absOut)
+	flags.Set("environment", "production")
+	flags.Set("cacheDir", filepath.Join(absRoot, ".newsroom", "cache"))
+	for k, v := range extra {
+		flags.Set(k, v)
+	}
+	if logOut == nil {
+		logOut = io.Discard
+	}
+	logger := loggers.New(loggers.Options{Level: logg.LevelWarn, StdOut: logOut, StdErr: logOut})
+	configs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
+		Flags:       flags,
+		Fs:          hugofs.Os,
+		Filename:    filepath.Join(absRoot, "hugo.toml"),
+		Environment: "production",
+		Logger:      logger,
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("load hugo.toml: %w", err)
+	}
+	flags.Set("publishDirStatic", absOut)
+	flags.Set("publishDirDynamic", absOut)
+	fs := hugofs.NewFromSourceAndDestination(hugofs.Os, hugofs.Os, flags)
+	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
+		Configs:  configs,
+		Fs:       fs,
+		LogLevel: logg.LevelWarn,
+		StdOut:   logOut,
+		StdErr:   logOut,
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("prepare hugo: %w", err)
+	}
+	defer sites.Close()
+	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
+		return Stats{}, fmt.Errorf("hugo build: %w", err)
+	}
+	pages := 0
+	for _, s := range sites.Sites {
+		pages += len(s.Pages())
+	}
+	if _, err := os.Stat(absOut); err != nil {
+		return Stats{}, fmt.Errorf("hugo wrote no output: %w", err)
+	}
+	return Stats{Pages: pages, Duration: time.Since(start)}, nil
+}
