@@ -1,0 +1,305 @@
+// Package content reads and writes the Markdown files under a site's
+// content/ folder, the published form of every story (see
+// docs/content-format.md). Writes are atomic: a reader or a Hugo build sees
+// the old file or the new one, never a half-written one.
+package content
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"newsroom/internal/news"
+)
+
+// FrontMatter is the YAML head of a content file.
+type FrontMatter struct {
+	Title   string     `yaml:"title"`
+	Date    time.Time  `yaml:"date"`
+	Lastmod *time.Time `yaml:"lastmod,omitempty"`
+	Columns []string   `yaml:"columns,omitempty"`
+	Tags    []string   `yaml:"tags,omitempty"`
+	Authors []string   `yaml:"authors,omitempty"`
+	Params  Params     `yaml:"params"`
+}
+
+// Params are the newspaper's own front matter fields, kept under Hugo's
+// params key so they never clash with Hugo's reserved names.
+type Params struct {
+	ID       int64            `yaml:"id"`
+	Kind     news.Kind        `yaml:"kind"`
+	Kicker   string           `yaml:"kicker,omitempty"`
+	Subtitle string           `yaml:"subtitle,omitempty"`
+	Vertical bool             `yaml:"vertical,omitempty"`
+	Source   string           `yaml:"source,omitempty"`
+	Bylines  []string         `yaml:"bylines,omitempty"`
+	Repost   *news.Repost     `yaml:"repost,omitempty"`
+	Edition  string           `yaml:"edition,omitempty"`
+	Page     int              `yaml:"page,omitempty"`
+	PageName string           `yaml:"page_name,omitempty"`
+	Editor   string           `yaml:"editor,omitempty"`
+	Photos   []news.Photo     `yaml:"photos,omitempty"`
+	Notice   *news.NoticeInfo `yaml:"notice,omitempty"`
+}
+
+// Item is a parsed content file.
+type Item struct {
+	Path  string     // slash-separated path below content/, e.g. stories/2023/06/x.md
+	Story news.Story // Story.URL, Slug, PublishedAt, Kind and State are filled in
+	Front FrontMatter
+}
+
+// orderedListRE matches a paragraph start that Markdown reads as a list.
+var orderedListRE = regexp.MustCompile(`^(\d+)([.)])`)
+
+// NewSlug returns a fresh slug for an item published at t: the date and a
+// random suffix, so that it never collides with an existing file even when
+// the admin database is replaced.
+func NewSlug(t time.Time) string {
+	var b [3]byte
+	rand.Read(b[:])
+	return t.In(news.Shanghai).Format("20060102") + "-" + hex.EncodeToString(b[:])
+}
+
+// RelPath is where an item of kind k with slug, dated t, lives below content/.
+func RelPath(k news.Kind, t time.Time, slug string) string {
+	dir := "stories"
+	if k == news.KindNotice {
+		dir = "notices"
+	}
+	return path.Join(dir, t.In(news.Shanghai).Format("2006/01"), slug+".md")
+}
+
+// URLOf returns the public URL of the content file at rel.
+func URLOf(rel string) string {
+	return "/" + strings.TrimSuffix(rel, ".md") + "/"
+}
+
+// Marshal renders s as a content file dated at published.
+func Marshal(s news.Story, published time.Time) ([]byte, error) {
+	fm := FrontMatter{
+		Title:   s.Title,
+		Date:    published.In(news.Shanghai).Truncate(time.Second),
+		Tags:    s.Tags,
+		Authors: news.BylineNames(s.Authors),
+		Params: Params{
+			ID: s.ID, Kind: s.Kind, Kicker: s.Kicker, Subtitle: s.Subtitle, Vertical: s.Vertical,
+			Source: s.Source, Bylines: s.Authors, Repost: s.Repost, Edition: s.Edition,
+			Page: s.Page, PageName: s.PageName, Photos: s.Photos, Notice: s.Notice,
+		},
+	}
+	if s.Section != "" {
+		fm.Columns = []string{s.Section}
+	}
+	if !s.UpdatedAt.IsZero() && s.UpdatedAt.After(published.Add(time.Minute)) {
+		lm := s.UpdatedAt.In(news.Shanghai).Truncate(time.Second)
+		fm.Lastmod = &lm
+	}
+	head, err := yaml.MarshalWithOptions(fm, yaml.UseLiteralStyleIfMultiline(true))
+	if err != nil {
+		return nil, fmt.Errorf("encode front matter: %w", err)
+	}
+	var b bytes.Buffer
+	b.WriteString("---\n")
+	b.Write(head)
+	b.WriteString("---\n")
+	for _, p := range s.Paragraphs() {
+		b.WriteString(escapeParagraph(p))
+		b.WriteString("\n\n")
+	}
+	return b.Bytes(), nil
+}
+
+// escapeParagraph keeps a paragraph of plain newspaper text from being read
+// as Markdown syntax: a leading "#", "-", "1." or ">" would otherwise turn a
+// sentence into a heading or a list, and raw HTML would be dropped by Hugo.
+func escapeParagraph(p string) string {
+	p = strings.Join(strings.Fields(strings.ReplaceAll(p, "\n", " ")), " ")
+	r := strings.NewReplacer(`\`, `\\`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
+	p = r.Replace(p)
+	if len(p) > 0 && strings.ContainsRune("#-+=|", rune(p[0])) {
+		p = `\` + p
+	}
+	if m := orderedListRE.FindStringSubmatchIndex(p); m != nil {
+		p = p[:m[3]] + `\` + p[m[3]:]
+	}
+	return p
+}
+
+// unescapeParagraph reverses escapeParagraph for reading bodies back.
+func unescapeParagraph(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' && i+1 < len(p) {
+			i++
+		}
+		b.WriteByte(p[i])
+	}
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
+}
+
+// Parse reads a content file found at rel (slash-separated, below content/).
+func Parse(rel string, data []byte) (Item, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !bytes.HasPrefix(data, []byte("---\n")) {
+		return Item{}, fmt.Errorf("%s: no YAML front matter", rel)
+	}
+	rest := data[4:]
+	end := bytes.Index(rest, []byte("\n---\n"))
+	if end < 0 {
+		if bytes.HasSuffix(rest, []byte("\n---")) {
+			end = len(rest) - 4
+		} else {
+			return Item{}, fmt.Errorf("%s: front matter not closed", rel)
+		}
+	}
+	var fm FrontMatter
+	if err := yaml.Unmarshal(rest[:end], &fm); err != nil {
+		return Item{}, fmt.Errorf("%s: front matter: %w", rel, err)
+	}
+	body := ""
+	if end+5 <= len(rest) {
+		body = string(rest[end+5:])
+	}
+	var paras []string
+	for _, p := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			paras = append(paras, unescapeParagraph(strings.Join(strings.Fields(p), " ")))
+		}
+	}
+	p := fm.Params
+	if p.Kind == "" {
+		p.Kind = news.KindStory
+	}
+	date := fm.Date
+	s := news.Story{
+		ID: p.ID, Kind: p.Kind, Kicker: p.Kicker, Title: fm.Title, Subtitle: p.Subtitle,
+		Vertical: p.Vertical, Authors: p.Bylines, Source: p.Source, Repost: p.Repost,
+		Tags: fm.Tags, Body: strings.Join(paras, "\n\n"), Photos: p.Photos, Notice: p.Notice,
+		Edition: p.Edition, Page: p.Page, PageName: p.PageName, State: news.StatePublished,
+		Slug: strings.TrimSuffix(path.Base(rel), ".md"), URL: URLOf(rel), PublishedAt: &date,
+		CreatedAt: date, UpdatedAt: date,
+	}
+	if fm.Lastmod != nil {
+		s.UpdatedAt = *fm.Lastmod
+	}
+	if len(s.Authors) == 0 {
+		s.Authors = fm.Authors
+	}
+	if len(fm.Columns) > 0 {
+		s.Section = fm.Columns[0]
+	}
+	return Item{Path: rel, Story: s, Front: fm}, nil
+}
+
+// Dir is a site's content folder.
+type Dir struct{ Root string }
+
+// Write stores data at rel atomically: it writes a temporary file in the
+// same folder, syncs it and renames it over the old one.
+func (d Dir) Write(rel string, data []byte) error {
+	if !validRel(rel) {
+		return fmt.Errorf("content path %q is not allowed", rel)
+	}
+	full := filepath.Join(d.Root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return fmt.Errorf("create content folder: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(full), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, full)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	return nil
+}
+
+// Remove deletes the file at rel; a missing file is not an error.
+func (d Dir) Remove(rel string) error {
+	if !validRel(rel) {
+		return fmt.Errorf("content path %q is not allowed", rel)
+	}
+	err := os.Remove(filepath.Join(d.Root, filepath.FromSlash(rel)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// Read parses the file at rel.
+func (d Dir) Read(rel string) (Item, error) {
+	data, err := os.ReadFile(filepath.Join(d.Root, filepath.FromSlash(rel)))
+	if err != nil {
+		return Item{}, err
+	}
+	return Parse(rel, data)
+}
+
+// Walk calls fn for every story and notice file, in path order. A file that
+// does not parse is passed to bad (if not nil) and skipped, so one broken
+// file never hides the rest of the archive.
+func (d Dir) Walk(fn func(Item) error, bad func(rel string, err error)) error {
+	for _, top := range []string{"stories", "notices"} {
+		root := filepath.Join(d.Root, top)
+		err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) && p == root {
+					return filepath.SkipDir
+				}
+				return err
+			}
+			name := e.Name()
+			if e.IsDir() || !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+				return nil
+			}
+			rel, _ := filepath.Rel(d.Root, p)
+			rel = filepath.ToSlash(rel)
+			it, err := d.Read(rel)
+			if err != nil {
+				if bad != nil {
+					bad(rel, err)
+				}
+				return nil
+			}
+			return fn(it)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validRel(rel string) bool {
+	if rel == "" || path.IsAbs(rel) || strings.Contains(rel, "\\") || path.Clean(rel) != rel || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	return strings.HasPrefix(rel, "stories/") || strings.HasPrefix(rel, "notices/")
+}

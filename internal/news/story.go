@@ -1,0 +1,260 @@
+package news
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kind is what sort of item a story is.
+type Kind string
+
+// The kinds of item the paper publishes.
+const (
+	KindStory  Kind = "story"  // a news story
+	KindPhoto  Kind = "photo"  // a photo story: picture, caption, credit
+	KindNotice Kind = "notice" // an official notice (公告, 通知, 声明 …)
+)
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k == KindStory || k == KindPhoto || k == KindNotice }
+
+// Label is the kind's name in the UI.
+func (k Kind) Label() string {
+	switch k {
+	case KindPhoto:
+		return "图片新闻"
+	case KindNotice:
+		return "公告"
+	}
+	return "新闻"
+}
+
+// State is where a story is in its life.
+type State string
+
+// The states of a story. A reporter's draft is submitted for review; an
+// editor publishes it or returns it to draft; a published story can be
+// withdrawn (撤稿).
+const (
+	StateDraft     State = "draft"
+	StateSubmitted State = "submitted"
+	StatePublished State = "published"
+	StateWithdrawn State = "withdrawn"
+)
+
+// Label is the state's name in the UI.
+func (s State) Label() string {
+	switch s {
+	case StateDraft:
+		return "草稿"
+	case StateSubmitted:
+		return "待审"
+	case StatePublished:
+		return "已发布"
+	case StateWithdrawn:
+		return "已撤稿"
+	}
+	return string(s)
+}
+
+// Photo is a picture of a story.
+type Photo struct {
+	Src         string `json:"src"`
+	Caption     string `json:"caption"`
+	Credit      string `json:"credit"`                // e.g. 记者 刘亮亮 摄
+	Placeholder bool   `json:"placeholder,omitempty"` // no real picture exists yet
+}
+
+// Repost names the original of a story carried from another outlet (转载).
+type Repost struct {
+	Source string `json:"source"` // the outlet, e.g. 人民日报
+	Title  string `json:"title"`  // the original headline
+	Author string `json:"author"`
+}
+
+// NoticeInfo holds the fields of an official notice.
+type NoticeInfo struct {
+	Issuers   []string `json:"issuers"`              // 发文机关 or signing bodies
+	DocNumber string   `json:"doc_number,omitempty"` // 文号
+	IssuedOn  string   `json:"issued_on,omitempty"`  // YYYY-MM-DD
+	Phones    []string `json:"phones,omitempty"`
+	Email     string   `json:"email,omitempty"`
+}
+
+// Story is one item of the paper: a story, a photo story or a notice. The
+// JSON names are the admin API's contract.
+type Story struct {
+	ID       int64       `json:"id"`
+	Kind     Kind        `json:"kind"`
+	Kicker   string      `json:"kicker"`   // 引题
+	Title    string      `json:"title"`    // 主题
+	Subtitle string      `json:"subtitle"` // 副题
+	Vertical bool        `json:"vertical,omitempty"`
+	Authors  []string    `json:"authors"` // bylines as printed: "记者 张娟娟", "通讯员 李明"
+	Source   string      `json:"source"`  // 本报讯, 新华社北京6月7日电, 转载 …
+	Repost   *Repost     `json:"repost,omitempty"`
+	Section  string      `json:"section"` // 栏目, e.g. 要闻
+	Tags     []string    `json:"tags"`
+	Body     string      `json:"body"` // paragraphs separated by blank lines
+	Photos   []Photo     `json:"photos,omitempty"`
+	Notice   *NoticeInfo `json:"notice,omitempty"`
+	Edition  string      `json:"edition,omitempty"` // e-paper date YYYY-MM-DD
+	Page     int         `json:"page,omitempty"`
+	PageName string      `json:"page_name,omitempty"`
+
+	State       State      `json:"state"`
+	OwnerID     int64      `json:"owner_id"`
+	Owner       string     `json:"owner,omitempty"`
+	Version     int        `json:"version"`
+	Slug        string     `json:"slug,omitempty"`
+	URL         string     `json:"url,omitempty"` // public URL once published
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+}
+
+// Limits on story fields, in characters.
+const (
+	maxHeadline = 120
+	maxBody     = 100_000
+	maxListItem = 40
+	maxListLen  = 20
+)
+
+// Normalize trims fields and drops empty list entries. It is applied before
+// Validate so that a stray space is never an error.
+func (s *Story) Normalize() {
+	s.Kicker = strings.TrimSpace(s.Kicker)
+	s.Title = strings.TrimSpace(s.Title)
+	s.Subtitle = strings.TrimSpace(s.Subtitle)
+	s.Source = strings.TrimSpace(s.Source)
+	s.Section = strings.TrimSpace(s.Section)
+	s.Authors = cleanList(s.Authors)
+	s.Tags = cleanList(s.Tags)
+	s.Body = strings.TrimSpace(strings.ReplaceAll(s.Body, "\r\n", "\n"))
+	if s.Kind == "" {
+		s.Kind = KindStory
+	}
+	if s.Repost != nil && *s.Repost == (Repost{}) {
+		s.Repost = nil
+	}
+}
+
+func cleanList(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := map[string]bool{}
+	for _, v := range in {
+		v = strings.Join(strings.Fields(v), " ")
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+var editionRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// Validate checks what an author may save. A draft may be incomplete except
+// for its title; Publishable adds what publishing needs.
+func (s *Story) Validate() error {
+	fields := map[string]string{}
+	if !s.Kind.Valid() {
+		fields["kind"] = "类型必须是 story、photo 或 notice"
+	}
+	if s.Title == "" {
+		fields["title"] = "主题（标题）不能为空"
+	}
+	for name, v := range map[string]string{"kicker": s.Kicker, "title": s.Title, "subtitle": s.Subtitle} {
+		if utf8.RuneCountInString(v) > maxHeadline {
+			fields[name] = fmt.Sprintf("标题最多 %d 个字", maxHeadline)
+		}
+		if strings.ContainsAny(v, "\n\r") {
+			fields[name] = "标题不能换行"
+		}
+	}
+	if utf8.RuneCountInString(s.Body) > maxBody {
+		fields["body"] = fmt.Sprintf("正文最多 %d 个字", maxBody)
+	}
+	if utf8.RuneCountInString(s.Source) > maxHeadline {
+		fields["source"] = "来源太长"
+	}
+	if utf8.RuneCountInString(s.Section) > maxListItem {
+		fields["section"] = "栏目名太长"
+	}
+	checkList := func(name, label string, list []string) {
+		if len(list) > maxListLen {
+			fields[name] = fmt.Sprintf("%s最多 %d 个", label, maxListLen)
+		}
+		for _, v := range list {
+			if utf8.RuneCountInString(v) > maxListItem {
+				fields[name] = fmt.Sprintf("每个%s最多 %d 个字", label, maxListItem)
+			}
+		}
+	}
+	checkList("authors", "署名", s.Authors)
+	checkList("tags", "标签", s.Tags)
+	if s.Edition != "" {
+		if _, err := time.Parse(time.DateOnly, s.Edition); err != nil || !editionRE.MatchString(s.Edition) {
+			fields["edition"] = "版面日期格式应为 YYYY-MM-DD"
+		}
+	}
+	if s.Page < 0 || s.Page > 999 {
+		fields["page"] = "版次应在 1 到 999 之间"
+	}
+	if s.Source == "转载" && (s.Repost == nil || s.Repost.Source == "") {
+		fields["repost"] = "转载稿件须注明原始来源"
+	}
+	if s.Kind == KindNotice && (s.Notice == nil || len(s.Notice.Issuers) == 0) {
+		fields["notice"] = "公告须注明发布单位"
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "稿件有需要修改的地方：" + firstField(fields), Fields: fields}
+	}
+	return nil
+}
+
+// Publishable checks what publishing needs beyond Validate.
+func (s *Story) Publishable() error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	if s.Body == "" && s.Kind != KindPhoto {
+		fields["body"] = "正文不能为空"
+	}
+	if s.Section == "" {
+		fields["section"] = "请选择栏目"
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "稿件还不能发布：" + firstField(fields), Fields: fields}
+	}
+	return nil
+}
+
+// firstField returns one message of fields, the same one every time.
+func firstField(fields map[string]string) string {
+	for _, k := range []string{"kind", "title", "kicker", "subtitle", "authors", "source", "repost", "section", "tags", "body", "edition", "page", "notice"} {
+		if m, ok := fields[k]; ok {
+			return m
+		}
+	}
+	for _, m := range fields {
+		return m
+	}
+	return ""
+}
+
+// Paragraphs splits the body into its paragraphs.
+func (s *Story) Paragraphs() []string {
+	var out []string
+	for _, p := range strings.Split(s.Body, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package news
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what a user may do in the admin.
+type Role string
+
+// The roles. Reporters write; editors review and publish; admins also manage
+// users.
+const (
+	RoleReporter Role = "reporter"
+	RoleEditor   Role = "editor"
+	RoleAdmin    Role = "admin"
+)
+
+// Roles lists every role, in rising order of rights.
+var Roles = []Role{RoleReporter, RoleEditor, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, k := range Roles {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the role's name in the admin UI.
+func (r Role) Label() string {
+	switch r {
+	case RoleReporter:
+		return "记者"
+	case RoleEditor:
+		return "编辑"
+	case RoleAdmin:
+		return "管理员"
+	}
+	return string(r)
+}
+
+// CanPublish reports whether the role may publish and withdraw.
+func (r Role) CanPublish() bool { return r == RoleEditor || r == RoleAdmin }
+
+// CanEditAny reports whether the role may edit stories of other users.
+func (r Role) CanEditAny() bool { return r == RoleEditor || r == RoleAdmin }
+
+// User is a person who logs in to the admin.
+type User struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Validate checks a user before it is stored.
+func (u *User) Validate() error {
+	n := utf8.RuneCountInString(u.Name)
+	switch {
+	case n == 0:
+		return &Error{Code: EINVALID, Message: "用户名不能为空。", Fields: map[string]string{"name": "用户名不能为空"}}
+	case n > 32:
+		return &Error{Code: EINVALID, Message: "用户名太长。", Fields: map[string]string{"name": "用户名最多 32 个字"}}
+	case !u.Role.Valid():
+		return &Error{Code: EINVALID, Message: "未知的角色：" + string(u.Role), Fields: map[string]string{"role": "角色必须是 reporter、editor 或 admin"}}
+	}
+	for _, r := range u.Name {
+		if r <= ' ' || r == '/' || r == ':' {
+			return &Error{Code: EINVALID, Message: "用户名不能包含空格、斜杠或冒号。", Fields: map[string]string{"name": "用户名不能包含空格、斜杠或冒号"}}
+		}
+	}
+	return nil
+}
+
+// MinPasswordLength is the shortest password accepted, in characters.
+const MinPasswordLength = 10
+
+// ValidatePassword checks a new password.
+func ValidatePassword(p string) error {
+	if utf8.RuneCountInString(p) < MinPasswordLength {
+		return &Error{Code: EINVALID, Message: "密码至少需要 10 个字符。", Fields: map[string]string{"password": "密码至少需要 10 个字符"}}
+	}
+	if len(p) > 256 {
+		return &Error{Code: EINVALID, Message: "密码太长。", Fields: map[string]string{"password": "密码最多 256 字节"}}
+	}
+	return nil
+}
