@@ -16,7 +16,7 @@ func sample() news.Story {
 		ID: 7, Kind: news.KindStory, Kicker: "引题", Title: "高考首日：考生走出考场", Subtitle: "副题",
 		Authors: []string{"记者 刘子璇", "通讯员 王明"}, Source: "本报讯", Section: "要闻",
 		Tags: []string{"高考"}, Edition: "2023-06-08", Page: 1, PageName: "要闻",
-		Body: "第一段，含 *星号* 与 <b>标签</b>。\n\n# 不是标题\n\n1. 不是列表\n\n- 也不是",
+		Body:   "第一段，含 *星号* 与 <b>标签</b>。\n\n# 不是标题\n\n1. 不是列表\n\n- 也不是",
 		Photos: []news.Photo{{Src: "/images/x.svg", Caption: "图为考点", Credit: "记者 刘亮亮 摄", Placeholder: true}},
 	}
 }
