@@ -1,0 +1,158 @@
+// Package sqlite stores the editorial side of the newspaper (users,
+// sessions, API tokens, stories and their revisions) in one SQLite file,
+// through the pure-Go modernc.org/sqlite driver so the program builds
+// without cgo.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"newsroom/internal/news"
+	"newsroom/internal/password"
+)
+
+// DB is the newspaper's database.
+type DB struct {
+	db         *sql.DB
+	clock      news.Clock
+	hashParams *password.Params
+}
+
+// migrations are applied in order, once each; the index of the last one
+// applied is kept in PRAGMA user_version.
+var migrations = []string{`
+CREATE TABLE users (
+	id            INTEGER PRIMARY KEY,
+	name          TEXT NOT NULL UNIQUE,
+	role          TEXT NOT NULL,
+	password_hash TEXT NOT NULL,
+	created_at    TEXT NOT NULL
+);
+CREATE TABLE sessions (
+	digest     TEXT PRIMARY KEY,
+	user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_at TEXT NOT NULL,
+	expires_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+	digest       TEXT PRIMARY KEY,
+	user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_at   TEXT NOT NULL,
+	last_used_at TEXT
+);
+CREATE TABLE stories (
+	id           INTEGER PRIMARY KEY,
+	data         TEXT NOT NULL,
+	state        TEXT NOT NULL,
+	owner_id     INTEGER NOT NULL REFERENCES users(id),
+	version      INTEGER NOT NULL,
+	slug         TEXT NOT NULL DEFAULT '',
+	path         TEXT NOT NULL DEFAULT '',
+	created_at   TEXT NOT NULL,
+	updated_at   TEXT NOT NULL,
+	published_at TEXT
+);
+CREATE INDEX stories_state ON stories(state, updated_at);
+CREATE INDEX stories_owner ON stories(owner_id, updated_at);
+CREATE TABLE revisions (
+	id         INTEGER PRIMARY KEY,
+	story_id   INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+	version    INTEGER NOT NULL,
+	user_id    INTEGER NOT NULL REFERENCES users(id),
+	data       TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	UNIQUE(story_id, version)
+);
+CREATE TABLE events (
+	id         INTEGER PRIMARY KEY,
+	story_id   INTEGER REFERENCES stories(id) ON DELETE CASCADE,
+	user_id    INTEGER REFERENCES users(id),
+	action     TEXT NOT NULL,
+	detail     TEXT NOT NULL DEFAULT '',
+	created_at TEXT NOT NULL
+);
+CREATE INDEX events_story ON events(story_id, id);
+`}
+
+// Open opens (creating if needed) the database file at path and brings its
+// schema up to date.
+func Open(path string, clock news.Clock) (*DB, error) {
+	if clock == nil {
+		clock = news.SystemClock{}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("create database folder: %w", err)
+	}
+	// WAL lets readers go on while a write commits; busy_timeout makes a
+	// second writer wait instead of failing; foreign keys are off by
+	// default in SQLite.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	d := &DB{db: db, clock: clock}
+	if err := d.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+func (d *DB) migrate(ctx context.Context) error {
+	var version int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this program (%d): upgrade newsroom", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		tx, err := d.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// now returns the clock's time formatted for storage: RFC 3339 in UTC with
+// nanoseconds, which sorts as text.
+func (d *DB) now() string { return formatTime(d.clock.Now()) }
+
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// notFound turns sql.ErrNoRows into a domain error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Errorf(news.ENOTFOUND, "%s不存在。", what)
+	}
+	return err
+}

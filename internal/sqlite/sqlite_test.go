@@ -1,0 +1,137 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"newsroom/internal/news"
+	"newsroom/internal/password"
+)
+
+type fixedClock struct{ t time.Time }
+
+func (c *fixedClock) Now() time.Time { return c.t }
+
+func open(t *testing.T) (*DB, *fixedClock) {
+	t.Helper()
+	clock := &fixedClock{time.Date(2023, 6, 8, 8, 0, 0, 0, news.Shanghai)}
+	db, err := Open(filepath.Join(t.TempDir(), "newsroom.db"), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetHashParams(password.Params{Time: 1, Memory: 1024, Threads: 1})
+	t.Cleanup(func() { db.Close() })
+	return db, clock
+}
+
+func TestUsersSessionsTokens(t *testing.T) {
+	ctx := context.Background()
+	db, clock := open(t)
+	u := &news.User{Name: "张娟娟", Role: news.RoleReporter}
+	if err := db.CreateUser(ctx, u, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateUser(ctx, &news.User{Name: "张娟娟", Role: news.RoleEditor}, "another password"); news.ErrorCode(err) != news.ECONFLICT {
+		t.Fatalf("duplicate name: %v", err)
+	}
+	if err := db.CreateUser(ctx, &news.User{Name: "x", Role: news.RoleEditor}, "short"); news.ErrorCode(err) != news.EINVALID {
+		t.Fatalf("short password: %v", err)
+	}
+	if _, err := db.Authenticate(ctx, "张娟娟", "wrong password!"); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if _, err := db.Authenticate(ctx, "nobody", "wrong password!"); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("unknown user: %v", err)
+	}
+	got, err := db.Authenticate(ctx, "张娟娟", "correct horse battery")
+	if err != nil || got.ID != u.ID || got.Role != news.RoleReporter {
+		t.Fatalf("login: %v %+v", err, got)
+	}
+	sess, err := db.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if su, err := db.SessionUser(ctx, sess); err != nil || su.ID != u.ID {
+		t.Fatalf("session: %v", err)
+	}
+	clock.t = clock.t.Add(2 * time.Hour)
+	if _, err := db.SessionUser(ctx, sess); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("expired session accepted: %v", err)
+	}
+	tok, err := db.CreateToken(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tu, err := db.TokenUser(ctx, tok); err != nil || tu.Name != "张娟娟" {
+		t.Fatalf("token: %v", err)
+	}
+	if _, err := db.TokenUser(ctx, tok+"x"); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("bad token accepted: %v", err)
+	}
+}
+
+func TestStoryVersionsAndTransitions(t *testing.T) {
+	ctx := context.Background()
+	db, _ := open(t)
+	u := &news.User{Name: "reporter", Role: news.RoleReporter}
+	if err := db.CreateUser(ctx, u, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	s := &news.Story{Title: "  高考首日 ", Body: "正文", Authors: []string{"记者 刘子璇", ""}}
+	if err := db.CreateStory(ctx, s, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s.Title != "高考首日" || len(s.Authors) != 1 || s.Version != 1 || s.State != news.StateDraft {
+		t.Fatalf("created %+v", s)
+	}
+	edit := *s
+	edit.Body = "第二稿"
+	updated, err := db.UpdateStory(ctx, &edit, 1, u.ID)
+	if err != nil || updated.Version != 2 || updated.Body != "第二稿" {
+		t.Fatalf("update: %v %+v", err, updated)
+	}
+	stale := *s
+	stale.Body = "基于旧版本的修改"
+	if _, err := db.UpdateStory(ctx, &stale, 1, u.ID); news.ErrorCode(err) != news.ECONFLICT {
+		t.Fatalf("stale edit must conflict: %v", err)
+	}
+	cur, _ := db.Story(ctx, s.ID)
+	if cur.Body != "第二稿" {
+		t.Fatalf("stale edit overwrote: %q", cur.Body)
+	}
+	if _, err := db.Transition(ctx, s.ID, Transition{From: []news.State{news.StateSubmitted}, To: news.StatePublished, UserID: u.ID, Action: "publish"}); news.ErrorCode(err) != news.ECONFLICT {
+		t.Fatalf("publishing a draft must conflict: %v", err)
+	}
+	sub, err := db.Transition(ctx, s.ID, Transition{From: []news.State{news.StateDraft}, To: news.StateSubmitted, UserID: u.ID, Action: "submit"})
+	if err != nil || sub.State != news.StateSubmitted {
+		t.Fatalf("submit: %v", err)
+	}
+	// A failing Apply rolls the transition back.
+	_, err = db.Transition(ctx, s.ID, Transition{From: []news.State{news.StateSubmitted}, To: news.StatePublished, UserID: u.ID, Action: "publish",
+		Slug: "x", Path: "stories/2023/06/x.md", PublishedAt: time.Now(), Apply: func(*news.Story) error { return news.Errorf(news.EINTERNAL, "disk full") }})
+	if err == nil {
+		t.Fatal("apply error swallowed")
+	}
+	if cur, _ := db.Story(ctx, s.ID); cur.State != news.StateSubmitted || cur.URL != "" {
+		t.Fatalf("failed publish left state %s url %q", cur.State, cur.URL)
+	}
+	pub, err := db.Transition(ctx, s.ID, Transition{From: []news.State{news.StateSubmitted}, To: news.StatePublished, UserID: u.ID, Action: "publish",
+		Slug: "x", Path: "stories/2023/06/x.md", PublishedAt: time.Now()})
+	if err != nil || pub.URL != "/stories/2023/06/x/" {
+		t.Fatalf("publish: %v %+v", err, pub)
+	}
+	list, err := db.Stories(ctx, StoryFilter{States: []news.State{news.StatePublished}})
+	if err != nil || len(list) != 1 || list[0].Owner != "reporter" {
+		t.Fatalf("list: %v %+v", err, list)
+	}
+	ev, _ := db.Events(ctx, s.ID)
+	var actions []string
+	for _, e := range ev {
+		actions = append(actions, e.Action)
+	}
+	if len(actions) != 4 || actions[3] != "publish" {
+		t.Fatalf("events %v", actions)
+	}
+}

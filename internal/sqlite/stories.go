@@ -1,0 +1,322 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"newsroom/internal/news"
+)
+
+// storyData is the part of a story kept as JSON in stories.data: what the
+// author edits. State, ownership and timestamps have their own columns.
+type storyData struct {
+	Kind     news.Kind        `json:"kind"`
+	Kicker   string           `json:"kicker,omitempty"`
+	Title    string           `json:"title"`
+	Subtitle string           `json:"subtitle,omitempty"`
+	Vertical bool             `json:"vertical,omitempty"`
+	Authors  []string         `json:"authors,omitempty"`
+	Source   string           `json:"source,omitempty"`
+	Repost   *news.Repost     `json:"repost,omitempty"`
+	Section  string           `json:"section,omitempty"`
+	Tags     []string         `json:"tags,omitempty"`
+	Body     string           `json:"body,omitempty"`
+	Photos   []news.Photo     `json:"photos,omitempty"`
+	Notice   *news.NoticeInfo `json:"notice,omitempty"`
+	Edition  string           `json:"edition,omitempty"`
+	Page     int              `json:"page,omitempty"`
+	PageName string           `json:"page_name,omitempty"`
+}
+
+func dataOf(s *news.Story) string {
+	b, _ := json.Marshal(storyData{
+		Kind: s.Kind, Kicker: s.Kicker, Title: s.Title, Subtitle: s.Subtitle, Vertical: s.Vertical,
+		Authors: s.Authors, Source: s.Source, Repost: s.Repost, Section: s.Section, Tags: s.Tags,
+		Body: s.Body, Photos: s.Photos, Notice: s.Notice, Edition: s.Edition, Page: s.Page, PageName: s.PageName,
+	})
+	return string(b)
+}
+
+func applyData(s *news.Story, data string) error {
+	var d storyData
+	if err := json.Unmarshal([]byte(data), &d); err != nil {
+		return fmt.Errorf("story %d: corrupt data: %w", s.ID, err)
+	}
+	s.Kind, s.Kicker, s.Title, s.Subtitle, s.Vertical = d.Kind, d.Kicker, d.Title, d.Subtitle, d.Vertical
+	s.Authors, s.Source, s.Repost, s.Section, s.Tags = d.Authors, d.Source, d.Repost, d.Section, d.Tags
+	s.Body, s.Photos, s.Notice, s.Edition, s.Page, s.PageName = d.Body, d.Photos, d.Notice, d.Edition, d.Page, d.PageName
+	return nil
+}
+
+// CreateStory stores a new draft owned by userID, as its first revision.
+func (d *DB) CreateStory(ctx context.Context, s *news.Story, userID int64) error {
+	s.Normalize()
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	now := d.clock.Now()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	data := dataOf(s)
+	res, err := tx.ExecContext(ctx, `INSERT INTO stories (data, state, owner_id, version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)`,
+		data, string(news.StateDraft), userID, formatTime(now), formatTime(now))
+	if err != nil {
+		return fmt.Errorf("create story: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	if err := addRevision(ctx, tx, id, 1, userID, data, now); err != nil {
+		return err
+	}
+	if err := addEvent(ctx, tx, id, userID, "create", "", now); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create story: %w", err)
+	}
+	s.ID, s.State, s.OwnerID, s.Version, s.CreatedAt, s.UpdatedAt = id, news.StateDraft, userID, 1, now, now
+	return nil
+}
+
+// UpdateStory saves an edit of s made from version base. If the story
+// changed since base, nothing is written and an ECONFLICT error is returned
+// with the current story, so no edit is silently lost.
+func (d *DB) UpdateStory(ctx context.Context, s *news.Story, base int, userID int64) (*news.Story, error) {
+	s.Normalize()
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	now := d.clock.Now()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM stories WHERE id = ?`, s.ID).Scan(&version); err != nil {
+		return nil, notFound(err, "稿件")
+	}
+	if version != base {
+		return nil, &news.Error{Code: news.ECONFLICT, Message: fmt.Sprintf("稿件已被他人修改（当前版本 %d，你编辑的是版本 %d）。请对照最新内容后再保存。", version, base)}
+	}
+	data := dataOf(s)
+	if _, err := tx.ExecContext(ctx, `UPDATE stories SET data = ?, version = ?, updated_at = ? WHERE id = ?`,
+		data, version+1, formatTime(now), s.ID); err != nil {
+		return nil, fmt.Errorf("update story %d: %w", s.ID, err)
+	}
+	if err := addRevision(ctx, tx, s.ID, version+1, userID, data, now); err != nil {
+		return nil, err
+	}
+	if err := addEvent(ctx, tx, s.ID, userID, "edit", "", now); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("update story %d: %w", s.ID, err)
+	}
+	return d.Story(ctx, s.ID)
+}
+
+// Transition describes a change of a story's state.
+type Transition struct {
+	From   []news.State // the states it may start from
+	To     news.State
+	UserID int64
+	Action string // recorded in the event log: submit, publish, withdraw …
+	Detail string
+	// Slug, Path and PublishedAt are stored when set (publishing).
+	Slug, Path  string
+	PublishedAt time.Time
+	// Apply, when set, runs inside the transaction after the row is
+	// updated; if it fails the transition is rolled back. Publishing writes
+	// the content file here, so the database and the files agree.
+	Apply func(*news.Story) error
+}
+
+// Transition moves story id to t.To and returns the story as it now is.
+func (d *DB) Transition(ctx context.Context, id int64, t Transition) (*news.Story, error) {
+	now := d.clock.Now()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	s, err := scanStory(tx.QueryRowContext(ctx, storySelect+` WHERE s.id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "稿件")
+	}
+	if !slices.Contains(t.From, s.State) {
+		return nil, news.Errorf(news.ECONFLICT, "稿件当前状态为「%s」，不能执行此操作。", s.State.Label())
+	}
+	q := `UPDATE stories SET state = ?, updated_at = ?`
+	args := []any{string(t.To), formatTime(now)}
+	if t.Slug != "" {
+		q += `, slug = ?, path = ?, published_at = ?`
+		args = append(args, t.Slug, t.Path, formatTime(t.PublishedAt))
+	}
+	q += ` WHERE id = ?`
+	args = append(args, id)
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return nil, fmt.Errorf("%s story %d: %w", t.Action, id, err)
+	}
+	if err := addEvent(ctx, tx, id, t.UserID, t.Action, t.Detail, now); err != nil {
+		return nil, err
+	}
+	s.State, s.UpdatedAt = t.To, now
+	if t.Slug != "" {
+		pub := t.PublishedAt
+		s.Slug, s.PublishedAt = t.Slug, &pub
+		s.URL = urlOfPath(t.Path)
+	}
+	if t.Apply != nil {
+		if err := t.Apply(s); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("%s story %d: %w", t.Action, id, err)
+	}
+	return s, nil
+}
+
+// StoryPath returns where a published story's content file lives, "" if
+// it has none.
+func (d *DB) StoryPath(ctx context.Context, id int64) (string, error) {
+	var p string
+	err := d.db.QueryRowContext(ctx, `SELECT path FROM stories WHERE id = ?`, id).Scan(&p)
+	return p, notFound(err, "稿件")
+}
+
+const storySelect = `SELECT s.id, s.data, s.state, s.owner_id, coalesce(u.name, ''), s.version, s.slug, s.path,
+	s.created_at, s.updated_at, s.published_at FROM stories s LEFT JOIN users u ON u.id = s.owner_id`
+
+type scanner interface{ Scan(...any) error }
+
+func scanStory(row scanner) (*news.Story, error) {
+	var s news.Story
+	var data, state, path, created, updated string
+	var published sql.NullString
+	if err := row.Scan(&s.ID, &data, &state, &s.OwnerID, &s.Owner, &s.Version, &s.Slug, &path, &created, &updated, &published); err != nil {
+		return nil, err
+	}
+	if err := applyData(&s, data); err != nil {
+		return nil, err
+	}
+	s.State, s.CreatedAt, s.UpdatedAt = news.State(state), parseTime(created), parseTime(updated)
+	if published.Valid {
+		t := parseTime(published.String)
+		s.PublishedAt = &t
+	}
+	if path != "" && s.State == news.StatePublished {
+		s.URL = urlOfPath(path)
+	}
+	return &s, nil
+}
+
+// urlOfPath mirrors content.URLOf; it is repeated here (three lines) so
+// that storage does not depend on the content package.
+func urlOfPath(p string) string { return "/" + strings.TrimSuffix(p, ".md") + "/" }
+
+// Story returns one story.
+func (d *DB) Story(ctx context.Context, id int64) (*news.Story, error) {
+	s, err := scanStory(d.db.QueryRowContext(ctx, storySelect+` WHERE s.id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "稿件")
+	}
+	return s, nil
+}
+
+// StoryFilter selects stories for a list.
+type StoryFilter struct {
+	OwnerID int64        // 0: anyone's
+	States  []news.State // empty: any state
+	Limit   int          // 0: 100
+}
+
+// Stories lists stories, most recently changed first.
+func (d *DB) Stories(ctx context.Context, f StoryFilter) ([]news.Story, error) {
+	q := storySelect + ` WHERE 1=1`
+	var args []any
+	if f.OwnerID != 0 {
+		q += ` AND s.owner_id = ?`
+		args = append(args, f.OwnerID)
+	}
+	if len(f.States) > 0 {
+		q += ` AND s.state IN (` + strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",") + `)`
+		for _, st := range f.States {
+			args = append(args, string(st))
+		}
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	q += ` ORDER BY s.updated_at DESC, s.id DESC LIMIT ?`
+	args = append(args, f.Limit)
+	rows, err := d.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list stories: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Story
+	for rows.Next() {
+		s, err := scanStory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *s)
+	}
+	return out, rows.Err()
+}
+
+// Event is one entry of a story's history.
+type Event struct {
+	At     time.Time
+	User   string
+	Action string
+	Detail string
+}
+
+// Events returns a story's history, oldest first.
+func (d *DB) Events(ctx context.Context, storyID int64) ([]Event, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT e.created_at, coalesce(u.name, ''), e.action, e.detail
+		FROM events e LEFT JOIN users u ON u.id = e.user_id WHERE e.story_id = ? ORDER BY e.id`, storyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at string
+		if err := rows.Scan(&at, &e.User, &e.Action, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func addRevision(ctx context.Context, tx *sql.Tx, storyID int64, version int, userID int64, data string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (story_id, version, user_id, data, created_at) VALUES (?, ?, ?, ?, ?)`,
+		storyID, version, userID, data, formatTime(at))
+	if err != nil {
+		return fmt.Errorf("record revision: %w", err)
+	}
+	return nil
+}
+
+func addEvent(ctx context.Context, tx *sql.Tx, storyID, userID int64, action, detail string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (story_id, user_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
+		storyID, userID, action, detail, formatTime(at))
+	if err != nil {
+		return fmt.Errorf("record event: %w", err)
+	}
+	return nil
+}
