@@ -1,0 +1,338 @@
+package search
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/go-ego/gse"
+)
+
+// analyzerVersion changes whenever tokenization changes in a way that makes
+// an existing index disagree with new queries; it is part of the on-disk
+// version stamp, so bumping it makes Open report NeedsRebuild.
+const analyzerVersion = "an3"
+
+// regionWords is the built-in dictionary for this paper's region: 吕梁市
+// and its counties and districts, in full and short forms. gse's general
+// dictionary knows some of them only with tiny frequencies, which lets
+// neighbouring characters steal them (柳林县 → 柳 / 林县).
+var regionWords = []string{
+	"吕梁", "吕梁市", "离石", "离石区", "孝义", "孝义市", "汾阳", "汾阳市",
+	"文水", "文水县", "交城", "交城县", "兴县", "临县", "柳林", "柳林县",
+	"石楼", "石楼县", "岚县", "方山", "方山县", "中阳", "中阳县", "交口", "交口县",
+}
+
+const (
+	// regionFreq and userFreq are the dictionary frequencies given to
+	// built-in and user words without an explicit one: high enough to win
+	// against the general dictionary's shorter words, as a name should.
+	regionFreq = 2000
+	userFreq   = 1000
+	// subWordMinFreq drops junk dictionary entries (e.g. 京市, freq 2) as
+	// sub-words, so 南京市 does not also index 京市.
+	subWordMinFreq = 3
+	// maxSubWordParent bounds the sub-word scan of very long tokens.
+	maxSubWordParent = 12
+)
+
+// Analyzer turns text into search tokens. It owns the gse segmenter and its
+// dictionary (embedded simplified-Chinese dictionary + built-in region words
+// + the optional user dictionary). Loading the dictionary takes about a
+// second, so an Analyzer is built once and shared; it is read-only after
+// NewAnalyzer returns and safe for concurrent use.
+type Analyzer struct {
+	seg     gse.Segmenter
+	version string // analyzerVersion + dictionary fingerprint
+}
+
+// Token is one analyzed token. Offsets are byte offsets in the original
+// (unfolded) text, so a highlight covers exactly what the reader sees.
+type Token struct {
+	Term       string // folded term
+	Start, End int    // byte span in the original text
+	Position   int    // 1-based; sub-words share their parent's position
+	// Sub marks a token that shares the position of a primary token: a
+	// dictionary word inside a longer word (吕梁 in 吕梁市) or a number with
+	// its measure word (198个). Queries are built from primary tokens only.
+	Sub bool
+	// Known is true for dictionary words of two or more characters and for
+	// non-Chinese words: tokens that can be trusted to be segmented the
+	// same way in any context. Others need the bigram fallback.
+	Known bool
+	// Number marks an all-digit token directly followed by a Chinese
+	// character (the compound 198个 is then emitted as a Sub token).
+	Number bool
+}
+
+// NewAnalyzer loads the dictionaries. userDict is the path of an optional
+// user dictionary ("word [freq] [pos]" per line, # comments); a missing
+// file means none, any other read error is returned.
+func NewAnalyzer(userDict string) (*Analyzer, error) {
+	a := &Analyzer{}
+	// gse's HMM model lives in package-level maps that Init rewrites; we
+	// never use HMM (the bigram field covers unknown words), so keep it off
+	// to stay free of data races.
+	a.seg.NotLoadHMM = true
+	a.seg.SkipLog = true
+	a.seg.Dict = gse.NewDict()
+	a.seg.Init()
+
+	h := sha256.New()
+	fmt.Fprintf(h, "%s gse %s\n", analyzerVersion, gse.GetVersion())
+	// Words added before the big dictionary win: gse keeps the first entry
+	// of a word, so our frequencies override the general ones.
+	for _, w := range regionWords {
+		if err := a.seg.AddToken(w, regionFreq, "ns"); err != nil {
+			return nil, fmt.Errorf("search: add region word %q: %w", w, err)
+		}
+		fmt.Fprintln(h, w)
+	}
+	if userDict != "" {
+		data, err := os.ReadFile(userDict)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("search: read user dictionary: %w", err)
+		default:
+			words, err := parseUserDict(string(data))
+			if err != nil {
+				return nil, err
+			}
+			for _, w := range words {
+				if err := a.seg.AddToken(w.text, w.freq, w.pos); err != nil {
+					return nil, fmt.Errorf("search: add user word %q: %w", w.text, err)
+				}
+				fmt.Fprintf(h, "%s %g\n", w.text, w.freq)
+			}
+		}
+	}
+	if err := a.seg.LoadDictEmbed("zh_s"); err != nil {
+		return nil, fmt.Errorf("search: load gse dictionary: %w", err)
+	}
+	a.version = analyzerVersion + "-" + hex.EncodeToString(h.Sum(nil))[:16]
+	return a, nil
+}
+
+type dictWord struct {
+	text string
+	freq float64
+	pos  string
+}
+
+// parseUserDict reads "word [freq] [pos]" lines. Words are folded like the
+// text they will match, so a traditional or full-width entry still works.
+func parseUserDict(s string) ([]dictWord, error) {
+	var out []dictWord
+	sc := bufio.NewScanner(strings.NewReader(s))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		w := dictWord{text: Fold(f[0]), freq: userFreq}
+		if len(f) > 1 {
+			v, err := strconv.ParseFloat(f[1], 64)
+			if err != nil || v <= 0 {
+				return nil, fmt.Errorf("search: user dictionary line %d: bad frequency %q", n, f[1])
+			}
+			w.freq = v
+		}
+		if len(f) > 2 {
+			w.pos = f[2]
+		}
+		out = append(out, w)
+	}
+	return out, sc.Err()
+}
+
+// Version identifies the analyzer and its dictionaries; an index built with
+// a different Version must be rebuilt.
+func (a *Analyzer) Version() string { return a.version }
+
+// known reports whether w is a dictionary word with a usable frequency.
+func (a *Analyzer) known(w string, minFreq float64) bool {
+	f, _, ok := a.seg.Find(w)
+	return ok && f >= minFreq
+}
+
+// IsWord reports whether w (folded first) is a dictionary word.
+func (a *Analyzer) IsWord(w string) bool {
+	return a.known(Fold(w), 1)
+}
+
+// Words returns the word-field tokens of text: dictionary segmentation of
+// every run of Chinese characters (gse DAG without HMM), whole non-Chinese
+// words, and, at the position of their parent, the dictionary sub-words of
+// long words and number+measure-word compounds.
+func (a *Analyzer) Words(text string) []Token {
+	f := fold(text)
+	rs := f.runes
+	toks := make([]Token, 0, len(rs)/2+4)
+	pos := 0
+	span := func(i, j int) (int, int) { return f.start[i], f.end[j-1] }
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case isHan(r):
+			j := i + 1
+			for j < len(rs) && isHan(rs[j]) {
+				j++
+			}
+			run := rs[i:j]
+			words := a.seg.CutDAGNoHMM(string(run))
+			if !sameRunes(words, len(run)) {
+				// Defensive: if gse ever changes the text, fall back to
+				// single characters rather than wrong offsets.
+				words = words[:0]
+				for _, c := range run {
+					words = append(words, string(c))
+				}
+			}
+			k := i
+			for _, w := range words {
+				n := utf8.RuneCountInString(w)
+				pos++
+				s, e := span(k, k+n)
+				toks = append(toks, Token{Term: w, Start: s, End: e, Position: pos, Known: n > 1 && a.known(w, 1)})
+				if n >= 3 && n <= maxSubWordParent {
+					for l := n - 1; l >= 2; l-- {
+						for o := 0; o+l <= n; o++ {
+							sub := string(rs[k+o : k+o+l])
+							if a.known(sub, subWordMinFreq) {
+								s, e := span(k+o, k+o+l)
+								toks = append(toks, Token{Term: sub, Start: s, End: e, Position: pos, Sub: true, Known: true})
+							}
+						}
+					}
+				}
+				k += n
+			}
+			i = j
+		case isWordRune(r):
+			j := i + 1
+			digits := r >= '0' && r <= '9'
+			for j < len(rs) {
+				c := rs[j]
+				if isWordRune(c) {
+					digits = digits && c >= '0' && c <= '9'
+					j++
+					continue
+				}
+				// keep decimals (2.5) together
+				if c == '.' && j+1 < len(rs) && isDigit(rs[j-1]) && isDigit(rs[j+1]) {
+					j++
+					continue
+				}
+				break
+			}
+			pos++
+			s, e := span(i, j)
+			num := digits && j < len(rs) && isHan(rs[j])
+			toks = append(toks, Token{Term: string(rs[i:j]), Start: s, End: e, Position: pos, Known: true, Number: num})
+			if num {
+				// 198个, 2023年: numbers are only meaningful with their
+				// measure word, and Bleve's cjk analyzer loses exactly this.
+				s, e := span(i, j+1)
+				toks = append(toks, Token{Term: string(rs[i : j+1]), Start: s, End: e, Position: pos, Sub: true, Known: true})
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return toks
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func sameRunes(words []string, n int) bool {
+	total := 0
+	for _, w := range words {
+		total += utf8.RuneCountInString(w)
+	}
+	return total == n
+}
+
+// Bigrams returns the bigram-field tokens of text: overlapping character
+// pairs of every Chinese run (a lone character as itself) and whole
+// non-Chinese words, at consecutive positions. The field finds words the
+// dictionary does not know (冯成定); queries use it only as a phrase over
+// all the bigrams of such a word, so it behaves as an exact substring
+// match.
+func (a *Analyzer) Bigrams(text string) []Token {
+	return bigrams(fold(text))
+}
+
+func bigrams(f folded) []Token {
+	rs := f.runes
+	toks := make([]Token, 0, len(rs))
+	pos := 0
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case isHan(r):
+			j := i + 1
+			for j < len(rs) && isHan(rs[j]) {
+				j++
+			}
+			if j-i == 1 {
+				pos++
+				toks = append(toks, Token{Term: string(rs[i]), Start: f.start[i], End: f.end[i], Position: pos})
+			}
+			for k := i; k+1 < j; k++ {
+				pos++
+				toks = append(toks, Token{Term: string(rs[k : k+2]), Start: f.start[k], End: f.end[k+1], Position: pos})
+			}
+			i = j
+		case isWordRune(r):
+			j := i + 1
+			for j < len(rs) && (isWordRune(rs[j]) || rs[j] == '.' && j+1 < len(rs) && isDigit(rs[j-1]) && isDigit(rs[j+1])) {
+				j++
+			}
+			pos++
+			toks = append(toks, Token{Term: string(rs[i:j]), Start: f.start[i], End: f.end[j-1], Position: pos, Known: true})
+			i = j
+		default:
+			i++
+		}
+	}
+	return toks
+}
+
+// wordAnalyzer and bigramAnalyzer adapt the Analyzer to Bleve. They are
+// handed to Bleve per field (document.NewTextFieldCustom), not registered in
+// Bleve's global registry, so configuration stays per index.
+type wordAnalyzer struct{ a *Analyzer }
+type bigramAnalyzer struct{ a *Analyzer }
+
+func (w wordAnalyzer) Analyze(b []byte) analysis.TokenStream {
+	return toStream(w.a.Words(string(b)))
+}
+
+func (g bigramAnalyzer) Analyze(b []byte) analysis.TokenStream {
+	return toStream(g.a.Bigrams(string(b)))
+}
+
+func toStream(toks []Token) analysis.TokenStream {
+	ts := make(analysis.TokenStream, len(toks))
+	backing := make([]analysis.Token, len(toks))
+	for i, t := range toks {
+		typ := analysis.Ideographic
+		if t.Known && !t.Sub && (t.Term[0] < utf8.RuneSelf) {
+			typ = analysis.AlphaNumeric
+		}
+		backing[i] = analysis.Token{Term: []byte(t.Term), Start: t.Start, End: t.End, Position: t.Position, Type: typ}
+		ts[i] = &backing[i]
+	}
+	return ts
+}

@@ -1,0 +1,132 @@
+package search
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// tsCharactersTxt is OpenCC's TSCharacters.txt (Apache License 2.0,
+// https://github.com/BYVoid/OpenCC), one "traditional<TAB>simplified [alt…]"
+// entry per line. It is copied here rather than imported through
+// github.com/longbridgeapp/opencc because that package registers a global
+// "-dir" command-line flag at init, which would collide with the flags of
+// whatever binary links this package.
+//
+//go:embed ts_characters.txt
+var tsCharactersTxt string
+
+// tsTable returns the traditional→simplified character table. It is built
+// once on first use and never modified afterwards (an immutable table, not
+// mutable state), so it is safe to share between indexes and goroutines.
+var tsTable = sync.OnceValue(func() map[rune]rune {
+	m := make(map[rune]rune, 4200)
+	for _, line := range strings.Split(tsCharactersTxt, "\n") {
+		from, to, ok := strings.Cut(strings.TrimSpace(line), "\t")
+		if !ok {
+			continue
+		}
+		f, fn := utf8.DecodeRuneInString(from)
+		if fn != len(from) || f == utf8.RuneError {
+			continue // only 1:1 character mappings keep offsets simple
+		}
+		// The first alternative is OpenCC's preferred simplified form.
+		to, _, _ = strings.Cut(to, " ")
+		t, tn := utf8.DecodeRuneInString(to)
+		if tn != len(to) || t == utf8.RuneError || t == f {
+			continue
+		}
+		m[f] = t
+	}
+	return m
+})
+
+// folded is text after search folding (NFKC width folding, traditional→
+// simplified, lower case), with a map from every folded rune back to the
+// byte span of the original rune it came from. Tokens are cut from the
+// folded runes but report offsets in the original text, so highlights land
+// on the characters the reader actually sees (繁體 or ＦＵＬＬ-width alike).
+type folded struct {
+	runes []rune
+	start []int // start[i]: byte offset in the original of the rune that produced runes[i]
+	end   []int // end[i]: end byte offset of that original rune
+}
+
+// fold normalises s for indexing and querying. It works rune by rune, so
+// every output rune can be traced back to exactly one input rune; NFKC
+// expansions (e.g. ㍻ → 平成) give several output runes the same span.
+func fold(s string) folded {
+	f := folded{
+		runes: make([]rune, 0, len(s)/2),
+		start: make([]int, 0, len(s)/2),
+		end:   make([]int, 0, len(s)/2),
+	}
+	ts := tsTable()
+	var buf [utf8.UTFMax]byte
+	for i, r := range s {
+		size := utf8.RuneLen(r)
+		if r == utf8.RuneError {
+			size = 1
+		}
+		push := func(x rune) {
+			f.runes = append(f.runes, x)
+			f.start = append(f.start, i)
+			f.end = append(f.end, i+size)
+		}
+		switch {
+		case r < utf8.RuneSelf:
+			push(unicode.ToLower(r))
+		case r >= 0x4E00 && r <= 0x9FFF:
+			// Common CJK ideographs are NFKC-stable; only T→S applies.
+			if t, ok := ts[r]; ok {
+				r = t
+			}
+			push(r)
+		default:
+			n := utf8.EncodeRune(buf[:], r)
+			if norm.NFKC.IsNormal(buf[:n]) {
+				if t, ok := ts[r]; ok {
+					r = t
+				}
+				push(unicode.ToLower(r))
+				continue
+			}
+			for _, x := range norm.NFKC.String(string(r)) {
+				if t, ok := ts[x]; ok {
+					x = t
+				}
+				push(unicode.ToLower(x))
+			}
+		}
+	}
+	return f
+}
+
+// Fold returns the search-folded form of s: full-width and compatibility
+// characters in their NFKC form, traditional Chinese characters in their
+// simplified form and letters in lower case. It is what the analyzer sees,
+// exported so callers can normalise keys the same way.
+func Fold(s string) string {
+	return string(fold(s).runes)
+}
+
+// isHan reports whether r is a Chinese character (ideograph).
+func isHan(r rune) bool {
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return true
+	}
+	return r > 0x2E80 && unicode.Is(unicode.Han, r)
+}
+
+// isWordRune reports whether r belongs to a non-Chinese word (letters of
+// other scripts, digits); such runs are indexed whole.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z'
+	}
+	return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}

@@ -1,0 +1,380 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Document is what the search index knows of one archive item. The caller
+// maps its own story, photo and notice types onto it.
+type Document struct {
+	ID         string    // stable id = the public URL path, e.g. "/stories/2023/06/yijianshi/"
+	URL        string    // link for the hit; defaults to ID
+	Kind       string    // "story" | "photo" | "notice"
+	Title      string    // 主题
+	Kicker     string    // 引题
+	Subtitle   string    // 副题
+	Body       string    // plain text, paragraphs separated by "\n\n"
+	Section    string    // e.g. "要闻"
+	Tags       []string  // keywords
+	Authors    []string  // reporters, photographers
+	Source     string    // 本报讯 / 新华社深圳6月7日电
+	Date       time.Time // publication date; its location is kept for display and day filters
+	Issuers    []string  // notices: 发文机关
+	DocNumber  string    // notices: 文号, e.g. 吕政发〔2023〕12号
+	CreditCode string    // notices: 统一社会信用代码 (18 chars)
+}
+
+// Options configures an Index.
+type Options struct {
+	// UserDict is the path of an optional user dictionary, one word per
+	// line ("word [freq] [pos]"); a missing file means none. Changing it
+	// changes the analyzer version, so the index reports NeedsRebuild.
+	UserDict string
+	// Analyzer, when set, is used instead of loading one from UserDict.
+	// Loading the dictionaries takes about a second, so tests and programs
+	// that open several indexes share one.
+	Analyzer *Analyzer
+	// SnippetRunes is the snippet length in characters; 0 means 120.
+	SnippetRunes int
+}
+
+// Index is a Chinese full-text index of the archive, stored in a directory.
+// It is safe for concurrent use.
+type Index struct {
+	dir     string
+	an      *Analyzer
+	snippet int
+
+	mu           sync.RWMutex // guards idx and needsRebuild; Rebuild swaps idx
+	idx          bleve.Index
+	needsRebuild bool
+}
+
+const (
+	// mappingVersion changes with the set of fields and how they are
+	// indexed; together with the analyzer version it is written to
+	// versionFile, and a mismatch makes Open recreate the index.
+	mappingVersion = "newsroom-search/m2"
+	versionFile    = "newsroom-search-version"
+	batchSize      = 500
+)
+
+// field names and boosts: a title match counts three times a body match.
+type textField struct {
+	name  string
+	boost float64
+	store bool
+}
+
+var textFields = []textField{
+	{"title", 3, true},
+	{"kicker", 1.5, true},
+	{"subtitle", 1.5, true},
+	{"tags", 1.5, false},
+	{"body", 1, true},
+	{"authors", 1, false},
+	{"source", 0.5, false},
+	{"issuers", 1, false},
+	{"docnum", 1, false},
+	{"credit", 1, false},
+}
+
+const (
+	bigramSuffix = "_bg"
+	// bigramBoost makes a match found only through bigrams rank below the
+	// same match through dictionary words.
+	bigramBoost = 0.5
+	// codeBoost puts the notice whose 文号 or credit code is the whole query
+	// above everything else.
+	codeBoost = 1000
+)
+
+// Open opens the index in dir, creating it if needed. If dir holds an index
+// from another mapping or analyzer version, or one that cannot be opened,
+// Open recreates it empty and NeedsRebuild reports true; it does the same
+// for a new index, since an empty index also needs a full load.
+func Open(dir string, opts Options) (*Index, error) {
+	an := opts.Analyzer
+	if an == nil {
+		var err error
+		if an, err = NewAnalyzer(opts.UserDict); err != nil {
+			return nil, err
+		}
+	}
+	ix := &Index{dir: dir, an: an, snippet: opts.SnippetRunes}
+	if ix.snippet <= 0 {
+		ix.snippet = 120
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	want := ix.version()
+	have, verr := os.ReadFile(filepath.Join(dir, versionFile))
+	if verr == nil && strings.TrimSpace(string(have)) == want {
+		idx, err := bleve.Open(dir)
+		if err == nil {
+			ix.idx = idx
+			return ix, nil
+		}
+		// corrupt or half-written: fall through and recreate
+	}
+	if err := ix.recreate(); err != nil {
+		return nil, err
+	}
+	ix.needsRebuild = true
+	return ix, nil
+}
+
+func (ix *Index) version() string {
+	return mappingVersion + " " + ix.an.Version()
+}
+
+// recreate removes the index files in dir (only ours: the directory may be
+// shared with other data) and creates an empty index with a fresh version
+// stamp. The caller holds mu or has not published ix yet.
+func (ix *Index) recreate() error {
+	if ix.idx != nil {
+		_ = ix.idx.Close()
+		ix.idx = nil
+	}
+	for _, name := range []string{versionFile, "index_meta.json", "store"} {
+		if err := os.RemoveAll(filepath.Join(ix.dir, name)); err != nil {
+			return fmt.Errorf("search: remove old index: %w", err)
+		}
+	}
+	idx, err := bleve.New(ix.dir, newMapping())
+	if err != nil {
+		return fmt.Errorf("search: create index: %w", err)
+	}
+	// The stamp is written after the index exists: a crash in between
+	// leaves no stamp, and the next Open recreates again.
+	if err := os.WriteFile(filepath.Join(ix.dir, versionFile), []byte(ix.version()+"\n"), 0o644); err != nil {
+		_ = idx.Close()
+		return fmt.Errorf("search: write version: %w", err)
+	}
+	ix.idx = idx
+	return nil
+}
+
+// newMapping returns the Bleve mapping. Documents are built field by field
+// with our analyzers (IndexAdvanced), so the mapping only has to exist and
+// must not index anything dynamically.
+func newMapping() *mapping.IndexMappingImpl {
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping.Dynamic = false
+	m.DefaultMapping.Enabled = false
+	m.IndexDynamic = false
+	m.StoreDynamic = false
+	m.DocValuesDynamic = false
+	return m
+}
+
+// NeedsRebuild reports whether the index was (re)created empty by Open
+// because it was missing, of another version or unreadable, and has not
+// been filled by Rebuild since. The caller should then load every document.
+func (ix *Index) NeedsRebuild() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.needsRebuild
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx == nil {
+		return nil
+	}
+	err := ix.idx.Close()
+	ix.idx = nil
+	return err
+}
+
+var errClosed = errors.New("search: index closed")
+
+// Put adds or replaces documents, all in one Bleve batch (split every 500
+// documents), which is much faster than one write per document.
+func (ix *Index) Put(docs ...Document) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.put(docs)
+}
+
+func (ix *Index) put(docs []Document) error {
+	if ix.idx == nil {
+		return errClosed
+	}
+	for len(docs) > 0 {
+		n := min(len(docs), batchSize)
+		b := ix.idx.NewBatch()
+		for _, d := range docs[:n] {
+			bd, err := ix.buildDoc(d)
+			if err != nil {
+				return err
+			}
+			if err := b.IndexAdvanced(bd); err != nil {
+				return fmt.Errorf("search: document %q: %w", d.ID, err)
+			}
+		}
+		if err := ix.idx.Batch(b); err != nil {
+			return fmt.Errorf("search: index batch: %w", err)
+		}
+		docs = docs[n:]
+	}
+	return nil
+}
+
+// Delete removes documents by ID; unknown IDs are ignored.
+func (ix *Index) Delete(ids ...string) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return errClosed
+	}
+	b := ix.idx.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+	}
+	if err := ix.idx.Batch(b); err != nil {
+		return fmt.Errorf("search: delete: %w", err)
+	}
+	return nil
+}
+
+// Count returns the number of documents in the index.
+func (ix *Index) Count() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return 0, errClosed
+	}
+	return ix.idx.DocCount()
+}
+
+// Rebuild replaces the whole index with docs: it recreates the index empty,
+// puts docs in batches of 500, calls progress (if not nil) after each batch
+// and clears NeedsRebuild when done. Searches wait while it runs. On
+// error or cancellation the index holds the documents put so far and
+// NeedsRebuild stays true.
+func (ix *Index) Rebuild(ctx context.Context, docs []Document, progress func(done, total int)) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx == nil {
+		return errClosed
+	}
+	if err := ix.recreate(); err != nil {
+		return err
+	}
+	ix.needsRebuild = true
+	for done := 0; done < len(docs); {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(len(docs)-done, batchSize)
+		if err := ix.put(docs[done : done+n]); err != nil {
+			return err
+		}
+		done += n
+		if progress != nil {
+			progress(done, len(docs))
+		}
+	}
+	ix.needsRebuild = false
+	return nil
+}
+
+const (
+	optWord    = index.IndexField | index.IncludeTermVectors
+	optKeyword = index.IndexField
+	optStored  = index.StoreField
+)
+
+// buildDoc turns a Document into Bleve fields analysed by our analyzers.
+func (ix *Index) buildDoc(d Document) (*document.Document, error) {
+	if d.ID == "" {
+		return nil, fmt.Errorf("search: document without ID")
+	}
+	url := d.URL
+	if url == "" {
+		url = d.ID
+	}
+	bd := document.NewDocument(d.ID)
+	wa, ba := wordAnalyzer{ix.an}, bigramAnalyzer{ix.an}
+	values := map[string]string{
+		"title":    d.Title,
+		"kicker":   d.Kicker,
+		"subtitle": d.Subtitle,
+		"tags":     strings.Join(d.Tags, "\n"),
+		"body":     d.Body,
+		"authors":  strings.Join(d.Authors, "\n"),
+		"source":   d.Source,
+		"issuers":  strings.Join(d.Issuers, "\n"),
+		"docnum":   d.DocNumber,
+		"credit":   d.CreditCode,
+	}
+	for _, f := range textFields {
+		v := values[f.name]
+		if v == "" {
+			continue
+		}
+		opt := optWord
+		if f.store {
+			opt |= optStored
+		}
+		bd.AddField(document.NewTextFieldCustom(f.name, nil, []byte(v), opt, wa))
+		bd.AddField(document.NewTextFieldCustom(f.name+bigramSuffix, nil, []byte(v), optWord, ba))
+	}
+	keyword := func(name, v string, opt index.FieldIndexingOptions) {
+		if v != "" {
+			bd.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(v), opt))
+		}
+	}
+	keyword("kind", d.Kind, optKeyword|optStored)
+	keyword("section", d.Section, optKeyword|optStored)
+	keyword("url", url, optStored)
+	for _, is := range d.Issuers {
+		keyword("issuer", is, optKeyword)
+	}
+	if d.DocNumber != "" {
+		keyword("docnum_key", NormalizeDocNumber(d.DocNumber), optKeyword)
+	}
+	if d.CreditCode != "" {
+		keyword("credit_key", NormalizeCreditCode(d.CreditCode), optKeyword)
+	}
+	if !d.Date.IsZero() {
+		df, err := document.NewDateTimeFieldWithIndexingOptions("date", nil, d.Date, time.RFC3339, optKeyword|index.DocValues)
+		if err != nil {
+			return nil, fmt.Errorf("search: document %q: %w", d.ID, err)
+		}
+		bd.AddField(df)
+		// stored separately as text so the zone offset survives
+		keyword("date_s", d.Date.Format(time.RFC3339Nano), optStored)
+	}
+	return bd, nil
+}
+
+// fieldQuery is a Bleve term or phrase query on one field.
+func fieldQuery(field string, terms []string, boost float64) query.Query {
+	if len(terms) == 1 {
+		q := query.NewTermQuery(terms[0])
+		q.SetField(field)
+		q.SetBoost(boost)
+		return q
+	}
+	q := query.NewPhraseQuery(terms, field)
+	q.SetBoost(boost)
+	return q
+}

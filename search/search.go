@@ -1,0 +1,342 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Query is a search request.
+type Query struct {
+	Q                     string    // user query text (see ParseQuery)
+	Kind, Section, Issuer string    // optional filters (exact)
+	From, To              time.Time // optional date range, inclusive days in the times' locations
+	Sort                  string    // "" or "relevance" | "newest"
+	Page                  int       // 1-based; 0 means 1
+	PageSize              int       // 0 means 10; max 50
+}
+
+// Results is one page of hits.
+type Results struct {
+	Total          uint64 // matching documents
+	Page, PageSize int
+	Hits           []Hit
+	Took           time.Duration
+}
+
+// Hit is one matching document.
+type Hit struct {
+	ID, URL, Title string
+	// Snippet is about 120 characters of the body around the best passage,
+	// HTML-escaped, with the matched words in <mark>…</mark>.
+	Snippet string
+	// TitleHTML is the title HTML-escaped with its matches marked.
+	TitleHTML     string
+	Date          time.Time
+	Section, Kind string
+	Score         float64
+}
+
+// unit is one thing a document must contain: a word or adjacent words in
+// the word fields, or alternatively (for words the dictionary does not
+// know) the same characters as a phrase of bigrams.
+type unit struct {
+	words   []string
+	bigrams []string
+}
+
+// units analyses one clause. Unquoted text needs each of its words, in any
+// order; a quoted clause needs them adjacent. Dictionary words are looked up
+// only in the word fields, which is what keeps 市长 from matching
+// 南京市长江大桥 (segmented 南京市/长江大桥). Runs of characters the
+// dictionary does not know (冯成定 → 冯/成/定) become a phrase of bigrams
+// as an alternative, exact as a substring and immune to how the document
+// happened to be segmented.
+func (ix *Index) units(c Clause) []unit {
+	all := ix.an.Words(c.Text)
+	var toks []Token
+	compound := map[int]Token{} // position -> number+measure word
+	for _, t := range all {
+		if t.Sub {
+			if t.Term[0] >= '0' && t.Term[0] <= '9' {
+				compound[t.Position] = t
+			}
+			continue
+		}
+		toks = append(toks, t)
+	}
+	if len(toks) == 0 {
+		return nil
+	}
+	weak := func(t Token) bool { return !t.Known }
+	if c.Phrase && len(toks) > 1 {
+		u := unit{}
+		anyWeak := false
+		for _, t := range toks {
+			u.words = append(u.words, t.Term)
+			anyWeak = anyWeak || weak(t)
+		}
+		if anyWeak {
+			for _, b := range ix.an.Bigrams(c.Text) {
+				u.bigrams = append(u.bigrams, b.Term)
+			}
+		}
+		return []unit{u}
+	}
+	adjacent := func(i int) bool { // toks[i] directly follows toks[i-1]
+		return i > 0 && toks[i].Start == toks[i-1].End
+	}
+	var out []unit
+	for i := 0; i < len(toks); {
+		t := toks[i]
+		if cp, ok := compound[t.Position]; ok && t.Number {
+			out = append(out, unit{words: []string{cp.Term}})
+			i++
+			// the measure word is part of the compound
+			if i < len(toks) && adjacent(i) && utf8.RuneCountInString(toks[i].Term) == 1 && strings.HasSuffix(cp.Term, toks[i].Term) {
+				i++
+			}
+			continue
+		}
+		if !weak(t) {
+			out = append(out, unit{words: []string{t.Term}})
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && weak(toks[j]) && adjacent(j) {
+			j++
+		}
+		u := unit{}
+		var run strings.Builder
+		for _, w := range toks[i:j] {
+			u.words = append(u.words, w.Term)
+			run.WriteString(w.Term)
+		}
+		rs := []rune(run.String())
+		if len(rs) == 1 {
+			// A lone unknown character: tie it to a neighbouring character
+			// so 198个村 needs 个村, not any 村.
+			switch {
+			case j < len(toks) && adjacent(j):
+				rs = append(rs, []rune(toks[j].Term)[0])
+			case i > 0 && adjacent(i):
+				prev := []rune(toks[i-1].Term)
+				rs = append([]rune{prev[len(prev)-1]}, rs...)
+			}
+		}
+		if len(rs) == 1 {
+			u.bigrams = []string{string(rs)}
+		} else {
+			for k := 0; k+1 < len(rs); k++ {
+				u.bigrams = append(u.bigrams, string(rs[k:k+2]))
+			}
+		}
+		out = append(out, u)
+		i = j
+	}
+	return out
+}
+
+// unitQuery matches a unit in any text field.
+func unitQuery(u unit) query.Query {
+	var qs []query.Query
+	for _, f := range textFields {
+		qs = append(qs, fieldQuery(f.name, u.words, f.boost))
+		if len(u.bigrams) > 0 {
+			qs = append(qs, fieldQuery(f.name+bigramSuffix, u.bigrams, f.boost*bigramBoost))
+		}
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// buildQuery turns a request into a Bleve query. It never produces prefix,
+// wildcard, regexp or fuzzy queries: every leaf is a term or a phrase.
+func (ix *Index) buildQuery(q Query) (query.Query, error) {
+	pq, err := ParseQuery(q.Q)
+	if err != nil {
+		return nil, err
+	}
+	var must, mustNot []query.Query
+	nUnits := 0
+	for _, c := range pq.Clauses {
+		us := ix.units(c)
+		nUnits += len(us)
+		if nUnits > maxUnits {
+			return nil, fmt.Errorf("%w: too many words", ErrBadQuery)
+		}
+		if len(us) == 0 {
+			continue // punctuation only
+		}
+		var cq query.Query
+		if len(us) == 1 {
+			cq = unitQuery(us[0])
+		} else {
+			parts := make([]query.Query, len(us))
+			for k, u := range us {
+				parts[k] = unitQuery(u)
+			}
+			cq = query.NewConjunctionQuery(parts)
+		}
+		if c.Exclude {
+			mustNot = append(mustNot, cq)
+		} else {
+			must = append(must, cq)
+		}
+	}
+	if strings.TrimSpace(q.Q) != "" && len(must) == 0 && len(mustNot) == 0 && pq.CodeKind == CodeNone {
+		return nil, fmt.Errorf("%w: nothing searchable in %q", ErrBadQuery, q.Q)
+	}
+	var text query.Query
+	switch len(must) {
+	case 0:
+		text = nil
+	case 1:
+		text = must[0]
+	default:
+		text = query.NewConjunctionQuery(must)
+	}
+	if pq.CodeKind != CodeNone {
+		field := "docnum_key"
+		if pq.CodeKind == CodeCreditCode {
+			field = "credit_key"
+		}
+		exact := query.NewTermQuery(pq.Code)
+		exact.SetField(field)
+		exact.SetBoost(codeBoost)
+		if text == nil {
+			text = exact
+		} else {
+			text = query.NewDisjunctionQuery([]query.Query{exact, text})
+		}
+	}
+
+	var filters []query.Query
+	if text != nil {
+		filters = append(filters, text)
+	}
+	for field, v := range map[string]string{"kind": q.Kind, "section": q.Section, "issuer": q.Issuer} {
+		if v != "" {
+			t := query.NewTermQuery(v)
+			t.SetField(field)
+			t.SetBoost(0.001) // filters must not change the ranking
+			filters = append(filters, t)
+		}
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		var start, end time.Time
+		if !q.From.IsZero() {
+			start = startOfDay(q.From)
+		}
+		if !q.To.IsZero() {
+			end = startOfDay(q.To).AddDate(0, 0, 1)
+		}
+		if !start.IsZero() && !end.IsZero() && !start.Before(end) {
+			return nil, fmt.Errorf("%w: date range ends before it starts", ErrBadQuery)
+		}
+		incl, excl := true, false
+		dr := query.NewDateRangeInclusiveQuery(start, end, &incl, &excl)
+		dr.SetField("date")
+		dr.SetBoost(0.001)
+		filters = append(filters, dr)
+	}
+	if len(filters) == 0 {
+		filters = append(filters, query.NewMatchAllQuery())
+	}
+	return query.NewBooleanQuery(filters, nil, mustNot), nil
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// storedFields are the fields Search reads back for hits and snippets.
+var storedFields = []string{"title", "body", "url", "kind", "section", "date_s"}
+
+// Search runs a query. Errors from bad input wrap ErrBadQuery.
+func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
+	start := time.Now()
+	page, size := q.Page, q.PageSize
+	if page == 0 {
+		page = 1
+	}
+	if size == 0 {
+		size = 10
+	}
+	if page < 0 || size < 0 {
+		return nil, fmt.Errorf("%w: negative page or page size", ErrBadQuery)
+	}
+	size = min(size, MaxPageSize)
+	if page*size > maxWindow {
+		return nil, fmt.Errorf("%w: page %d is too deep", ErrBadQuery, page)
+	}
+	var order bsearch.SortOrder
+	dateDesc := &bsearch.SortField{Field: "date", Desc: true, Type: bsearch.SortFieldAsDate, Missing: bsearch.SortFieldMissingLast}
+	score := &bsearch.SortScore{Desc: true}
+	switch q.Sort {
+	case "", "relevance":
+		order = bsearch.SortOrder{score, dateDesc, &bsearch.SortDocID{}}
+	case "newest":
+		order = bsearch.SortOrder{dateDesc, score, &bsearch.SortDocID{}}
+	default:
+		return nil, fmt.Errorf("%w: unknown sort %q", ErrBadQuery, q.Sort)
+	}
+	bq, err := ix.buildQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(bq, size, (page-1)*size, false)
+	req.SortByCustom(order)
+	req.Fields = storedFields
+	req.IncludeLocations = true
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return nil, errClosed
+	}
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Results{Total: res.Total, Page: page, PageSize: size, Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, ix.hit(h))
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+func (ix *Index) hit(h *bsearch.DocumentMatch) Hit {
+	str := func(k string) string {
+		s, _ := h.Fields[k].(string)
+		return s
+	}
+	hit := Hit{ID: h.ID, URL: str("url"), Title: str("title"), Kind: str("kind"), Section: str("section"), Score: h.Score}
+	if t, err := time.Parse(time.RFC3339Nano, str("date_s")); err == nil {
+		hit.Date = t
+	}
+	hit.TitleHTML = Highlight(hit.Title, spansOf(h, "title"))
+	hit.Snippet = Snippet(str("body"), spansOf(h, "body"), ix.snippet)
+	return hit
+}
+
+// spansOf collects the matched byte spans of a field and its bigram twin.
+func spansOf(h *bsearch.DocumentMatch, field string) []Span {
+	var out []Span
+	for _, f := range []string{field, field + bigramSuffix} {
+		for _, locs := range h.Locations[f] {
+			for _, l := range locs {
+				out = append(out, Span{int(l.Start), int(l.End)})
+			}
+		}
+	}
+	return out
+}
