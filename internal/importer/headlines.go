@@ -1,0 +1,289 @@
+package importer
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// hline is one headline line.
+type hline struct {
+	text  string
+	width float64
+}
+
+// hblock is a run of headline lines found between two page elements; it
+// may hold the headlines of several stories (e.g. all at the page end).
+type hblock struct {
+	lines      []hline
+	vertical   bool
+	prev, next int // index of the draft before / after the block (may be out of range)
+}
+
+// segment of a headline block attached (or not) to a draft.
+type hseg struct {
+	block    *hblock
+	from, to int
+	item     int // -1: none
+	score    float64
+}
+
+func (s *hseg) text() string {
+	var parts []string
+	for _, l := range s.block.lines[s.from:s.to] {
+		parts = append(parts, l.text)
+	}
+	return strings.Join(parts, " ")
+}
+
+const (
+	maxGroupLines = 4    // kicker + title broken over two lines + subtitle
+	mergeBonus    = 0.25 // prefer fewer, larger headline groups
+	nearBonus     = 0.3  // a headline next to a story wins ties
+	minScore      = 1.0  // below this, word overlap is no evidence
+)
+
+// matcher scores headline text against the drafts by shared word bigrams,
+// weighting bigrams that occur in few drafts higher.
+type matcher struct {
+	items []*draft
+	idf   map[string]float64
+}
+
+func newMatcher(items []*draft) *matcher {
+	df := map[string]int{}
+	for _, d := range items {
+		for g := range d.bg {
+			df[g]++
+		}
+	}
+	m := &matcher{items: items, idf: map[string]float64{}}
+	n := float64(len(items))
+	for g, c := range df {
+		m.idf[g] = math.Log(1 + n/float64(c))
+	}
+	return m
+}
+
+func (m *matcher) score(text string, item int) float64 {
+	var s float64
+	d := m.items[item]
+	for g := range bigrams(text) {
+		if d.bg[g] {
+			s += m.idf[g]
+		}
+	}
+	return s
+}
+
+// attachHeadlines splits every headline block into groups and attaches
+// each group to the draft whose text shares the most words with it.
+func (p *parser) attachHeadlines() {
+	p.prepareTexts()
+	if len(p.blocks) == 0 {
+		return
+	}
+	m := newMatcher(p.items)
+	var segs []*hseg
+	for _, b := range p.blocks {
+		segs = append(segs, p.splitBlock(m, b)...)
+	}
+	// resolve: every draft takes at most one headline group, best first
+	sort.SliceStable(segs, func(i, j int) bool { return segs[i].score > segs[j].score })
+	taken := map[int]bool{}
+	for _, s := range segs {
+		if s.item >= 0 && taken[s.item] {
+			s.item, s.score = p.bestFree(m, s, taken)
+		}
+		if s.item < 0 {
+			p.uncertain("headline 「%s」 could not be attached to a story", s.text())
+			continue
+		}
+		taken[s.item] = true
+		d := p.items[s.item]
+		d.kicker, d.title, d.subtitle = p.roles(s, d)
+		d.vertical = s.block.vertical
+		d.headScore = s.score
+		if s.score < minScore+nearBonus {
+			p.uncertain("headline 「%s」 attached to 「%s」 by position only (few shared words)", s.text(), snippet(p.firstText(d), 16))
+		}
+	}
+}
+
+func (p *parser) near(b *hblock, item int) bool { return item == b.prev || item == b.next }
+
+// segScore scores lines [from,to) of b as the headline group of item.
+func (p *parser) segScore(m *matcher, b *hblock, from, to, item int) float64 {
+	var parts []string
+	for _, l := range b.lines[from:to] {
+		parts = append(parts, l.text)
+	}
+	s := m.score(strings.Join(parts, ""), item)
+	if s < minScore {
+		return 0
+	}
+	if p.near(b, item) {
+		s += nearBonus
+	}
+	return s
+}
+
+// bestFree finds the best draft not yet taken for a segment.
+func (p *parser) bestFree(m *matcher, s *hseg, taken map[int]bool) (int, float64) {
+	best, bestScore := -1, 0.0
+	for it := range p.items {
+		if taken[it] {
+			continue
+		}
+		if sc := p.segScore(m, s.block, s.from, s.to, it); sc > bestScore {
+			best, bestScore = it, sc
+		}
+	}
+	return best, bestScore
+}
+
+// splitBlock cuts a headline block into groups of 1–4 lines by dynamic
+// programming: each group goes to one draft (consecutive groups to
+// different drafts), maximising word overlap, with a small bonus for
+// keeping lines together so that lines sharing no words join a neighbour.
+func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
+	n := len(b.lines)
+	k := len(p.items) + 1 // item index + 1; 0 = none
+	const neg = -1e18
+	dp := make([][]float64, n+1)
+	from := make([][]int, n+1)
+	prevItem := make([][]int, n+1)
+	for i := range dp {
+		dp[i] = make([]float64, k)
+		from[i] = make([]int, k)
+		prevItem[i] = make([]int, k)
+		for s := range dp[i] {
+			dp[i][s] = neg
+		}
+	}
+	dp[0][0] = 0
+	scores := map[[3]int]float64{}
+	for i := 1; i <= n; i++ {
+		for j := i - 1; j >= 0 && i-j <= maxGroupLines; j-- {
+			for s := 0; s < k; s++ {
+				var sc float64
+				if s > 0 {
+					sc = p.segScore(m, b, j, i, s-1)
+					if sc == 0 {
+						continue
+					}
+					sc += mergeBonus * float64(i-j-1)
+				} else if i-j > 1 {
+					continue
+				}
+				scores[[3]int{j, i, s}] = sc
+				for ps := 0; ps < k; ps++ {
+					if dp[j][ps] == neg || ps == s && s > 0 {
+						continue
+					}
+					if v := dp[j][ps] + sc; v > dp[i][s]+1e-9 {
+						dp[i][s], from[i][s], prevItem[i][s] = v, j, ps
+					}
+				}
+			}
+		}
+	}
+	bestS := 0
+	for s := 0; s < k; s++ {
+		if dp[n][s] > dp[n][bestS] {
+			bestS = s
+		}
+	}
+	var segs []*hseg
+	for i, s := n, bestS; i > 0; {
+		j, ps := from[i][s], prevItem[i][s]
+		segs = append(segs, &hseg{block: b, from: j, to: i, item: s - 1, score: scores[[3]int{j, i, s}]})
+		i, s = j, ps
+	}
+	// reverse to page order and glue unmatched single lines to a neighbour
+	for l, r := 0, len(segs)-1; l < r; l, r = l+1, r-1 {
+		segs[l], segs[r] = segs[r], segs[l]
+	}
+	return segs
+}
+
+var (
+	kickerEndRe   = regexp.MustCompile(`(强调|指出|表示|要求|提出|之际|——|：|:)$`)
+	subtitleRe    = regexp.MustCompile(`^(——|—|－－|--)`)
+	digitRe       = regexp.MustCompile(`[0-9０-９]`)
+	noticeTitleRe = regexp.MustCompile(`(公告|通告|通知|公示|声明|启事|告知书|倡议书|通报)(\s*[（(][^）)]*[）)])?$`)
+)
+
+// roles turns the lines of a headline group into kicker / title / subtitle:
+// lines broken from one long title are rejoined first; with two units the
+// shorter one in front is the kicker, one behind the title is the subtitle
+// (a leading dash or concrete figures mark a subtitle, a closing 强调/：
+// marks a kicker).
+func (p *parser) roles(s *hseg, d *draft) (kicker, title, subtitle string) {
+	lines := s.block.lines[s.from:s.to]
+	if s.block.vertical {
+		return "", lines[0].text, ""
+	}
+	var units []hline
+	for _, l := range lines {
+		if k := len(units) - 1; k >= 0 && brokenTitle(units[k], l, d) {
+			units[k].text += strings.TrimSpace(l.text)
+			units[k].width += l.width
+			continue
+		}
+		units = append(units, l)
+	}
+	switch len(units) {
+	case 1:
+		return "", units[0].text, ""
+	case 2:
+		a, b := units[0], units[1]
+		switch {
+		case subtitleRe.MatchString(b.text):
+			return "", a.text, b.text
+		case kickerEndRe.MatchString(a.text):
+			return a.text, b.text, ""
+		case digitRe.MatchString(b.text) && !digitRe.MatchString(a.text):
+			return "", a.text, b.text
+		case a.width < b.width:
+			return a.text, b.text, ""
+		default:
+			return "", a.text, b.text
+		}
+	case 3:
+		return units[0].text, units[1].text, units[2].text
+	}
+	var rest []string
+	for _, u := range units[2:] {
+		rest = append(rest, u.text)
+	}
+	p.uncertain("headline group of %d lines for 「%s」: extra lines kept in the subtitle", len(units), snippet(units[1].text, 20))
+	return units[0].text, units[1].text, strings.Join(rest, " ")
+}
+
+// brokenTitle reports whether b continues the headline line a (one title
+// broken over two lines): the four characters across the break occur in
+// the story, or the lines are of equal width and the two across the break do.
+func brokenTitle(a, b hline, d *draft) bool {
+	if subtitleRe.MatchString(b.text) || kickerEndRe.MatchString(a.text) {
+		return false
+	}
+	ra, rb := []rune(hanOnly(a.text)), []rune(hanOnly(b.text))
+	if len(ra) < 2 || len(rb) < 2 {
+		return false
+	}
+	body := hanOnly(strings.Join(d.texts, ""))
+	across4 := string(ra[len(ra)-2:]) + string(rb[:2])
+	across2 := string(ra[len(ra)-1:]) + string(rb[:1])
+	dw := math.Abs(a.width - b.width)
+	switch {
+	case strings.Contains(body, across4):
+		return true
+	case dw <= 1.5 && strings.Contains(body, across2):
+		return true
+	case dw <= 0.5 && a.width >= 8:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,252 @@
+package importer
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+type lineKind int
+
+const (
+	lText    lineKind = iota
+	lLead             // starts a story: 本报讯 / 新华社…电 / 据…报道
+	lVert             // a vertical headline, rebuilt from one-character lines
+	lBanner           // doubled bold banner text
+	lCredit           // photo credit: 记者 X 摄
+	lTrailer          // bracketed byline or source ending a story: （A B C）
+	lDate             // a date alone on a line: 2023年5月8日
+)
+
+// line is one non-blank line of the page.
+type line struct {
+	text      string // trimmed text
+	indent    bool   // line started with whitespace (paragraph indent)
+	width     float64
+	justified bool
+	kind      lineKind
+	banner    string // lBanner: the de-doubled text
+}
+
+var (
+	leadRe = regexp.MustCompile(`^(?:本报讯|本报[\p{Han}]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)|(?:新华社|中新社|人民日报|光明日报|经济日报|央视网|中新网|人民网|新华网)[\p{Han}]{1,10}?(?:\d{1,2}月\d{1,2}日)?电|据[^，。；]{2,24}?报道)`)
+	dateRe = regexp.MustCompile(`^([0-9]{4}|[〇零○Ｏ一二三四五六七八九]{4})年([0-9]{1,2}|[一二三四五六七八九十]{1,3})月([0-9]{1,2}|[一二三四五六七八九十]{1,3})日$`)
+	// a role word printed before names in a byline
+	roleRe = regexp.MustCompile(`^(本报记者|本报通讯员|特约记者|见习记者|实习记者|摄影记者|首席记者|融媒记者|全媒体记者|记者|通讯员|实习生|摄影|摄像|本报评论员|评论员|文/图|图/文)`)
+	nameRe = regexp.MustCompile(`^[\p{Han}·]{2,4}$|^[\p{Han}]{1,6}·[\p{Han}]{1,8}$`)
+	jumpRe = regexp.MustCompile(`[（(]?\s*(?:下转|上接|转|接)第\s*[0-9一二三四五六七八九十]+\s*版\s*[）)]?`)
+)
+
+// compact removes all whitespace (for pattern matching on artefact-ridden lines).
+func compact(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// prepareLines normalises the raw text, drops blank lines, rebuilds
+// vertical headlines and classifies every line.
+func prepareLines(text string, rep *Report) []*line {
+	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\f", "\n", "\u00a0", " ", "\t", " ", "\ufeff", "").Replace(text)
+	var raw []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimFunc(l, func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }) != "" {
+			raw = append(raw, strings.TrimRightFunc(l, unicode.IsSpace))
+		}
+	}
+	var out []*line
+	for i := 0; i < len(raw); i++ {
+		// vertical headline: 4+ consecutive lines of a single ideograph
+		j := i
+		for j < len(raw) && isSingleHan(raw[j]) {
+			j++
+		}
+		if j-i >= 4 {
+			var b strings.Builder
+			for _, l := range raw[i:j] {
+				b.WriteString(strings.TrimSpace(l))
+			}
+			t := b.String()
+			out = append(out, &line{text: t, kind: lVert, width: float64(utf8.RuneCountInString(t))})
+			i = j - 1
+			continue
+		}
+		// a bracketed byline wrapped over two lines: "（肖继旺 王泽利" + "王乾宇）"
+		if i+1 < len(raw) {
+			a, b := strings.TrimSpace(raw[i]), strings.TrimSpace(raw[i+1])
+			if (strings.HasPrefix(a, "（") || strings.HasPrefix(a, "(")) && !strings.ContainsAny(a, "）)") &&
+				(strings.HasSuffix(b, "）") || strings.HasSuffix(b, ")")) && isTrailer(a+" "+b) {
+				out = append(out, classify(a+" "+b))
+				i++
+				continue
+			}
+		}
+		for _, part := range splitInline(raw[i]) {
+			out = append(out, classify(part))
+		}
+	}
+	return out
+}
+
+var inlineTailRe = regexp.MustCompile(`^(.*[。！？”])\s*([（(][^（）()]{2,60}[）)]|[^。！？”（）()]{3,24}摄)\s*$`)
+
+// splitInline separates a trailing byline or photo credit printed on the
+// same line as the end of the last sentence.
+func splitInline(raw string) []string {
+	m := inlineTailRe.FindStringSubmatch(strings.TrimSpace(raw))
+	if m == nil {
+		return []string{raw}
+	}
+	tail := strings.TrimSpace(m[2])
+	if isTrailer(tail) || isCredit(tail) {
+		return []string{m[1], tail}
+	}
+	return []string{raw}
+}
+
+func isSingleHan(s string) bool {
+	t := strings.TrimSpace(s)
+	r, n := utf8.DecodeRuneInString(t)
+	return n == len(t) && n > 0 && isHan(r)
+}
+
+func classify(raw string) *line {
+	t := strings.TrimFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' })
+	l := &line{
+		text:      t,
+		indent:    strings.HasPrefix(raw, " ") || strings.HasPrefix(raw, "\u3000"),
+		width:     textWidth(t),
+		justified: isJustified(t),
+	}
+	c := compact(t)
+	switch {
+	case leadRe.MatchString(c):
+		l.kind = lLead
+	case dateRe.MatchString(c):
+		l.kind = lDate
+	case isCredit(t):
+		l.kind = lCredit
+	case isTrailer(t):
+		l.kind = lTrailer
+	default:
+		if b, ok := undouble(t); ok {
+			l.kind = lBanner
+			l.banner = b
+		}
+	}
+	return l
+}
+
+// undouble recognises a bold banner that the extraction doubled: every
+// whitespace-separated token (or the whole line) is a run X repeated twice,
+// X at least four characters. It returns the de-doubled text.
+func undouble(s string) (string, bool) {
+	if x, ok := doubled(compact(s)); ok {
+		return x, true
+	}
+	toks := strings.Fields(s)
+	var parts []string
+	for _, t := range toks {
+		x, ok := doubled(t)
+		if !ok {
+			return "", false
+		}
+		parts = append(parts, x)
+	}
+	return strings.Join(parts, " "), len(parts) > 0
+}
+
+func doubled(t string) (string, bool) {
+	rs := []rune(t)
+	if len(rs) < 8 || len(rs)%2 != 0 {
+		return "", false
+	}
+	h := len(rs) / 2
+	if string(rs[:h]) != string(rs[h:]) || hanOnly(string(rs[:h])) == "" {
+		return "", false
+	}
+	return string(rs[:h]), true
+}
+
+// creditRe matches a photo credit: "记者 刘亮亮 摄", "刘亮亮/摄", "（记者 刘亮亮 摄）".
+var creditRe = regexp.MustCompile(`^[（(]?\s*((?:本报记者|摄影记者|记者|通讯员|实习生|摄影)?)\s*([\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4}){0,3})\s*(?:/|／)?\s*(摄影?|供图|摄)\s*[）)]?$`)
+
+func isCredit(t string) bool {
+	m := creditRe.FindStringSubmatch(t)
+	if m == nil || utf8.RuneCountInString(t) > 28 {
+		return false
+	}
+	// without a role, require the gap or slash before 摄 so that ordinary
+	// words ending in 摄 are not taken for credits
+	return m[1] != "" || strings.ContainsAny(t, " /／") || strings.HasSuffix(t, "供图")
+}
+
+// trailerRe matches a whole line in brackets, as printed at the end of a story.
+var trailerRe = regexp.MustCompile(`^[（(]([^（）()]{2,60})[）)]$`)
+
+func isTrailer(t string) bool {
+	m := trailerRe.FindStringSubmatch(t)
+	if m == nil {
+		return false
+	}
+	if _, ok := parseTrailerSource(m[1]); ok {
+		return true
+	}
+	_, _, ok := parseNames(m[1], false)
+	return ok
+}
+
+// parseTrailerSource recognises a trailing source such as （据新华社电）.
+func parseTrailerSource(s string) (string, bool) {
+	c := compact(s)
+	if strings.HasPrefix(c, "据") && (strings.HasSuffix(c, "电") || strings.HasSuffix(c, "报道") || strings.HasSuffix(c, "消息")) && utf8.RuneCountInString(c) <= 20 {
+		return c, true
+	}
+	return "", false
+}
+
+// parseNames parses the inside of a byline bracket, e.g. "记者 张娟娟 通讯员
+// 李四 王五", into bylines as printed per role and the bare names. When
+// needRole is false a list of bare names ("肖继旺 王泽利 王乾宇") is accepted.
+func parseNames(s string, needRole bool) (bylines, names []string, ok bool) {
+	toks := strings.Fields(strings.NewReplacer("、", " ", "，", " ", ",", " ").Replace(s))
+	if len(toks) == 0 {
+		return nil, nil, false
+	}
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			bylines = append(bylines, strings.Join(cur, " "))
+			cur = nil
+		}
+	}
+	sawRole := false
+	for _, t := range toks {
+		if role := roleRe.FindString(t); role != "" && (len(t) > len(role) && nameRe.MatchString(t[len(role):]) || len(t) == len(role)) {
+			flush()
+			cur = append(cur, role)
+			sawRole = true
+			t = t[len(role):]
+			if t == "" {
+				continue
+			}
+		}
+		if !nameRe.MatchString(t) {
+			return nil, nil, false
+		}
+		cur = append(cur, t)
+		names = append(names, t)
+	}
+	flush()
+	if len(names) == 0 || needRole && !sawRole {
+		return nil, nil, false
+	}
+	if !sawRole && len(names) > 6 {
+		return nil, nil, false
+	}
+	return bylines, names, true
+}

@@ -1,0 +1,35 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+)
+
+// ErrNoPdftotext is returned (wrapped) by ExtractPDF when the pdftotext
+// program (package poppler-utils) is not installed.
+var ErrNoPdftotext = errors.New("importer: pdftotext not found on PATH; install poppler-utils (e.g. apt-get install poppler-utils)")
+
+// ExtractPDF returns the text of the PDF at path by running
+// `pdftotext -layout -enc UTF-8 path -` (poppler-utils). It fails with an
+// error wrapping ErrNoPdftotext when pdftotext is not on PATH.
+func ExtractPDF(ctx context.Context, path string) (string, error) {
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		return "", fmt.Errorf("%w (%v)", ErrNoPdftotext, err)
+	}
+	var out, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "-layout", "-enc", "UTF-8", path, "-")
+	cmd.Stdout = &out
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("importer: pdftotext %s: %w", path, ctx.Err())
+		}
+		return "", fmt.Errorf("importer: pdftotext %s: %v: %s", path, err, strings.TrimSpace(stderr.String()))
+	}
+	return out.String(), nil
+}

@@ -1,0 +1,268 @@
+package importer
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+type elemKind int
+
+const (
+	ePara    elemKind = iota // a body paragraph (lead: starts a story)
+	eHead                    // a group of consecutive headline lines
+	eVert                    // a vertical headline
+	eBanner                  // a doubled banner (dropped)
+	eCredit                  // a photo credit line
+	eTrailer                 // a bracketed byline/source ending a story
+	eSig                     // a notice signature: issuer lines + date
+)
+
+type elem struct {
+	kind  elemKind
+	lines []*line
+	lead  bool
+	date  string // eSig: the date line
+}
+
+// parser holds the state of one Parse call.
+type parser struct {
+	opts      Options
+	report    Report
+	lines     []*line
+	useIndent bool
+	elems     []*elem
+
+	items  []*draft
+	blocks []*hblock
+}
+
+// isHeadCand reports whether l could be a headline line: text without
+// sentence punctuation, not ending like an unfinished clause, not too long.
+func isHeadCand(l *line) bool {
+	if l.kind != lText || hasSentencePunct(l.text) {
+		return false
+	}
+	if strings.HasSuffix(l.text, "：") || strings.HasSuffix(l.text, ":") || strings.HasSuffix(l.text, "、") {
+		return false
+	}
+	n := utf8.RuneCountInString(compact(l.text))
+	return n <= 40 && utf8.RuneCountInString(hanOnly(l.text)) >= 2
+}
+
+// segment turns the classified lines into paragraphs, headline groups and
+// the other page elements, in page order.
+func (p *parser) segment() []*elem {
+	ind := 0
+	for _, l := range p.lines {
+		if l.indent {
+			ind++
+		}
+	}
+	p.useIndent = ind > 0 && ind*10 < len(p.lines)*4
+
+	n := len(p.lines)
+	for i := 0; i < n; {
+		l := p.lines[i]
+		switch l.kind {
+		case lVert:
+			p.emit(&elem{kind: eVert, lines: []*line{l}})
+			i++
+		case lBanner:
+			p.emit(&elem{kind: eBanner, lines: []*line{l}})
+			i++
+		case lCredit:
+			p.emit(&elem{kind: eCredit, lines: []*line{l}})
+			i++
+		case lTrailer:
+			p.emit(&elem{kind: eTrailer, lines: []*line{l}})
+			i++
+		case lDate:
+			// issuer lines just before the date were taken for a headline group
+			if k := len(p.elems) - 1; k >= 0 && p.elems[k].kind == eHead && len(p.elems[k].lines) <= 4 {
+				p.elems[k].kind = eSig
+				p.elems[k].date = l.text
+			} else {
+				p.emit(&elem{kind: eSig, date: l.text})
+			}
+			i++
+		case lLead:
+			i = p.para(i, true)
+		default:
+			if isHeadCand(l) {
+				i = p.headOrPara(i)
+			} else {
+				i = p.para(i, false)
+			}
+		}
+	}
+	return p.elems
+}
+
+func (p *parser) emit(e *elem) { p.elems = append(p.elems, e) }
+
+// headOrPara decides, at a paragraph start, whether the run of headline-like
+// lines starting at i are headlines or the first lines of a paragraph.
+func (p *parser) headOrPara(i int) int {
+	n := len(p.lines)
+	j := i
+	for j+1 < n && isHeadCand(p.lines[j+1]) {
+		j++
+	}
+	nx := j + 1
+	if nx >= n || p.lines[nx].kind != lText {
+		if nx < n && (p.lines[nx].kind == lCredit || p.lines[nx].kind == lTrailer) {
+			// a caption or last paragraph without punctuation
+			return p.para(i, false)
+		}
+		p.emit(&elem{kind: eHead, lines: p.lines[i:nx]})
+		return nx
+	}
+	if p.useIndent && p.lines[nx].indent {
+		p.emit(&elem{kind: eHead, lines: p.lines[i:nx]})
+		return nx
+	}
+	w := p.colWidthFrom(nx, i)
+	if p.continues(i, j, w) {
+		return p.para(i, false)
+	}
+	for k := i + 1; k <= j; k++ {
+		if p.continues(k, j, w) {
+			p.emit(&elem{kind: eHead, lines: p.lines[i:k]})
+			return p.para(k, false)
+		}
+	}
+	p.emit(&elem{kind: eHead, lines: p.lines[i:nx]})
+	return nx
+}
+
+// continues reports whether lines k..j look like the opening lines of a
+// paragraph set in a column of width w that goes on past j: each is about
+// full width (the first may be shorter by the lost indent).
+func (p *parser) continues(k, j int, w float64) bool {
+	if w <= 0 {
+		return false
+	}
+	for m := k; m <= j; m++ {
+		l := p.lines[m]
+		if l.justified {
+			continue
+		}
+		lo := w - 2.5
+		if m == k {
+			lo = w - 3.5
+		}
+		if l.width > w+2 || l.width < lo {
+			return false
+		}
+	}
+	return true
+}
+
+// para consumes one paragraph starting at s and returns the next index.
+func (p *parser) para(s int, lead bool) int {
+	n := len(p.lines)
+	ls := []*line{p.lines[s]}
+	k := s
+	for k+1 < n {
+		nx := p.lines[k+1]
+		if nx.kind != lText || p.useIndent && nx.indent {
+			break
+		}
+		cur := p.lines[k]
+		if endsSentence(cur.text) {
+			// a paragraph ends at a sentence end unless both this line and
+			// the next fill the column (the next would be indented otherwise)
+			w := p.colWidthAround(k)
+			full := func(l *line) bool { return l.justified || w > 0 && l.width >= w-1 }
+			if !full(cur) || !full(nx) {
+				break
+			}
+			// a headline-like next line must also be exactly column wide
+			// and be continued itself
+			if isHeadCand(nx) && (nx.width > w+1.5 || k+2 >= n || p.lines[k+2].kind != lText) {
+				break
+			}
+		}
+		ls = append(ls, nx)
+		k++
+	}
+	p.emit(&elem{kind: ePara, lines: ls, lead: lead})
+	return k + 1
+}
+
+// interior reports whether l can be used to measure the column width.
+func interior(l *line) bool {
+	return (l.kind == lText || l.kind == lLead) && !l.justified && !endsSentence(l.text) &&
+		(hasSentencePunct(l.text) || strings.ContainsAny(l.text, "、：“”《》"))
+}
+
+func median(ws []float64) float64 {
+	if len(ws) == 0 {
+		return 0
+	}
+	sort.Float64s(ws)
+	m := len(ws) / 2
+	if len(ws)%2 == 1 {
+		return ws[m]
+	}
+	return (ws[m-1] + ws[m]) / 2
+}
+
+// colWidthFrom estimates the column width of the text starting at nx
+// (falling back to the text before `before` when too little follows).
+func (p *parser) colWidthFrom(nx, before int) float64 {
+	var ws []float64
+	for m := nx; m < len(p.lines) && m < nx+12; m++ {
+		l := p.lines[m]
+		if l.kind != lText || m > nx && isHeadCand(l) && endsSentence(p.lines[m-1].text) {
+			break
+		}
+		if interior(l) {
+			ws = append(ws, l.width)
+		}
+	}
+	if len(ws) < 2 {
+		for m := before - 1; m >= 0 && m >= before-8; m-- {
+			l := p.lines[m]
+			if l.kind != lText && l.kind != lLead {
+				break
+			}
+			if interior(l) {
+				ws = append(ws, l.width)
+			}
+			if l.kind == lLead {
+				break
+			}
+		}
+	}
+	return median(ws)
+}
+
+// colWidthAround estimates the column width around line k, staying within
+// the current story region.
+func (p *parser) colWidthAround(k int) float64 {
+	var ws []float64
+	for m := k; m >= 0 && m >= k-8; m-- {
+		l := p.lines[m]
+		if l.kind != lText && l.kind != lLead {
+			break
+		}
+		if interior(l) {
+			ws = append(ws, l.width)
+		}
+		if l.kind == lLead {
+			break
+		}
+	}
+	for m := k + 1; m < len(p.lines) && m <= k+8; m++ {
+		l := p.lines[m]
+		if l.kind != lText {
+			break
+		}
+		if interior(l) {
+			ws = append(ws, l.width)
+		}
+	}
+	return median(ws)
+}
