@@ -22,6 +22,49 @@ type Builder struct {
 	Log  io.Writer // Hugo's warnings; nil discards them
 
 	mu sync.Mutex // one build at a time
+
+	queue sync.Mutex // guards next
+	next  *request   // the build that will start after the running one
+}
+
+// request is one queued build and everyone waiting for it.
+type request struct {
+	done  chan struct{}
+	stats Stats
+	err   error
+}
+
+// Rebuild asks for a build that starts after this call and waits for it.
+// Calls made while a build runs share the one build queued behind it, so a
+// burst of publishes costs at most two builds, never one per publish.
+func (b *Builder) Rebuild(ctx context.Context) (Stats, error) {
+	b.queue.Lock()
+	r := b.next
+	if r == nil {
+		r = &request{done: make(chan struct{})}
+		b.next = r
+		go b.runQueued()
+	}
+	b.queue.Unlock()
+	select {
+	case <-r.done:
+		return r.stats, r.err
+	case <-ctx.Done():
+		return Stats{}, ctx.Err()
+	}
+}
+
+func (b *Builder) runQueued() {
+	b.mu.Lock() // wait for the running build
+	b.queue.Lock()
+	r := b.next
+	b.next = nil
+	b.queue.Unlock()
+	// The build is not tied to any one caller's context: a waiter that
+	// gives up must not cancel the build the others wait for.
+	r.stats, r.err = b.buildLocked(context.Background())
+	b.mu.Unlock()
+	close(r.done)
 }
 
 // PublicLink is the path of the link that always points at the live build.
@@ -40,6 +83,10 @@ func (b *Builder) Current() string {
 func (b *Builder) Build(ctx context.Context) (Stats, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.buildLocked(ctx)
+}
+
+func (b *Builder) buildLocked(ctx context.Context) (Stats, error) {
 	builds := filepath.Join(b.Data, "builds")
 	if err := os.MkdirAll(builds, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("create builds folder: %w", err)
