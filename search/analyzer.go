@@ -140,15 +140,19 @@ func parseUserDict(s string) ([]dictWord, error) {
 		}
 		f := strings.Fields(line)
 		w := dictWord{text: Fold(f[0]), freq: userFreq}
-		if len(f) > 1 {
-			v, err := strconv.ParseFloat(f[1], 64)
-			if err != nil || v <= 0 {
-				return nil, fmt.Errorf("search: user dictionary line %d: bad frequency %q", n, f[1])
+		rest := f[1:]
+		if len(rest) > 0 {
+			// "word pos" without a frequency is common enough to accept.
+			if v, err := strconv.ParseFloat(rest[0], 64); err == nil {
+				if v <= 0 {
+					return nil, fmt.Errorf("search: user dictionary line %d: frequency %q must be positive", n, rest[0])
+				}
+				w.freq = v
+				rest = rest[1:]
 			}
-			w.freq = v
 		}
-		if len(f) > 2 {
-			w.pos = f[2]
+		if len(rest) > 0 {
+			w.pos = rest[0]
 		}
 		out = append(out, w)
 	}
@@ -237,13 +241,20 @@ func (a *Analyzer) Words(text string) []Token {
 			}
 			pos++
 			s, e := span(i, j)
-			num := digits && j < len(rs) && isHan(rs[j])
+			// The measure word may follow a space: PDF extraction splits
+			// "198 个" as often as not.
+			m := j
+			for m < len(rs) && m-j < 2 && (rs[m] == ' ' || rs[m] == '\u3000') {
+				m++
+			}
+			num := digits && m < len(rs) && isHan(rs[m])
 			toks = append(toks, Token{Term: string(rs[i:j]), Start: s, End: e, Position: pos, Known: true, Number: num})
 			if num {
 				// 198个, 2023年: numbers are only meaningful with their
 				// measure word, and Bleve's cjk analyzer loses exactly this.
-				s, e := span(i, j+1)
-				toks = append(toks, Token{Term: string(rs[i : j+1]), Start: s, End: e, Position: pos, Sub: true, Known: true})
+				s, e := span(i, m+1)
+				term := string(rs[i:j]) + string(rs[m])
+				toks = append(toks, Token{Term: term, Start: s, End: e, Position: pos, Sub: true, Known: true})
 			}
 			i = j
 		default:

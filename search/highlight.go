@@ -104,13 +104,19 @@ func Snippet(text string, spans []Span, maxRunes int) string {
 	offs = append(offs, len(text))
 	runeAt := func(byteOff int) int { return sort.SearchInts(offs, byteOff) }
 
-	const lead = 20 // context kept before the first match of the window
+	const lead = 30 // context kept before the first match of the window
 	bestFrom, bestScore, bestCount := 0, -1, -1
 	for _, s := range spans {
-		from := max(runeAt(s.Start)-lead, 0)
-		// start at a paragraph boundary when one is close by
-		for k := runeAt(s.Start) - 1; k >= from; k-- {
-			if text[offs[k]] == '\n' {
+		at := runeAt(s.Start)
+		from := max(at-lead, 0)
+		// Start at the beginning of the sentence when it is close by, so
+		// the snippet does not open with half a date.
+		for k := at - 1; k >= max(at-lead, 0); k-- {
+			if k == 0 {
+				from = 0
+				break
+			}
+			if r, _ := utf8.DecodeRuneInString(text[offs[k]:]); strings.ContainsRune("\n。！？；", r) {
 				from = k + 1
 				break
 			}
