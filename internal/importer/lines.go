@@ -33,9 +33,10 @@ var (
 	leadRe = regexp.MustCompile(`^(?:本报讯|本报[\p{Han}]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)|(?:新华社|中新社|人民日报|光明日报|经济日报|央视网|中新网|人民网|新华网)[\p{Han}]{1,10}?(?:\d{1,2}月\d{1,2}日)?电|据[^，。；]{2,24}?报道)`)
 	dateRe = regexp.MustCompile(`^([0-9]{4}|[〇零○Ｏ一二三四五六七八九]{4})年([0-9]{1,2}|[一二三四五六七八九十]{1,3})月([0-9]{1,2}|[一二三四五六七八九十]{1,3})日$`)
 	// a role word printed before names in a byline
-	roleRe = regexp.MustCompile(`^(本报记者|本报通讯员|特约记者|见习记者|实习记者|摄影记者|首席记者|融媒记者|全媒体记者|记者|通讯员|实习生|摄影|摄像|本报评论员|评论员|文/图|图/文)`)
-	nameRe = regexp.MustCompile(`^[\p{Han}·]{2,4}$|^[\p{Han}]{1,6}·[\p{Han}]{1,8}$`)
-	jumpRe = regexp.MustCompile(`[（(]?\s*(?:下转|上接|转|接)第\s*[0-9一二三四五六七八九十]+\s*版\s*[）)]?`)
+	roleRe      = regexp.MustCompile(`^(本报记者|本报通讯员|特约记者|见习记者|实习记者|摄影记者|首席记者|融媒记者|全媒体记者|记者|通讯员|实习生|摄影|摄像|本报评论员|评论员|文/图|图/文)`)
+	roleSplitRe = regexp.MustCompile(`(本报记者|本报通讯员|特约记者|见习记者|实习记者|摄影记者|首席记者|融媒记者|全媒体记者|记者|通讯员|实习生)`)
+	nameRe      = regexp.MustCompile(`^[\p{Han}·]{2,4}$|^[\p{Han}]{1,6}·[\p{Han}]{1,8}$`)
+	jumpRe      = regexp.MustCompile(`[（(]?\s*(?:下转|上接|转|接)第\s*[0-9一二三四五六七八九十]+\s*版\s*[）)]?`)
 )
 
 // compact removes all whitespace (for pattern matching on artefact-ridden lines).
@@ -213,7 +214,10 @@ func parseTrailerSource(s string) (string, bool) {
 // 李四 王五", into bylines as printed per role and the bare names. When
 // needRole is false a list of bare names ("肖继旺 王泽利 王乾宇") is accepted.
 func parseNames(s string, needRole bool) (bylines, names []string, ok bool) {
-	toks := strings.Fields(strings.NewReplacer("、", " ", "，", " ", ",", " ").Replace(s))
+	s = strings.NewReplacer("、", " ", "，", " ", ",", " ").Replace(s)
+	// justified lines lose the spaces between roles and names: 记者王晓明通讯员李华
+	s = roleSplitRe.ReplaceAllString(s, " $1 ")
+	toks := strings.Fields(s)
 	if len(toks) == 0 {
 		return nil, nil, false
 	}

@@ -148,6 +148,9 @@ func (p *parser) continues(k, j int, w float64) bool {
 		if l.justified {
 			continue
 		}
+		if subtitleRe.MatchString(l.text) {
+			return false // a headline-like "——…" line is a subtitle, not body text
+		}
 		lo := w - 2.5
 		if m == k {
 			lo = w - 3.5
@@ -191,8 +194,14 @@ func (p *parser) para(s int, lead bool) int {
 	return k + 1
 }
 
-// interior reports whether l can be used to measure the column width.
-func interior(l *line) bool {
+// interior reports whether line m can be used to measure the column
+// width: a line inside a paragraph, neither its first nor its last line,
+// and with the punctuation of body text (to keep headlines out).
+func (p *parser) interior(m int) bool {
+	l := p.lines[m]
+	if m > 0 && endsSentence(p.lines[m-1].text) {
+		return false
+	}
 	return (l.kind == lText || l.kind == lLead) && !l.justified && !endsSentence(l.text) &&
 		(hasSentencePunct(l.text) || strings.ContainsAny(l.text, "、：“”《》"))
 }
@@ -218,7 +227,8 @@ func (p *parser) colWidthFrom(nx, before int) float64 {
 		if l.kind != lText || m > nx && isHeadCand(l) && endsSentence(p.lines[m-1].text) {
 			break
 		}
-		if interior(l) {
+		// any line inside a paragraph except its (maybe indented) first one
+		if m > nx && !endsSentence(p.lines[m-1].text) && !l.justified && !endsSentence(l.text) {
 			ws = append(ws, l.width)
 		}
 	}
@@ -228,7 +238,7 @@ func (p *parser) colWidthFrom(nx, before int) float64 {
 			if l.kind != lText && l.kind != lLead {
 				break
 			}
-			if interior(l) {
+			if p.interior(m) {
 				ws = append(ws, l.width)
 			}
 			if l.kind == lLead {
@@ -248,7 +258,7 @@ func (p *parser) colWidthAround(k int) float64 {
 		if l.kind != lText && l.kind != lLead {
 			break
 		}
-		if interior(l) {
+		if p.interior(m) {
 			ws = append(ws, l.width)
 		}
 		if l.kind == lLead {
@@ -260,7 +270,7 @@ func (p *parser) colWidthAround(k int) float64 {
 		if l.kind != lText {
 			break
 		}
-		if interior(l) {
+		if p.interior(m) {
 			ws = append(ws, l.width)
 		}
 	}
