@@ -10,10 +10,10 @@ import (
 
 func TestFold(t *testing.T) {
 	cases := map[string]string{
-		"呂梁市離石區":      "吕梁市离石区",
-		"２０２３年ＧＤＰ":    "2023年gdp",
-		"傘頭秧歌":        "伞头秧歌",
-		"ABC　def":     "abc def", // ideographic space → space
+		"呂梁市離石區":    "吕梁市离石区",
+		"２０２３年ＧＤＰ":  "2023年gdp",
+		"傘頭秧歌":      "伞头秧歌",
+		"ABC　def":   "abc def", // ideographic space → space
 		"吕政发（２０２３）": "吕政发(2023)",
 	}
 	for in, want := range cases {
