@@ -201,7 +201,7 @@ func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
 		segs = append(segs, &hseg{block: b, from: j, to: i, item: s - 1, score: scores[[3]int{j, i, s}]})
 		i, s = j, ps
 	}
-	// reverse to page order and glue unmatched single lines to a neighbour
+	// reverse to page order
 	for l, r := 0, len(segs)-1; l < r; l, r = l+1, r-1 {
 		segs[l], segs[r] = segs[r], segs[l]
 	}
