@@ -1,51 +1,108 @@
 // Command newsroom runs the city newspaper: the reader site, the admin and
-// search, and the tools around them. It only parses flags and wires packages.
+// search in one process, and the tools around them. It parses flags and
+// wires packages together; the work is done in the packages.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
-
-	"newsroom/internal/site"
 )
+
+const usage = `newsroom: a content system for a city newspaper
+
+Usage:
+  newsroom serve  [--site DIR] [--addr HOST:PORT]   run the site, admin and search
+  newsroom build  [--site DIR]                      rebuild the reader site
+  newsroom index  [--site DIR]                      rebuild the search index
+  newsroom user add [--site DIR] --role ROLE NAME   add a user (password from stdin)
+  newsroom token create [--site DIR] USER           print a new API token
+
+DIR defaults to the current folder; data lives in DIR/.newsroom/.
+`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "newsroom:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string) error {
+// run dispatches a command line; tests call it directly.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: newsroom serve|build|user|token|index|import|gen [flags]")
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
 	}
-	switch args[0] {
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
 	case "build":
-		return runBuild(ctx, args[1:])
-	default:
-		return fmt.Errorf("unknown command %q", args[0])
+		return runBuild(ctx, rest, stdout, stderr)
+	case "index":
+		return runIndex(ctx, rest, stdout, stderr)
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			return errors.New("usage: newsroom user add [--site DIR] --role ROLE NAME")
+		}
+		return runUserAdd(ctx, rest[1:], stdin, stdout, stderr)
+	case "token":
+		if len(rest) == 0 || rest[0] != "create" {
+			return errors.New("usage: newsroom token create [--site DIR] USER")
+		}
+		return runTokenCreate(ctx, rest[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
 	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
 }
 
-func runBuild(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	root := fs.String("site", ".", "site root folder")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	b := &site.Builder{Root: *root, Data: filepath.Join(*root, ".newsroom"), Log: os.Stderr}
-	st, err := b.Build(ctx)
+// paths are the files of one site.
+type paths struct {
+	Root, Data, DB, Index, Content, UserDict string
+}
+
+func sitePaths(root string) (paths, error) {
+	abs, err := filepath.Abs(root)
 	if err != nil {
-		return err
+		return paths{}, err
 	}
-	fmt.Printf("built %d pages in %s into %s\n", st.Pages, st.Duration.Round(1e6), b.Current())
-	return nil
+	if _, err := os.Stat(filepath.Join(abs, "hugo.toml")); err != nil {
+		return paths{}, fmt.Errorf("%s is not a site folder (no hugo.toml): use --site DIR", abs)
+	}
+	data := filepath.Join(abs, ".newsroom")
+	return paths{
+		Root: abs, Data: data,
+		DB:       filepath.Join(data, "newsroom.db"),
+		Index:    filepath.Join(data, "index"),
+		Content:  filepath.Join(abs, "content"),
+		UserDict: filepath.Join(abs, "search-dict.txt"),
+	}, nil
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	site := fs.String("site", ".", "site root folder (hugo.toml, content/, themes/)")
+	return fs, site
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }

@@ -1,0 +1,281 @@
+// Package admin is the newsroom's web admin: the Chinese UI where reporters
+// file stories and editors publish them, and the JSON API under /api/admin/
+// that does the same for tools and wire feeds. Both call the editorial desk
+// (package desk), so every permission check lives there, once.
+package admin
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"newsroom/internal/desk"
+	"newsroom/internal/news"
+	"newsroom/internal/sqlite"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the admin needs.
+type Config struct {
+	Desk     *desk.Service
+	DB       *sqlite.DB
+	Log      *slog.Logger
+	Sections []string // the paper's 栏目, offered in the story form
+	// SecureCookies marks the session cookie Secure; turn it off only for
+	// plain-HTTP development on the loopback interface.
+	SecureCookies bool
+	SessionTTL    time.Duration // 0: 12 hours
+	PaperName     string
+}
+
+// Admin serves /admin/ and /api/admin/.
+type Admin struct {
+	cfg   Config
+	pages map[string]*template.Template
+	h     http.Handler
+}
+
+// New parses the templates and builds the routes. It fails at start, not
+// on the first request, if a template is broken.
+func New(cfg Config) (*Admin, error) {
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if len(cfg.Sections) == 0 {
+		cfg.Sections = []string{"要闻", "时政", "本地", "教育", "卫生健康", "文化"}
+	}
+	a := &Admin{cfg: cfg, pages: map[string]*template.Template{}}
+	if err := a.parseTemplates(); err != nil {
+		return nil, err
+	}
+	a.h = a.routes()
+	return a, nil
+}
+
+// ServeHTTP serves the admin.
+func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.h.ServeHTTP(w, r) }
+
+// routes is the admin's one route table.
+func (a *Admin) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer)
+	static, _ := fs.Sub(staticFS, "static")
+	r.Handle("/admin/static/*", http.StripPrefix("/admin/static/", http.FileServerFS(static)))
+
+	r.Get("/admin/login", a.ui(a.loginForm))
+	r.Post("/admin/login", a.ui(a.login))
+	r.Group(func(r chi.Router) {
+		r.Use(a.requireSession)
+		r.Post("/admin/logout", a.ui(a.logout))
+		r.Get("/admin/", a.ui(a.dashboard))
+		r.Get("/admin/password", a.ui(a.passwordForm))
+		r.Post("/admin/password", a.ui(a.changePassword))
+		r.Get("/admin/stories/new", a.ui(a.newStory))
+		r.Post("/admin/stories", a.ui(a.createStory))
+		r.Get("/admin/stories/{id}", a.ui(a.showStory))
+		r.Get("/admin/stories/{id}/edit", a.ui(a.editStory))
+		r.Post("/admin/stories/{id}", a.ui(a.saveStory))
+		r.Post("/admin/stories/{id}/{action}", a.ui(a.storyAction))
+		r.Get("/admin/users", a.ui(a.users))
+		r.Post("/admin/users", a.ui(a.createUser))
+	})
+	r.Get("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently).ServeHTTP)
+
+	r.Route("/api/admin", func(r chi.Router) {
+		r.Use(a.requireAPIUser)
+		r.Get("/me", a.api(a.apiMe))
+		r.Get("/stories", a.api(a.apiListStories))
+		r.Post("/stories", a.api(a.apiCreateStory))
+		r.Get("/stories/{id}", a.api(a.apiGetStory))
+		r.Put("/stories/{id}", a.api(a.apiUpdateStory))
+		r.Post("/stories/{id}/{action}", a.api(a.apiStoryAction))
+		r.NotFound(a.api(func(http.ResponseWriter, *http.Request) error {
+			return news.Errorf(news.ENOTFOUND, "没有这个接口。")
+		}))
+	})
+	// Cross-origin form posts are refused before any handler runs: the
+	// browser's Sec-Fetch-Site and Origin headers say where a request came
+	// from, so no token has to be threaded through every form. API clients
+	// with a Bearer token send neither header and pass.
+	return http.NewCrossOriginProtection().Handler(r)
+}
+
+// statusOf maps a domain error code to its HTTP status: the one place
+// where errors become statuses.
+func statusOf(err error) int {
+	switch news.ErrorCode(err) {
+	case news.EINVALID:
+		return http.StatusBadRequest
+	case news.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case news.EFORBIDDEN:
+		return http.StatusForbidden
+	case news.ENOTFOUND:
+		return http.StatusNotFound
+	case news.ECONFLICT:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// ui adapts a handler that returns an error to http.HandlerFunc, showing
+// the error as a Chinese page.
+func (a *Admin) ui(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		if err == nil {
+			return
+		}
+		status := statusOf(err)
+		if status == http.StatusUnauthorized {
+			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+			return
+		}
+		if status == http.StatusInternalServerError {
+			a.cfg.Log.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		a.renderStatus(w, r, status, "error", &errorPage{Message: news.ErrorMessage(err), Status: status})
+	}
+}
+
+// api adapts a JSON handler; errors become {"error","code","fields"}.
+func (a *Admin) api(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		if err == nil {
+			return
+		}
+		status := statusOf(err)
+		if status == http.StatusInternalServerError {
+			a.cfg.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		body := map[string]any{"error": news.ErrorMessage(err), "code": news.ErrorCode(err)}
+		if f := news.ErrorFields(err); len(f) > 0 {
+			body["fields"] = f
+		}
+		var ce *conflictError
+		if errors.As(err, &ce) {
+			body["current"] = ce.current
+		}
+		writeJSON(w, status, body)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":"encode"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+type ctxKey int
+
+const userKey ctxKey = 0
+
+func withUser(ctx context.Context, u *news.User) context.Context {
+	return context.WithValue(ctx, userKey, u)
+}
+
+// userOf returns the logged-in user of a request that passed the auth
+// middleware.
+func userOf(r *http.Request) *news.User {
+	u, _ := r.Context().Value(userKey).(*news.User)
+	return u
+}
+
+const sessionCookie = "newsroom_session"
+
+// requireSession lets a request through only with a live session cookie.
+func (a *Admin) requireSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil {
+			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+			return
+		}
+		u, err := a.cfg.DB.SessionUser(r.Context(), c.Value)
+		if err != nil {
+			if news.ErrorCode(err) != news.EUNAUTHORIZED {
+				a.cfg.Log.Error("session lookup failed", "err", err)
+			}
+			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+	})
+}
+
+// requireAPIUser authenticates API calls by Bearer token, or by the admin
+// session cookie so that the UI's own scripts could call the API too.
+func (a *Admin) requireAPIUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var u *news.User
+		var err error
+		if h := r.Header.Get("Authorization"); h != "" {
+			tok, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Authorization 须为 Bearer 令牌。", "code": news.EUNAUTHORIZED})
+				return
+			}
+			u, err = a.cfg.DB.TokenUser(r.Context(), strings.TrimSpace(tok))
+		} else if c, cerr := r.Cookie(sessionCookie); cerr == nil {
+			u, err = a.cfg.DB.SessionUser(r.Context(), c.Value)
+		} else {
+			err = news.Errorf(news.EUNAUTHORIZED, "需要登录或 API 令牌。")
+		}
+		if err != nil {
+			status := statusOf(err)
+			if status == http.StatusNotFound {
+				status = http.StatusUnauthorized
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="newsroom"`)
+			writeJSON(w, status, map[string]string{"error": news.ErrorMessage(err), "code": news.EUNAUTHORIZED})
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+	})
+}
+
+func (a *Admin) setSessionCookie(w http.ResponseWriter, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: a.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// parseID reads the {id} route parameter.
+func parseID(r *http.Request) (int64, error) {
+	var id int64
+	if _, err := fmt.Sscan(chi.URLParam(r, "id"), &id); err != nil || id <= 0 {
+		return 0, news.Errorf(news.ENOTFOUND, "稿件不存在。")
+	}
+	return id, nil
+}

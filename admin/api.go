@@ -1,0 +1,208 @@
+package admin
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"newsroom/internal/news"
+	"newsroom/internal/sqlite"
+)
+
+// maxBody caps API request bodies; a story is at most 100,000 characters.
+const maxBody = 1 << 20
+
+// storyInput is the writable part of a story in the API.
+type storyInput struct {
+	Kind     *news.Kind       `json:"kind"`
+	Kicker   *string          `json:"kicker"`
+	Title    *string          `json:"title"`
+	Subtitle *string          `json:"subtitle"`
+	Vertical *bool            `json:"vertical"`
+	Authors  *[]string        `json:"authors"`
+	Source   *string          `json:"source"`
+	Repost   *news.Repost     `json:"repost"`
+	Section  *string          `json:"section"`
+	Tags     *[]string        `json:"tags"`
+	Body     *string          `json:"body"`
+	Photos   *[]news.Photo    `json:"photos"`
+	Notice   *news.NoticeInfo `json:"notice"`
+	Edition  *string          `json:"edition"`
+	Page     *int             `json:"page"`
+	PageName *string          `json:"page_name"`
+	Version  *int             `json:"version"`
+}
+
+// apply copies the fields present in the request onto s, so a PUT may send
+// only what it changes.
+func (in *storyInput) apply(s *news.Story) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	if in.Kind != nil {
+		s.Kind = *in.Kind
+	}
+	set(&s.Kicker, in.Kicker)
+	set(&s.Title, in.Title)
+	set(&s.Subtitle, in.Subtitle)
+	set(&s.Source, in.Source)
+	set(&s.Section, in.Section)
+	set(&s.Body, in.Body)
+	set(&s.Edition, in.Edition)
+	set(&s.PageName, in.PageName)
+	if in.Vertical != nil {
+		s.Vertical = *in.Vertical
+	}
+	if in.Authors != nil {
+		s.Authors = *in.Authors
+	}
+	if in.Tags != nil {
+		s.Tags = *in.Tags
+	}
+	if in.Photos != nil {
+		s.Photos = *in.Photos
+	}
+	if in.Repost != nil {
+		s.Repost = in.Repost
+	}
+	if in.Notice != nil {
+		s.Notice = in.Notice
+	}
+	if in.Page != nil {
+		s.Page = *in.Page
+	}
+}
+
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return news.Errorf(news.EINVALID, "请求不是有效的 JSON：%v", err)
+	}
+	return nil
+}
+
+// conflictError is a stale-version save; the API answers it with the
+// current story so the client can merge.
+type conflictError struct {
+	err     error
+	current *news.Story
+}
+
+func (e *conflictError) Error() string { return e.err.Error() }
+func (e *conflictError) Unwrap() error { return e.err }
+
+func (a *Admin) apiMe(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, userOf(r))
+	return nil
+}
+
+func (a *Admin) apiListStories(w http.ResponseWriter, r *http.Request) error {
+	f := sqlite.StoryFilter{}
+	if st := r.URL.Query().Get("state"); st != "" {
+		f.States = []news.State{news.State(st)}
+	}
+	f.Limit, _ = strconv.Atoi(r.URL.Query().Get("limit"))
+	list, err := a.cfg.Desk.List(r.Context(), userOf(r), f)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []news.Story{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"stories": list})
+	return nil
+}
+
+func (a *Admin) apiCreateStory(w http.ResponseWriter, r *http.Request) error {
+	var in storyInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	s := &news.Story{Kind: news.KindStory}
+	in.apply(s)
+	if err := a.cfg.Desk.Create(r.Context(), userOf(r), s); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/admin/stories/"+strconv.FormatInt(s.ID, 10))
+	writeJSON(w, http.StatusCreated, s)
+	return nil
+}
+
+func (a *Admin) apiGetStory(w http.ResponseWriter, r *http.Request) error {
+	id, err := parseID(r)
+	if err != nil {
+		return err
+	}
+	s, err := a.cfg.Desk.Get(r.Context(), userOf(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s)
+	return nil
+}
+
+func (a *Admin) apiUpdateStory(w http.ResponseWriter, r *http.Request) error {
+	id, err := parseID(r)
+	if err != nil {
+		return err
+	}
+	var in storyInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u := userOf(r)
+	s, err := a.cfg.Desk.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	// Without "version" the client edits what is there now; with it, a
+	// stale version is refused with 409 and the current story.
+	base := s.Version
+	if in.Version != nil {
+		base = *in.Version
+	}
+	in.apply(s)
+	updated, err := a.cfg.Desk.Update(r.Context(), u, s, base)
+	if err != nil {
+		if news.ErrorCode(err) == news.ECONFLICT {
+			if cur, gerr := a.cfg.Desk.Get(r.Context(), u, id); gerr == nil {
+				return &conflictError{err: err, current: cur}
+			}
+		}
+		return err
+	}
+	writeJSON(w, http.StatusOK, updated)
+	return nil
+}
+
+func (a *Admin) apiStoryAction(w http.ResponseWriter, r *http.Request) error {
+	id, err := parseID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Comment string `json:"comment"`
+		Reason  string `json:"reason"`
+	}
+	if r.ContentLength != 0 {
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+	}
+	comment := in.Comment
+	if comment == "" {
+		comment = in.Reason
+	}
+	s, err := a.act(r, id, chi.URLParam(r, "action"), comment)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s)
+	return nil
+}

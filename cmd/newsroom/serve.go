@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"newsroom/admin"
+	"newsroom/internal/content"
+	"newsroom/internal/desk"
+	"newsroom/internal/news"
+	"newsroom/internal/password"
+	"newsroom/internal/publish"
+	"newsroom/internal/site"
+	"newsroom/internal/sqlite"
+	"newsroom/internal/web"
+	"newsroom/search"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, root := newFlags("serve", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	secure := fs.String("secure-cookies", "auto", "mark session cookies Secure: auto (not on loopback), true or false")
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	p, err := sitePaths(*root)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr)
+
+	db, err := sqlite.Open(p.DB, news.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := ensureAdmin(ctx, db, stdout); err != nil {
+		return err
+	}
+	index, err := search.Open(p.Index, search.Options{UserDict: p.UserDict})
+	if err != nil {
+		return fmt.Errorf("open search index: %w", err)
+	}
+	defer index.Close()
+
+	builder := &site.Builder{Root: p.Root, Data: p.Data, Log: logWriter{log}}
+	live := &publish.Live{Site: builder, Index: index, Content: content.Dir{Root: p.Content}, Log: log}
+	deskSvc := &desk.Service{DB: db, Content: content.Dir{Root: p.Content}, Live: live, Clock: news.SystemClock{}, Log: log}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	secureCookies := *secure == "true" || (*secure == "auto" && !net.ParseIP(host).IsLoopback())
+	adm, err := admin.New(admin.Config{Desk: deskSvc, DB: db, Log: log, SecureCookies: secureCookies, PaperName: "吕梁日报"})
+	if err != nil {
+		return err
+	}
+	var ready atomic.Bool
+	handler := web.New(web.Config{SiteDir: builder.Current, Search: index, Admin: adm, Ready: ready.Load, Log: log})
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+
+	fmt.Fprintf(stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	// Start-up work runs while the server already answers: /healthz says
+	// 503 until it is done, and an older build (if any) is served meanwhile.
+	go func() {
+		if err := startup(ctx, builder, live, log); err != nil {
+			log.Error("start-up failed", "err", err)
+			errc <- err
+			return
+		}
+		ready.Store(true)
+		log.Info("ready")
+	}()
+
+	select {
+	case err := <-errc:
+		srv.Close()
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		log.Info("shutting down")
+		return srv.Shutdown(shutdownCtx)
+	}
+}
+
+// startup builds the site fresh and makes sure the index matches content/.
+func startup(ctx context.Context, b *site.Builder, live *publish.Live, log *slog.Logger) error {
+	st, err := b.Build(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("site built", "pages", st.Pages, "took", st.Duration.Round(time.Millisecond))
+	return live.CheckIndex(ctx)
+}
+
+// ensureAdmin creates the first admin on a fresh database and prints its
+// one-time password: nobody can log in otherwise.
+func ensureAdmin(ctx context.Context, db *sqlite.DB, stdout io.Writer) error {
+	n, err := db.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := password.NewReadable()
+	u := &news.User{Name: "admin", Role: news.RoleAdmin}
+	if err := db.CreateUser(ctx, u, pw); err != nil {
+		return fmt.Errorf("create first admin: %w", err)
+	}
+	fmt.Fprintf(stdout, "newsroom: created user \"admin\" with one-time password: %s\n", pw)
+	fmt.Fprintln(stdout, "newsroom: log in at /admin/ and change it under 修改密码; it is not shown again.")
+	return nil
+}
+
+// logWriter passes Hugo's warnings on to the program's log.
+type logWriter struct{ log *slog.Logger }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.log.Warn("hugo", "msg", string(p))
+	return len(p), nil
+}

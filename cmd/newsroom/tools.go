@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"newsroom/internal/content"
+	"newsroom/internal/news"
+	"newsroom/internal/password"
+	"newsroom/internal/publish"
+	"newsroom/internal/site"
+	"newsroom/internal/sqlite"
+	"newsroom/search"
+)
+
+// parseArgs parses flags that may come before or after positional
+// arguments ("user add NAME --role editor" works too).
+func parseArgs(fs *flag.FlagSet, args []string) error {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	return fs.Parse(append([]string{"--"}, positional...))
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, root := newFlags("build", stderr)
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	p, err := sitePaths(*root)
+	if err != nil {
+		return err
+	}
+	b := &site.Builder{Root: p.Root, Data: p.Data, Log: stderr}
+	st, err := b.Build(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "built %d pages in %s into %s\n", st.Pages, st.Duration.Round(time.Millisecond), b.Current())
+	return nil
+}
+
+func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, root := newFlags("index", stderr)
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	p, err := sitePaths(*root)
+	if err != nil {
+		return err
+	}
+	index, err := search.Open(p.Index, search.Options{UserDict: p.UserDict})
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	live := &publish.Live{Index: index, Content: content.Dir{Root: p.Content}, Log: newLogger(stderr)}
+	var bar *progressbar.ProgressBar
+	n, err := live.Reindex(ctx, func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("indexing"),
+				progressbar.OptionShowCount(), progressbar.OptionSetItsString("docs"), progressbar.OptionShowIts())
+		}
+		bar.Set(done)
+	})
+	if bar != nil {
+		bar.Finish()
+		fmt.Fprintln(stderr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "indexed %d documents into %s\n", n, p.Index)
+	return nil
+}
+
+func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, root := newFlags("user add", stderr)
+	role := fs.String("role", "", "reporter, editor or admin")
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: newsroom user add [--site DIR] --role ROLE NAME")
+	}
+	p, err := sitePaths(*root)
+	if err != nil {
+		return err
+	}
+	pw, generated, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(p.DB, news.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u := &news.User{Name: fs.Arg(0), Role: news.Role(*role)}
+	if err := db.CreateUser(ctx, u, pw); err != nil {
+		return plain(err)
+	}
+	fmt.Fprintf(stdout, "added %s user %q (id %d)\n", u.Role, u.Name, u.ID)
+	if generated {
+		fmt.Fprintf(stdout, "password: %s\n", pw)
+	}
+	return nil
+}
+
+// readPassword reads the first line of stdin when it is not a terminal.
+// On a terminal it makes up a strong password instead of asking, so no
+// password is ever typed on screen or left in shell history.
+func readPassword(stdin io.Reader) (pw string, generated bool, err error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return password.NewReadable(), true, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", false, fmt.Errorf("read password from stdin: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", false, errors.New("no password on stdin (pipe one in, e.g. echo \"$PW\" | newsroom user add ...)")
+	}
+	return line, false, nil
+}
+
+func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, root := newFlags("token create", stderr)
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: newsroom token create [--site DIR] USER")
+	}
+	p, err := sitePaths(*root)
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(p.DB, news.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByName(ctx, fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("user %q: %w", fs.Arg(0), plain(err))
+	}
+	tok, err := db.CreateToken(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "API token for %s (%s); it is shown only once:\n", u.Name, u.Role)
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+// plain turns a domain error into a plain-English CLI message (the domain
+// messages are Chinese, for the UI).
+func plain(err error) error {
+	switch news.ErrorCode(err) {
+	case news.EINVALID:
+		var parts []string
+		for k, v := range news.ErrorFields(err) {
+			parts = append(parts, k+": "+v)
+		}
+		return fmt.Errorf("invalid input (%s)", strings.Join(parts, "; "))
+	case news.ECONFLICT:
+		return errors.New("already exists")
+	case news.ENOTFOUND:
+		return errors.New("not found")
+	}
+	return err
+}

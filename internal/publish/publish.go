@@ -1,0 +1,116 @@
+// Package publish keeps what readers see in step with the content files:
+// it re-renders the site and updates the search index when stories are
+// published, corrected or withdrawn, and checks both at start.
+package publish
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"newsroom/internal/content"
+	"newsroom/internal/news"
+	"newsroom/internal/site"
+	"newsroom/search"
+)
+
+// Live is the desk's view of the reader side (it implements desk.Live).
+type Live struct {
+	Site    *site.Builder
+	Index   *search.Index
+	Content content.Dir
+	Log     *slog.Logger
+}
+
+// Update indexes changed stories, drops removed URLs from the index, and
+// rebuilds the site; it returns when both are done. The index goes first:
+// it takes milliseconds, and a hit that links to a page still being built
+// for a moment is better than a live page that cannot be found.
+func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []string) error {
+	docs := make([]search.Document, 0, len(changed))
+	for _, s := range changed {
+		docs = append(docs, Document(s))
+	}
+	if len(docs) > 0 {
+		if err := l.Index.Put(docs...); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	if len(removedURLs) > 0 {
+		if err := l.Index.Delete(removedURLs...); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	st, err := l.Site.Rebuild(ctx)
+	if err != nil {
+		return fmt.Errorf("build site: %w", err)
+	}
+	l.Log.Info("site updated", "changed", len(changed), "removed", len(removedURLs), "pages", st.Pages, "took", st.Duration.Round(time.Millisecond))
+	return nil
+}
+
+// Document maps a published story onto a search document.
+func Document(s news.Story) search.Document {
+	d := search.Document{
+		ID: s.URL, URL: s.URL, Kind: string(s.Kind), Title: s.Title, Kicker: s.Kicker,
+		Subtitle: s.Subtitle, Body: strings.Join(s.Paragraphs(), "\n\n"), Section: s.Section,
+		Tags: s.Tags, Authors: news.BylineNames(s.Authors), Source: s.Source,
+	}
+	if s.PublishedAt != nil {
+		d.Date = s.PublishedAt.In(news.Shanghai)
+	}
+	for _, p := range s.Photos {
+		if p.Caption != "" {
+			d.Body += "\n\n" + p.Caption
+		}
+	}
+	if n := s.Notice; n != nil {
+		d.Issuers, d.DocNumber = n.Issuers, n.DocNumber
+	}
+	return d
+}
+
+// Documents reads every content file as a search document. Files that do
+// not parse are logged and skipped.
+func (l *Live) Documents() ([]search.Document, error) {
+	var docs []search.Document
+	err := l.Content.Walk(func(it content.Item) error {
+		docs = append(docs, Document(it.Story))
+		return nil
+	}, func(rel string, err error) {
+		l.Log.Warn("skipping unreadable content file", "path", rel, "err", err)
+	})
+	return docs, err
+}
+
+// Reindex rebuilds the whole search index from the content files.
+func (l *Live) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
+	docs, err := l.Documents()
+	if err != nil {
+		return 0, err
+	}
+	if err := l.Index.Rebuild(ctx, docs, progress); err != nil {
+		return 0, fmt.Errorf("rebuild index: %w", err)
+	}
+	return len(docs), nil
+}
+
+// CheckIndex rebuilds the index when it is new, from another version,
+// corrupt, or holds a different number of documents than there are content
+// files (files added or removed while the server was down).
+func (l *Live) CheckIndex(ctx context.Context) error {
+	docs, err := l.Documents()
+	if err != nil {
+		return err
+	}
+	n, err := l.Index.Count()
+	if err != nil || l.Index.NeedsRebuild() || n != uint64(len(docs)) {
+		l.Log.Info("rebuilding search index", "documents", len(docs), "indexed", n, "needs_rebuild", l.Index.NeedsRebuild())
+		if err := l.Index.Rebuild(ctx, docs, nil); err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+	}
+	return nil
+}

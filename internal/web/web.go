@@ -1,0 +1,198 @@
+// Package web serves the reader side: the built site, the search page in
+// the theme's look, the search API and the health check. It hands /admin/
+// and /api/admin/ to the admin handler it is given, without knowing it.
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"newsroom/search"
+)
+
+// Searcher runs search queries (implemented by *search.Index).
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) (*search.Results, error)
+}
+
+// Config is what the reader side needs.
+type Config struct {
+	// SiteDir returns the folder of the live build, "" before the first.
+	SiteDir func() string
+	Search  Searcher
+	Admin   http.Handler
+	// Ready reports whether start-up (first build, index check) is done.
+	Ready func() bool
+	Log   *slog.Logger
+}
+
+// New returns the program's root handler.
+func New(cfg Config) http.Handler {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &server{cfg: cfg}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /api/search", s.apiSearch)
+	mux.HandleFunc("GET /search/{$}", s.searchPage)
+	mux.Handle("/admin", cfg.Admin)
+	mux.Handle("/admin/", cfg.Admin)
+	mux.Handle("/api/admin/", cfg.Admin)
+	mux.HandleFunc("/", s.static)
+	return securityHeaders(mux)
+}
+
+type server struct{ cfg Config }
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if s.cfg.Ready != nil && !s.cfg.Ready() {
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// static serves the live build. The build folder is looked up per request:
+// a publish swaps in a new folder, and the next request sees it.
+func (s *server) static(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	dir := s.cfg.SiteDir()
+	if dir == "" {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "网站正在生成，请稍候刷新。", http.StatusServiceUnavailable)
+		return
+	}
+	name := path.Clean("/" + r.URL.Path)
+	full := filepath.Join(dir, filepath.FromSlash(name))
+	fi, err := os.Stat(full)
+	if err == nil && fi.IsDir() {
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		full = filepath.Join(full, "index.html")
+		fi, err = os.Stat(full)
+	}
+	if err != nil {
+		s.notFound(w, dir)
+		return
+	}
+	switch ext := filepath.Ext(full); {
+	case ext == ".html" || ext == ".xml" || ext == ".txt":
+		// Pages change when stories are published or corrected.
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	case strings.Contains(filepath.Base(full), ".min.") || hasFingerprint(filepath.Base(full)):
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	default:
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+	}
+	http.ServeFile(w, r, full)
+}
+
+// hasFingerprint reports whether a file name carries a content hash, as
+// Hugo's fingerprinted assets do (main.3f2a…c1.css).
+func hasFingerprint(name string) bool {
+	parts := strings.Split(name, ".")
+	return len(parts) >= 3 && len(parts[len(parts)-2]) >= 32
+}
+
+func (s *server) notFound(w http.ResponseWriter, dir string) {
+	page, err := os.ReadFile(filepath.Join(dir, "404.html"))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.WriteHeader(http.StatusNotFound)
+	if err != nil {
+		w.Write([]byte("<!doctype html><meta charset=utf-8><title>页面不存在</title><p>页面不存在。<a href=\"/\">返回首页</a></p>"))
+		return
+	}
+	w.Write(page)
+}
+
+// hitJSON is one hit of /api/search: a contract other tools rely on.
+type hitJSON struct {
+	URL     string `json:"url"`
+	Title   string `json:"title"`
+	Snippet string `json:"snippet"`
+	Date    string `json:"date"`
+	Section string `json:"section"`
+	Kind    string `json:"kind"`
+}
+
+func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	q, err := parseQuery(r)
+	var res *search.Results
+	if err == nil {
+		res, err = s.cfg.Search.Search(r.Context(), q)
+	}
+	if err != nil {
+		status, msg := s.searchError(r, err)
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
+	hits := make([]hitJSON, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		hits = append(hits, hitJSON{URL: h.URL, Title: h.Title, Snippet: h.Snippet, Date: formatDate(h.Date),
+			Section: h.Section, Kind: h.Kind})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"total": res.Total, "page": res.Page, "page_size": res.PageSize,
+		"took_ms": float64(res.Took.Microseconds()) / 1000, "hits": hits,
+	})
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// searchError maps a search failure to a status and a message: a bad query
+// is the reader's to fix (400); anything else is ours (500, logged).
+func (s *server) searchError(r *http.Request, err error) (int, string) {
+	var qe *queryError
+	switch {
+	case errors.As(err, &qe):
+		return http.StatusBadRequest, qe.msg
+	case errors.Is(err, search.ErrBadQuery):
+		return http.StatusBadRequest, "搜索词无法识别：" + strings.TrimPrefix(err.Error(), search.ErrBadQuery.Error()+": ")
+	case errors.Is(err, context.Canceled):
+		return 499, "请求已取消"
+	}
+	s.cfg.Log.Error("search failed", "query", r.URL.RawQuery, "err", err)
+	return http.StatusInternalServerError, "搜索暂时不可用，请稍后再试。"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
