@@ -19,7 +19,7 @@ import (
 // analyzerVersion changes whenever tokenization changes in a way that makes
 // an existing index disagree with new queries; it is part of the on-disk
 // version stamp, so bumping it makes Open report NeedsRebuild.
-const analyzerVersion = "an3"
+const analyzerVersion = "an4"
 
 // regionWords is the built-in dictionary for this paper's region: 吕梁市
 // and its counties and districts, in full and short forms. gse's general
@@ -179,7 +179,7 @@ func (a *Analyzer) IsWord(w string) bool {
 // words, and, at the position of their parent, the dictionary sub-words of
 // long words and number+measure-word compounds.
 func (a *Analyzer) Words(text string) []Token {
-	f := fold(text)
+	f := fold(text).joinHan()
 	rs := f.runes
 	toks := make([]Token, 0, len(rs)/2+4)
 	pos := 0
@@ -281,7 +281,7 @@ func sameRunes(words []string, n int) bool {
 // all the bigrams of such a word, so it behaves as an exact substring
 // match.
 func (a *Analyzer) Bigrams(text string) []Token {
-	return bigrams(fold(text))
+	return bigrams(fold(text).joinHan())
 }
 
 func bigrams(f folded) []Token {

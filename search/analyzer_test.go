@@ -58,6 +58,7 @@ func TestWordsSegmentation(t *testing.T) {
 		{"吕梁市离石区", []string{"吕梁市", "离石区"}, nil},
 		{"柳林县孝义市", []string{"柳林县", "孝义市"}, nil},
 		{"村民冯成定说", []string{"村民", "冯成定", "说"}, nil}, // user dictionary
+		{"民 心 工 程　建设", []string{"民心工程", "建设"}, nil}, // PDF justification spaces
 	}
 	for _, c := range cases {
 		toks := a.Words(c.in)
@@ -109,6 +110,22 @@ func TestWordsPositionsAndOffsets(t *testing.T) {
 		if tk.Position != w.pos || tk.Sub != w.sub {
 			t.Errorf("%q: position %d sub %v, want %d %v", w.term, tk.Position, tk.Sub, w.pos, w.sub)
 		}
+	}
+}
+
+func TestWordsAcrossJustificationSpaces(t *testing.T) {
+	a := testAnalyzer(t)
+	in := "发 展 工 程 ，也是"
+	toks := a.Words(in)
+	if toks[0].Term != "发展" || in[toks[0].Start:toks[0].End] != "发 展" {
+		t.Errorf("first token %q covers %q", toks[0].Term, in[toks[0].Start:toks[0].End])
+	}
+	if got := terms(a.Bigrams("民 心"), false); len(got) != 1 || got[0] != "民心" {
+		t.Errorf("bigrams across a space: %q", got)
+	}
+	// a line break is a real boundary
+	if got := terms(a.Bigrams("民\n心"), false); len(got) != 2 {
+		t.Errorf("bigrams across a line break: %q", got)
 	}
 }
 

@@ -130,3 +130,30 @@ func isWordRune(r rune) bool {
 	}
 	return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
+
+// joinHan drops white space (at most two characters, no line break) between
+// two Chinese characters. Chinese is written without spaces; those found in
+// archive text are PDF justification artefacts (发 展 工 程) that would
+// otherwise split every word into single characters. The offsets of the
+// remaining runes are untouched, so a word across the gap still highlights
+// the original span, gap included.
+func (f folded) joinHan() folded {
+	isGap := func(r rune) bool { return r == ' ' || r == '\u3000' }
+	out := folded{runes: f.runes[:0:0], start: f.start[:0:0], end: f.end[:0:0]}
+	for i := 0; i < len(f.runes); i++ {
+		if isGap(f.runes[i]) && i > 0 && isHan(f.runes[i-1]) {
+			j := i
+			for j < len(f.runes) && j-i < 2 && isGap(f.runes[j]) {
+				j++
+			}
+			if j < len(f.runes) && isHan(f.runes[j]) {
+				i = j - 1
+				continue
+			}
+		}
+		out.runes = append(out.runes, f.runes[i])
+		out.start = append(out.start, f.start[i])
+		out.end = append(out.end, f.end[i])
+	}
+	return out
+}
