@@ -1,0 +1,324 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// copySite copies the repository's site (config, content, theme, static
+// files) to a temporary folder, so the test never touches the real one.
+func copySite(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	for _, name := range []string{"hugo.toml", "content", "themes", "static"} {
+		src := filepath.Join("..", "..", name)
+		err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(filepath.Join("..", ".."), p)
+			target := filepath.Join(dst, rel)
+			if fi.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, data, 0o644)
+		})
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// server is a running `newsroom serve` in this process.
+type server struct {
+	base, adminPassword string
+}
+
+func startServer(t *testing.T, site string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--site", site, "--addr", "127.0.0.1:0"}, nil, pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("server did not stop")
+		}
+	})
+	s := &server{}
+	lines := bufio.NewScanner(pr)
+	addrRE := regexp.MustCompile(`serving (http://\S+?)/ `)
+	pwRE := regexp.MustCompile(`one-time password: (\S+)`)
+	for s.base == "" && lines.Scan() {
+		if m := pwRE.FindStringSubmatch(lines.Text()); m != nil {
+			s.adminPassword = m[1]
+		}
+		if m := addrRE.FindStringSubmatch(lines.Text()); m != nil {
+			s.base = m[1]
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if s.base == "" || s.adminPassword == "" {
+		t.Fatalf("server did not print its address and the admin password")
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(s.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server not ready within 60 s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// api calls the admin API with a token and decodes the JSON answer.
+func api(t *testing.T, method, u, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, u, rd)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("%s %s: answer is not JSON: %v", method, u, err)
+	}
+	return resp.StatusCode, out
+}
+
+type searchAnswer struct {
+	Total int `json:"total"`
+	Hits  []struct {
+		URL, Title, Snippet, Date, Section, Kind string
+	} `json:"hits"`
+}
+
+func searchAPI(t *testing.T, base, q string) searchAnswer {
+	t.Helper()
+	code, body := get(t, http.DefaultClient, base+"/api/search?q="+url.QueryEscape(q))
+	if code != 200 {
+		t.Fatalf("search %q: %d %s", q, code, body)
+	}
+	var a searchAnswer
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func cli(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb); err != nil {
+		t.Fatalf("newsroom %v: %v\n%s", args, err, errb.String())
+	}
+	return out.String()
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// TestEndToEnd runs the newspaper on a copy of the demo site, files a
+// story as a reporter, publishes it as an editor through the API, and
+// finds it on the site and in search without a restart.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	site := copySite(t)
+	s := startServer(t, site)
+
+	code, home := get(t, http.DefaultClient, s.base+"/")
+	if code != 200 || !strings.Contains(home, "吕梁日报") {
+		t.Fatalf("home: %d", code)
+	}
+	gaokao := searchAPI(t, s.base, "高考")
+	urls := map[string]bool{}
+	for _, h := range gaokao.Hits {
+		urls[h.URL] = true
+	}
+	if !urls["/stories/2023/06/gaokao-shouri/"] || !urls["/stories/2023/06/zhangguangyong-xunshi-gaokao/"] {
+		t.Fatalf("高考 must find both 高考 stories, got %+v", gaokao.Hits)
+	}
+
+	cli(t, "reporter-password-1\n", "user", "add", "--site", site, "--role", "reporter", "王记者")
+	cli(t, "editor-password-12\n", "user", "add", "--site", site, "--role", "editor", "李编辑")
+	reporter := lastLine(cli(t, "", "token", "create", "--site", site, "王记者"))
+	editor := lastLine(cli(t, "", "token", "create", "--site", site, "李编辑"))
+
+	story := map[string]any{
+		"kicker": "端到端测试", "title": "吕梁城区新建口袋公园投入使用", "subtitle": "市民家门口多了休闲好去处",
+		"authors": []string{"记者 王记者"}, "source": "本报讯", "section": "本地", "tags": []string{"城市建设"},
+		"body": "本报讯 近日，位于离石区的十二座口袋公园全部建成开放。\n\n公园内设有健身步道和儿童游乐设施，方便周边居民休闲。",
+	}
+	code, created := api(t, "POST", s.base+"/api/admin/stories", reporter, story)
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %v", code, created)
+	}
+	id := int(created["id"].(float64))
+	storyURL := fmt.Sprintf("%s/api/admin/stories/%d", s.base, id)
+
+	if code, body := api(t, "POST", storyURL+"/publish", reporter, nil); code != http.StatusForbidden {
+		t.Fatalf("a reporter must not publish: %d %v", code, body)
+	}
+	if code, body := api(t, "PUT", storyURL, reporter, map[string]any{"title": "", "version": 1}); code != http.StatusBadRequest || body["fields"] == nil {
+		t.Fatalf("empty title must be refused per field: %d %v", code, body)
+	}
+	if code, body := api(t, "PUT", storyURL, reporter, map[string]any{"subtitle": "市民家门口多了休闲好去处（修订）", "version": 1}); code != 200 || body["version"].(float64) != 2 {
+		t.Fatalf("edit: %d %v", code, body)
+	}
+	if code, body := api(t, "PUT", storyURL, reporter, map[string]any{"subtitle": "基于旧版本", "version": 1}); code != http.StatusConflict || body["current"] == nil {
+		t.Fatalf("a stale edit must answer 409 with the current story: %d %v", code, body)
+	}
+	if code, body := api(t, "POST", storyURL+"/submit", reporter, nil); code != 200 || body["state"] != "submitted" {
+		t.Fatalf("submit: %d %v", code, body)
+	}
+	code, published := api(t, "POST", storyURL+"/publish", editor, nil)
+	if code != 200 || published["state"] != "published" {
+		t.Fatalf("publish: %d %v", code, published)
+	}
+	pageURL, _ := published["url"].(string)
+	if !strings.HasPrefix(pageURL, "/stories/") {
+		t.Fatalf("published story has no public url: %v", published)
+	}
+
+	// Live and searchable as soon as publish returns, without a restart.
+	code, page := get(t, http.DefaultClient, s.base+pageURL)
+	if code != 200 || !strings.Contains(page, "吕梁城区新建口袋公园投入使用") || !strings.Contains(page, "十二座口袋公园") {
+		t.Fatalf("story page: %d", code)
+	}
+	if _, home := get(t, http.DefaultClient, s.base+"/"); !strings.Contains(home, "吕梁城区新建口袋公园投入使用") {
+		t.Fatal("published story not on the home page")
+	}
+	found := searchAPI(t, s.base, "口袋公园")
+	if found.Total != 1 || found.Hits[0].URL != pageURL || !strings.Contains(found.Hits[0].Snippet, "<mark>") {
+		t.Fatalf("search after publish: %+v", found)
+	}
+	if code, body := get(t, http.DefaultClient, s.base+"/search/?q="+url.QueryEscape("口袋公园")); code != 200 || !strings.Contains(body, pageURL) || !strings.Contains(body, "site-footer") {
+		t.Fatalf("search page: %d", code)
+	}
+
+	// Withdrawing takes it off the site and out of search.
+	if code, body := api(t, "POST", storyURL+"/withdraw", editor, map[string]string{"reason": "测试撤稿"}); code != 200 || body["state"] != "withdrawn" {
+		t.Fatalf("withdraw: %d %v", code, body)
+	}
+	if code, _ := get(t, http.DefaultClient, s.base+pageURL); code != http.StatusNotFound {
+		t.Fatalf("withdrawn page answers %d", code)
+	}
+	if n := searchAPI(t, s.base, "口袋公园").Total; n != 0 {
+		t.Fatalf("withdrawn story still found %d times", n)
+	}
+}
+
+// TestAdminLoginAndCSRF logs in through the admin form and checks that a
+// cross-site form post is refused.
+func TestAdminLoginAndCSRF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	site := copySite(t)
+	s := startServer(t, site)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+
+	resp, err := c.PostForm(s.base+"/admin/login", url.Values{"name": {"admin"}, "password": {"wrong password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "用户名或密码错误") {
+		t.Fatalf("bad login: %d", resp.StatusCode)
+	}
+	resp, err = c.PostForm(s.base+"/admin/login", url.Values{"name": {"admin"}, "password": {s.adminPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "工作台") {
+		t.Fatalf("login: %d %s", resp.StatusCode, body)
+	}
+	for _, ck := range jar.Cookies(resp.Request.URL) {
+		if ck.Name == "newsroom_session" && len(ck.Value) < 40 {
+			t.Fatal("session id too short")
+		}
+	}
+	// A form posted from another site is refused.
+	req, _ := http.NewRequest("POST", s.base+"/admin/stories", strings.NewReader("title=跨站"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site post answered %d", resp.StatusCode)
+	}
+	// The same form from the admin itself creates a draft.
+	resp, err = c.PostForm(s.base+"/admin/stories", url.Values{"title": {"表单创建的草稿"}, "body": {"正文"}, "kind": {"story"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "表单创建的草稿") || !strings.Contains(string(body), "草稿") {
+		t.Fatalf("create by form: %d", resp.StatusCode)
+	}
+}
