@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
 )
 
 // Document is what the search index knows of one archive item. The caller
@@ -49,6 +51,9 @@ type Options struct {
 	Analyzer *Analyzer
 	// SnippetRunes is the snippet length in characters; 0 means 120.
 	SnippetRunes int
+	// LockTimeout is how long Open waits for another process that has the
+	// index open; 0 means 5 s. Open then fails rather than hang forever.
+	LockTimeout time.Duration
 }
 
 // Index is a Chinese full-text index of the archive, stored in a directory.
@@ -61,15 +66,18 @@ type Index struct {
 	mu           sync.RWMutex // guards idx and needsRebuild; Rebuild swaps idx
 	idx          bleve.Index
 	needsRebuild bool
+
+	rebuildMu sync.Mutex // one Rebuild at a time
 }
 
 const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion = "newsroom-search/m2"
-	versionFile    = "newsroom-search-version"
-	batchSize      = 500
+	mappingVersion     = "newsroom-search/m2"
+	versionFile        = "newsroom-search-version"
+	batchSize          = 500
+	defaultLockTimeout = 5 * time.Second
 )
 
 // field names and boosts: a title match counts three times a body match.
@@ -124,10 +132,19 @@ func Open(dir string, opts Options) (*Index, error) {
 	want := ix.version()
 	have, verr := os.ReadFile(filepath.Join(dir, versionFile))
 	if verr == nil && strings.TrimSpace(string(have)) == want {
-		idx, err := bleve.Open(dir)
+		timeout := opts.LockTimeout
+		if timeout <= 0 {
+			timeout = defaultLockTimeout
+		}
+		idx, err := bleve.OpenUsing(dir, map[string]interface{}{"bolt_timeout": timeout.String()})
 		if err == nil {
 			ix.idx = idx
 			return ix, nil
+		}
+		if errors.Is(err, bolt.ErrTimeout) {
+			// Another process has it open: that index is alive, and
+			// recreating it would destroy it under that process.
+			return nil, fmt.Errorf("search: index %s is in use by another process: %w", dir, err)
 		}
 		// corrupt or half-written: fall through and recreate
 	}
@@ -266,33 +283,75 @@ func (ix *Index) Count() (uint64, error) {
 
 // Rebuild replaces the whole index with docs: it recreates the index empty,
 // puts docs in batches of 500, calls progress (if not nil) after each batch
-// and clears NeedsRebuild when done. Searches wait while it runs. On
-// error or cancellation the index holds the documents put so far and
-// NeedsRebuild stays true.
+// and clears NeedsRebuild when done. Searches keep working meanwhile and
+// see the documents put so far. On error or cancellation the index keeps
+// those documents and NeedsRebuild stays true.
 func (ix *Index) Rebuild(ctx context.Context, docs []Document, progress func(done, total int)) error {
+	return ix.RebuildFrom(ctx, func(yield func(Document, error) bool) {
+		for _, d := range docs {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}, len(docs), progress)
+}
+
+// RebuildFrom is Rebuild for an archive too large to hold in memory: it
+// reads documents from seq (stopping at the first error it yields) and
+// reports progress against total, which may be 0 when unknown.
+func (ix *Index) RebuildFrom(ctx context.Context, seq iter.Seq2[Document, error], total int, progress func(done, total int)) error {
+	ix.rebuildMu.Lock()
+	defer ix.rebuildMu.Unlock()
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
 	if ix.idx == nil {
+		ix.mu.Unlock()
 		return errClosed
 	}
-	if err := ix.recreate(); err != nil {
+	err := ix.recreate()
+	ix.needsRebuild = true
+	ix.mu.Unlock()
+	if err != nil {
 		return err
 	}
-	ix.needsRebuild = true
-	for done := 0; done < len(docs); {
+	done := 0
+	batch := make([]Document, 0, batchSize)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n := min(len(docs)-done, batchSize)
-		if err := ix.put(docs[done : done+n]); err != nil {
+		if err := ix.Put(batch...); err != nil {
 			return err
 		}
-		done += n
+		done += len(batch)
+		batch = batch[:0]
 		if progress != nil {
-			progress(done, len(docs))
+			progress(done, total)
+		}
+		return nil
+	}
+	for d, err := range seq {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch = append(batch, d)
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
+	if err := flush(); err != nil {
+		return err
+	}
+	ix.mu.Lock()
 	ix.needsRebuild = false
+	ix.mu.Unlock()
 	return nil
 }
 

@@ -274,6 +274,69 @@ func TestConcurrentPutAndSearch(t *testing.T) {
 	}
 }
 
+func TestOpenLockedIndexFailsSafely(t *testing.T) {
+	a := testAnalyzer(t)
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{Analyzer: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Rebuild(context.Background(), loadCorpus(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	// a second opener (as another process would) must fail, not recreate
+	ix2, err := Open(dir, Options{Analyzer: a, LockTimeout: 200 * time.Millisecond})
+	if err == nil {
+		ix2.Close()
+		t.Fatal("second Open of a locked index succeeded")
+	}
+	if !strings.Contains(err.Error(), "in use") {
+		t.Errorf("second Open: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, versionFile)); err != nil {
+		t.Errorf("version stamp of the live index removed: %v", err)
+	}
+	if n, err := ix.Count(); err != nil || n != uint64(len(loadCorpus(t))) {
+		t.Errorf("live index damaged: %d, %v", n, err)
+	}
+}
+
+func TestRebuildFromIterator(t *testing.T) {
+	ix := openTestIndex(t, []Document{{ID: "/stale/", Title: "旧稿"}})
+	docs := loadCorpus(t)
+	boom := errors.New("archive read failed")
+	err := ix.RebuildFrom(context.Background(), func(yield func(Document, error) bool) {
+		for _, d := range docs[:4] {
+			if !yield(d, nil) {
+				return
+			}
+		}
+		yield(Document{}, boom)
+	}, 0, nil)
+	if !errors.Is(err, boom) {
+		t.Errorf("RebuildFrom error = %v", err)
+	}
+	if !ix.NeedsRebuild() {
+		t.Error("failed rebuild cleared NeedsRebuild")
+	}
+	if err := ix.RebuildFrom(context.Background(), func(yield func(Document, error) bool) {
+		for _, d := range docs {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}, len(docs), nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != uint64(len(docs)) || ix.NeedsRebuild() {
+		t.Errorf("after RebuildFrom: count %d, NeedsRebuild %v", n, ix.NeedsRebuild())
+	}
+	if res := search(t, ix, Query{Q: "旧稿"}); res.Total != 0 {
+		t.Error("rebuild kept a stale document")
+	}
+}
+
 func TestRebuildCancelled(t *testing.T) {
 	ix := openTestIndex(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
