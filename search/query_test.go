@@ -95,6 +95,9 @@ func TestUnits(t *testing.T) {
 		// quoted: one phrase
 		{Clause{Text: "吕梁市 离石区", Phrase: true}, []unit{{words: []string{"吕梁市", "离石区"}}}},
 		{Clause{Text: "＊？"}, nil},
+		// a lone function word is dropped, not tied to its neighbour
+		{Clause{Text: "我市的营商"}, []unit{{words: []string{"我市"}}, {words: []string{"营商"}}}},
+		{Clause{Text: "的"}, []unit{{words: []string{"的"}, bigrams: []string{"的"}}}},
 	}
 	for _, c := range cases {
 		if got := ix.units(c.clause); !reflect.DeepEqual(got, c.want) {

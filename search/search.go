@@ -120,6 +120,12 @@ func (ix *Index) units(c Clause) []unit {
 			run.WriteString(w.Term)
 		}
 		rs := []rune(run.String())
+		if len(rs) == 1 && functionChars[rs[0]] && len(toks) > 1 {
+			// 我市的营商环境: a lone function word would demand 的营 in
+			// the text; it carries no meaning, so drop it.
+			i = j
+			continue
+		}
 		if len(rs) == 1 {
 			// A lone unknown character: tie it to a neighbouring character
 			// so 198个村 needs 个村, not any 村.
@@ -142,6 +148,16 @@ func (ix *Index) units(c Clause) []unit {
 		i = j
 	}
 	return out
+}
+
+// functionChars are single-character function words. In an unquoted
+// query they are dropped when they stand alone between other words,
+// because any other lone character is tied to its neighbour.
+var functionChars = map[rune]bool{
+	'的': true, '了': true, '和': true, '与': true, '及': true, '在': true, '是': true,
+	'对': true, '把': true, '被': true, '从': true, '向': true, '为': true, '等': true,
+	'也': true, '都': true, '而': true, '之': true, '其': true, '或': true, '就': true,
+	'将': true, '于': true, '以': true, '并': true, '着': true, '过': true, '吗': true, '呢': true,
 }
 
 // unitQuery matches a unit in any text field.
