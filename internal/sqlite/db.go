@@ -80,6 +80,8 @@ CREATE TABLE events (
 	created_at TEXT NOT NULL
 );
 CREATE INDEX events_story ON events(story_id, id);
+`, `
+CREATE TABLE imports (key TEXT PRIMARY KEY, story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL, file TEXT, created_at TEXT);
 `}
 
 // Open opens (creating if needed) the database file at path and brings its
