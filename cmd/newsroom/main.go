@@ -22,6 +22,9 @@ Usage:
   newsroom serve  [--site DIR] [--addr HOST:PORT]   run the site, admin and search
   newsroom build  [--site DIR]                      rebuild the reader site
   newsroom index  [--site DIR]                      rebuild the search index
+  newsroom import [--site DIR] [--date YYYY-MM-DD] [--page N] [--page-name NAME]
+                 [--publish] [--dry-run] [--json] FILE|DIR...
+                                                    import e-paper page text (.txt) or PDFs
   newsroom user add [--site DIR] --role ROLE NAME   add a user (password from stdin)
   newsroom token create [--site DIR] USER           print a new API token
 
@@ -55,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBuild(ctx, rest, stdout, stderr)
 	case "index":
 		return runIndex(ctx, rest, stdout, stderr)
+	case "import":
+		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "user":
 		if len(rest) == 0 || rest[0] != "add" {
 			return errors.New("usage: newsroom user add [--site DIR] --role ROLE NAME")

@@ -20,7 +20,6 @@ import (
 	"newsroom/internal/site"
 	"newsroom/internal/sqlite"
 	"newsroom/internal/web"
-	"newsroom/search"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,14 +43,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := ensureAdmin(ctx, db, stdout); err != nil {
 		return err
 	}
-	index, err := search.Open(p.Index, search.Options{UserDict: p.UserDict})
+	reader, err := openReaderSide(p, log)
 	if err != nil {
-		return fmt.Errorf("open search index: %w", err)
+		return err
 	}
-	defer index.Close()
-
-	builder := &site.Builder{Root: p.Root, Data: p.Data, Log: logWriter{log}}
-	live := &publish.Live{Site: builder, Index: index, Content: content.Dir{Root: p.Content}, Log: log}
+	defer reader.Close()
+	builder, index, live := reader.Builder, reader.Index, reader.Live
 	deskSvc := &desk.Service{DB: db, Content: content.Dir{Root: p.Content}, Live: live, Clock: news.SystemClock{}, Log: log}
 
 	ln, err := net.Listen("tcp", *addr)

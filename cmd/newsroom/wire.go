@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+
+	"newsroom/internal/content"
+	"newsroom/internal/publish"
+	"newsroom/internal/site"
+	"newsroom/search"
+)
+
+// readerSide is what makes published content visible: the site builder,
+// the search index and the Live updater that keeps both in step with
+// content/. serve and import --publish wire it the same way.
+type readerSide struct {
+	Builder *site.Builder
+	Index   *search.Index
+	Live    *publish.Live
+}
+
+// openReaderSide opens the search index of site p and wires the Live
+// updater; Close releases the index.
+func openReaderSide(p paths, log *slog.Logger) (*readerSide, error) {
+	index, err := search.Open(p.Index, search.Options{UserDict: p.UserDict})
+	if err != nil {
+		return nil, fmt.Errorf("open search index: %w", err)
+	}
+	builder := &site.Builder{Root: p.Root, Data: p.Data, Log: logWriter{log}}
+	live := &publish.Live{Site: builder, Index: index, Content: content.Dir{Root: p.Content}, Log: log}
+	return &readerSide{Builder: builder, Index: index, Live: live}, nil
+}
+
+// Close closes the search index.
+func (r *readerSide) Close() error { return r.Index.Close() }
