@@ -125,10 +125,19 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			failed = append(failed, fmt.Sprintf("%s: %v", f, ctx.Err()))
 			break
 		}
+		// Each page's report is printed whole, between two drawings of
+		// the progress bar.
+		var page bytes.Buffer
+		im.out = &page
 		if err := im.importFile(ctx, f); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", f, err))
-			fmt.Fprintf(report, "FAILED %s: %v\n", filepath.Base(f), err)
+			fmt.Fprintf(&page, "FAILED %s: %v\n", filepath.Base(f), err)
 		}
+		im.out = report
+		if bar != nil {
+			bar.Clear()
+		}
+		report.Write(page.Bytes())
 		if bar != nil {
 			bar.Add(1)
 		}
