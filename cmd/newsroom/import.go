@@ -271,8 +271,11 @@ func inferPage(path string) pageMeta {
 			}
 		}
 	}
-	if s := filePageNameRE.FindString(rest); s != "" && s != "第" && s != "版" {
-		m.PageName = strings.TrimSuffix(strings.TrimPrefix(s, "第"), "版")
+	for _, s := range filePageNameRE.FindAllString(rest, -1) {
+		if s = strings.TrimSuffix(strings.TrimPrefix(s, "第"), "版"); s != "" {
+			m.PageName = s
+			break
+		}
 	}
 	return m
 }
