@@ -9,8 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
-	"time"
+		"time"
 
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/loggers"
@@ -27,11 +26,6 @@ type Stats struct {
 	Duration time.Duration // wall time of the build
 }
 
-// hugoMu serialises Hugo builds in this process: Hugo keeps a lock file in
-// the working directory and some process-wide state, so two builds of one
-// site at once would fail or interfere.
-var hugoMu sync.Mutex
-
 // buildHugo renders the Hugo site rooted at root into outDir, which must not
 // exist yet or be empty. Extra settings override hugo.toml.
 func buildHugo(ctx context.Context, root, outDir string, extra map[string]any, logOut io.Writer) (Stats, error) {
@@ -47,14 +41,15 @@ func buildHugo(ctx context.Context, root, outDir string, extra map[string]any, l
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err
 	}
-	hugoMu.Lock()
-	defer hugoMu.Unlock()
-
 	flags := config.New()
 	flags.Set("workingDir", absRoot)
 	flags.Set("publishDir", absOut)
 	flags.Set("environment", "production")
 	flags.Set("cacheDir", filepath.Join(absRoot, ".newsroom", "cache"))
+	// Hugo's lock file would serialise every build of this root; this
+	// package already decides which builds may run together (parts of the
+	// archive render into separate folders at the same time).
+	flags.Set("noBuildLock", true)
 	for k, v := range extra {
 		flags.Set(k, v)
 	}

@@ -96,6 +96,9 @@ func (b *Builder) buildLocked(ctx context.Context) (Stats, error) {
 		return Stats{}, fmt.Errorf("create build folder: %w", err)
 	}
 	st, err := buildHugo(ctx, b.Root, out, nil, b.Log)
+	if err == nil {
+		err = copyStatic(b.Root, out)
+	}
 	if err != nil {
 		os.RemoveAll(out)
 		return Stats{}, err

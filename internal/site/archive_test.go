@@ -1,0 +1,213 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// archiveSite writes a small site with stories in two months and returns
+// an Archive for it whose clock stands at the end of June 2023.
+func archiveSite(t *testing.T) *Archive {
+	t.Helper()
+	root := t.TempDir()
+	files := map[string]string{
+		"hugo.toml": "baseURL = \"/\"\ntitle = \"测试日报\"\n[taxonomies]\nepaper = \"edition\"\ntag = \"tags\"\n",
+		"layouts/home.html": `HOME{{ range first 5 (site.GetPage "/stories").RegularPagesRecursive }}[{{ .Title }}]{{ end }}` +
+			`{{ range site.Params.archive.months }}<{{ .month }}:{{ .count }}>{{ end }}`,
+		"layouts/single.html":       `<h1>{{ .Title }}</h1>{{ .Content }}`,
+		"layouts/list.html":         `LIST {{ .Title }}{{ range .RegularPages }}[{{ .Title }}]{{ end }}`,
+		"layouts/taxonomy.html":     `TAX`,
+		"layouts/term.html":         `TERM {{ .Title }}{{ range .Pages }}[{{ .Title }}]{{ end }}`,
+		"content/_index.md":         "---\ntitle: 首页\n---\n",
+		"content/stories/_index.md": "---\ntitle: 新闻\n---\n",
+		"content/notices/_index.md": "---\ntitle: 公告\n---\n",
+	}
+	for name, body := range files {
+		write(t, filepath.Join(root, name), body)
+	}
+	for i, d := range []string{"2023-05-10", "2023-05-11", "2023-05-12", "2023-06-07", "2023-06-08", "2023-06-09"} {
+		writeStory(t, root, "stories", d, fmt.Sprintf("s%d", i), fmt.Sprintf("稿件%d", i))
+	}
+	writeStory(t, root, "notices", "2023-06-08", "n0", "公告零")
+	now := time.Date(2023, 6, 30, 12, 0, 0, 0, time.UTC)
+	return &Archive{Root: root, Data: filepath.Join(root, ".newsroom"), HotMin: 2, HotAge: time.Hour, Now: func() time.Time { return now }}
+}
+
+func writeStory(t *testing.T, root, kind, date, slug, title string) string {
+	t.Helper()
+	rel := fmt.Sprintf("%s/%s/%s/%s.md", kind, date[:4], date[5:7], slug)
+	write(t, filepath.Join(root, "content", rel), fmt.Sprintf("---\ntitle: %s\ndate: %sT08:00:00+08:00\nparams:\n  edition: \"%s\"\n---\n%s的正文。\n", title, date, date, title))
+	return rel
+}
+
+func liveFile(t *testing.T, a *Archive, rel string) (string, bool) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(a.PublicLink(), filepath.FromSlash(rel)))
+	if err != nil {
+		return "", false
+	}
+	return string(data), true
+}
+
+func mustLive(t *testing.T, a *Archive, rel, want string) {
+	t.Helper()
+	got, ok := liveFile(t, a, rel)
+	if !ok {
+		t.Fatalf("%s missing from the live tree", rel)
+	}
+	if !strings.Contains(got, want) {
+		t.Fatalf("%s does not contain %q:\n%s", rel, want, got)
+	}
+}
+
+func TestArchiveFullBuildAndPublish(t *testing.T) {
+	ctx := context.Background()
+	a := archiveSite(t)
+	var calls int
+	st, err := a.BuildAll(ctx, func(done, total, pages int) { calls++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 3 || st.Pages == 0 {
+		t.Fatalf("progress calls %d, stats %+v (want one call per part: 2 months + hot)", calls, st)
+	}
+	for i := 0; i < 6; i++ {
+		d := []string{"2023/05", "2023/05", "2023/05", "2023/06", "2023/06", "2023/06"}[i]
+		mustLive(t, a, fmt.Sprintf("stories/%s/s%d/index.html", d, i), fmt.Sprintf("稿件%d", i))
+	}
+	mustLive(t, a, "notices/2023/06/n0/index.html", "公告零")
+	// Month lists come from the month part and list every story of the month.
+	mustLive(t, a, "stories/2023/05/index.html", "[稿件2][稿件1][稿件0]")
+	mustLive(t, a, "edition/2023-05-11/index.html", "稿件1")
+	mustLive(t, a, "index.html", "&lt;2023-06:4>&lt;2023-05:3>")
+	mustLive(t, a, "sitemap.xml", "<loc>/sitemaps/2023-05.xml</loc>")
+	mustLive(t, a, "sitemaps/2023-06.xml", "/stories/2023/06/s3/")
+	if !a.hot["stories/2023/06/s5"] || !a.hot["stories/2023/06/s4"] || a.hot["stories/2023/06/s3"] {
+		t.Fatalf("hot set %v: want the two newest", a.hot)
+	}
+
+	// Publishing a new story renders only the hot part.
+	rel := writeStory(t, a.Root, "stories", "2023-06-30", "new", "新发稿件")
+	ps, err := a.Publish(ctx, []string{rel}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "stories/2023/06/new/index.html", "新发稿件")
+	mustLive(t, a, "index.html", "[新发稿件]")
+	if ps.Written > 20 {
+		t.Fatalf("publish rewrote %d files; only changed files should be written", ps.Written)
+	}
+
+	// Correcting an archive story takes it into the hot part at once.
+	write(t, filepath.Join(a.Root, "content/stories/2023/05/s1.md"), "---\ntitle: 稿件1（更正）\ndate: 2023-05-11T08:00:00+08:00\n---\n更正后的正文。\n")
+	if _, err := a.Publish(ctx, []string{"stories/2023/05/s1.md"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "stories/2023/05/s1/index.html", "更正后的正文")
+
+	// Withdrawing an archive story removes its page at once.
+	os.Remove(filepath.Join(a.Root, "content/stories/2023/05/s0.md"))
+	if _, err := a.Publish(ctx, nil, []string{"stories/2023/05/s0.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := liveFile(t, a, "stories/2023/05/s0/index.html"); ok {
+		t.Fatal("withdrawn archive story still served")
+	}
+	if !a.dirty["2023-05"] || !a.dirty["2023-06"] {
+		t.Fatalf("touched months not marked for re-render: %v", a.dirty)
+	}
+	// The background render of the month brings its list up to date.
+	if _, err := a.buildPart(ctx, "2023-05"); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := liveFile(t, a, "stories/2023/05/index.html")
+	if strings.Contains(list, "[稿件0]") || !strings.Contains(list, "[稿件1（更正）]") {
+		t.Fatalf("month list after re-render: %s", list)
+	}
+	// The corrected story is hot, so the month render left its page alone.
+	mustLive(t, a, "stories/2023/05/s1/index.html", "更正后的正文")
+
+	// Later, the corrected story leaves the hot part for its month, and
+	// its page never goes missing.
+	later := time.Date(2023, 7, 2, 0, 0, 0, 0, time.UTC)
+	a.Now = func() time.Time { return later }
+	if err := a.Rollover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a.hot["stories/2023/05/s1"] {
+		t.Fatal("corrected story still hot after its hot period")
+	}
+	mustLive(t, a, "stories/2023/05/s1/index.html", "更正后的正文")
+	if owner("stories/2023/05/s1/index.html", a.hot) != "2023-05" {
+		t.Fatal("page not owned by its month after rollover")
+	}
+	if _, ok := a.parts["2023-05"].Outputs["stories/2023/05/s1/index.html"]; !ok {
+		t.Fatal("month part does not record the page it now owns")
+	}
+}
+
+func TestArchiveRestartAndFailure(t *testing.T) {
+	ctx := context.Background()
+	a := archiveSite(t)
+	need, err := a.Start(ctx)
+	if err != nil || !need {
+		t.Fatalf("a fresh site must need a full build: %v %v", need, err)
+	}
+	if _, err := a.BuildAll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	live := a.Current()
+
+	// A new process on the same data finds the tree up to date, and
+	// notices a content file changed while it was down.
+	b := &Archive{Root: a.Root, Data: a.Data, HotMin: 2, HotAge: time.Hour, Now: a.Now}
+	write(t, filepath.Join(a.Root, "content/stories/2023/05/s2.md"), "---\ntitle: 停机时修改\ndate: 2023-05-12T08:00:00+08:00\n---\n正文。\n")
+	need, err = b.Start(ctx)
+	if err != nil || need {
+		t.Fatalf("restart: need full %v, err %v", need, err)
+	}
+	if !b.dirty["2023-05"] || b.dirty["2023-06"] {
+		t.Fatalf("dirty after restart: %v", b.dirty)
+	}
+
+	// A theme change asks for a full build; a broken one fails it and
+	// leaves the live tree alone.
+	write(t, filepath.Join(a.Root, "layouts/single.html"), `{{ .Title `)
+	c := &Archive{Root: a.Root, Data: a.Data, HotMin: 2, HotAge: time.Hour, Now: a.Now}
+	if need, _ := c.Start(ctx); !need {
+		t.Fatal("a changed theme must ask for a full build")
+	}
+	if _, err := c.BuildAll(ctx, nil); err == nil {
+		t.Fatal("broken template built")
+	}
+	if c.Current() != live {
+		t.Fatal("failed full build replaced the live tree")
+	}
+	mustLive(t, c, "stories/2023/05/s0/index.html", "稿件0")
+}
+
+func TestOwner(t *testing.T) {
+	hot := map[string]bool{"stories/2023/06/hot": true}
+	for rel, want := range map[string]string{
+		"stories/2023/06/hot/index.html":    "hot",
+		"stories/2023/06/cold/index.html":   "2023-06",
+		"stories/2023/06/index.html":        "2023-06",
+		"stories/2023/06/page/2/index.html": "2023-06",
+		"notices/2021/01/x/index.html":      "2021-01",
+		"edition/2023-06-08/index.html":     "2023-06",
+		"edition/index.html":                "hot",
+		"sitemaps/2023-06.xml":              "2023-06",
+		"index.html":                        "hot",
+		"stories/index.html":                "hot",
+		"columns/要闻/index.html":             "hot",
+	} {
+		if got := owner(rel, hot); got != want {
+			t.Errorf("owner(%s) = %s, want %s", rel, got, want)
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package site
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+var themeRE = regexp.MustCompile(`(?m)^\s*theme\s*=\s*"([^"]+)"`)
+
+// copyStatic copies the theme's and the site's static/ folders into out,
+// the site's last so that it overrides the theme. The hugo command does
+// this itself; Hugo used as a library does not.
+func copyStatic(root, out string) error {
+	var dirs []string
+	if cfg, err := os.ReadFile(filepath.Join(root, "hugo.toml")); err == nil {
+		if m := themeRE.FindSubmatch(cfg); m != nil {
+			dirs = append(dirs, filepath.Join(root, "themes", string(m[1]), "static"))
+		}
+	}
+	dirs = append(dirs, filepath.Join(root, "static"))
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if os.IsNotExist(err) && p == dir {
+					return filepath.SkipDir
+				}
+				return err
+			}
+			rel, _ := filepath.Rel(dir, p)
+			target := filepath.Join(out, rel)
+			if d.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			return copyFile(p, target)
+		})
+		if err != nil {
+			return fmt.Errorf("copy static files: %w", err)
+		}
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
