@@ -48,7 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer reader.Close()
-	builder, index, live := reader.Builder, reader.Index, reader.Live
+	archive, index, live := reader.Archive, reader.Index, reader.Live
 	deskSvc := &desk.Service{DB: db, Content: content.Dir{Root: p.Content}, Live: live, Clock: news.SystemClock{}, Log: log}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -62,7 +62,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	var ready atomic.Bool
-	handler := web.New(web.Config{SiteDir: builder.Current, Search: index, Admin: adm, Ready: ready.Load, Log: log})
+	handler := web.New(web.Config{SiteDir: archive.Current, Search: index, Admin: adm, Ready: ready.Load, Log: log})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
 	fmt.Fprintf(stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())
@@ -72,13 +72,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Start-up work runs while the server already answers: /healthz says
 	// 503 until it is done, and an older build (if any) is served meanwhile.
 	go func() {
-		if err := startup(ctx, builder, live, log); err != nil {
+		if err := startup(ctx, archive, live, log); err != nil {
 			log.Error("start-up failed", "err", err)
 			errc <- err
 			return
 		}
 		ready.Store(true)
 		log.Info("ready")
+		archive.Run(ctx, 10*time.Minute, log.Error)
 	}()
 
 	select {
@@ -96,13 +97,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 }
 
-// startup builds the site fresh and makes sure the index matches content/.
-func startup(ctx context.Context, b *site.Builder, live *publish.Live, log *slog.Logger) error {
-	st, err := b.Build(ctx)
+// startup brings the site up to date (a full build only when there is no
+// live tree or the theme changed; the old tree serves meanwhile) and makes
+// sure the search index matches content/.
+func startup(ctx context.Context, a *site.Archive, live *publish.Live, log *slog.Logger) error {
+	needFull, err := a.Start(ctx)
 	if err != nil {
 		return err
 	}
-	log.Info("site built", "pages", st.Pages, "took", st.Duration.Round(time.Millisecond))
+	if needFull {
+		st, err := a.BuildAll(ctx, nil)
+		if err != nil {
+			return err
+		}
+		log.Info("site built", "pages", st.Pages, "took", st.Duration.Round(time.Millisecond))
+	}
 	return live.CheckIndex(ctx)
 }
 

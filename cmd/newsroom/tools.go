@@ -50,12 +50,25 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	b := &site.Builder{Root: p.Root, Data: p.Data, Log: stderr}
-	st, err := b.Build(ctx)
+	a := &site.Archive{Root: p.Root, Data: p.Data, Log: stderr}
+	var bar *progressbar.ProgressBar
+	st, err := a.BuildAll(ctx, func(done, total, pages int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("building"),
+				progressbar.OptionShowCount(), progressbar.OptionSetItsString("parts"), progressbar.OptionShowIts())
+		}
+		bar.Describe(fmt.Sprintf("building (%d pages)", pages))
+		bar.Set(done)
+	})
+	if bar != nil {
+		bar.Finish()
+		fmt.Fprintln(stderr)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "built %d pages in %s into %s\n", st.Pages, st.Duration.Round(time.Millisecond), b.Current())
+	fmt.Fprintf(stdout, "built %d pages in %s (%.0f pages/s) into %s\n", st.Pages, st.Duration.Round(time.Millisecond),
+		float64(st.Pages)/st.Duration.Seconds(), a.Current())
 	return nil
 }
 

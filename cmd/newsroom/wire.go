@@ -14,7 +14,7 @@ import (
 // the search index and the Live updater that keeps both in step with
 // content/. serve and import --publish wire it the same way.
 type readerSide struct {
-	Builder *site.Builder
+	Archive *site.Archive
 	Index   *search.Index
 	Live    *publish.Live
 }
@@ -26,9 +26,9 @@ func openReaderSide(p paths, log *slog.Logger) (*readerSide, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open search index: %w", err)
 	}
-	builder := &site.Builder{Root: p.Root, Data: p.Data, Log: logWriter{log}}
-	live := &publish.Live{Site: builder, Index: index, Content: content.Dir{Root: p.Content}, Log: log}
-	return &readerSide{Builder: builder, Index: index, Live: live}, nil
+	archive := &site.Archive{Root: p.Root, Data: p.Data, Log: logWriter{log}}
+	live := &publish.Live{Site: archive, Index: index, Content: content.Dir{Root: p.Content}, Log: log}
+	return &readerSide{Archive: archive, Index: index, Live: live}, nil
 }
 
 // Close closes the search index.

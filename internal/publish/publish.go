@@ -18,7 +18,7 @@ import (
 
 // Live is the desk's view of the reader side (it implements desk.Live).
 type Live struct {
-	Site    *site.Builder
+	Site    *site.Archive
 	Index   *search.Index
 	Content content.Dir
 	Log     *slog.Logger
@@ -43,13 +43,25 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 			return fmt.Errorf("index: %w", err)
 		}
 	}
-	st, err := l.Site.Rebuild(ctx)
+	var changedFiles, removedFiles []string
+	for _, s := range changed {
+		changedFiles = append(changedFiles, fileOf(s.URL))
+	}
+	for _, u := range removedURLs {
+		removedFiles = append(removedFiles, fileOf(u))
+	}
+	st, err := l.Site.Publish(ctx, changedFiles, removedFiles)
 	if err != nil {
 		return fmt.Errorf("build site: %w", err)
 	}
-	l.Log.Info("site updated", "changed", len(changed), "removed", len(removedURLs), "pages", st.Pages, "took", st.Duration.Round(time.Millisecond))
+	l.Log.Info("site updated", "changed", len(changed), "removed", len(removedURLs), "pages", st.Pages,
+		"written", st.Written, "deleted", st.Deleted, "took", st.Duration.Round(time.Millisecond))
 	return nil
 }
+
+// fileOf maps a public URL (/stories/2023/06/x/) to its content file
+// (stories/2023/06/x.md); see docs/content-format.md.
+func fileOf(url string) string { return strings.Trim(url, "/") + ".md" }
 
 // Document maps a published story onto a search document.
 func Document(s news.Story) search.Document {

@@ -58,6 +58,59 @@ type Archive struct {
 	dirty   map[string]bool      // month parts whose output is out of date
 	full    *fullBuild           // the full build in progress, if any
 	bg      chan struct{}        // wakes the background worker
+	queues  map[string]*partQueue
+}
+
+// partQueue serialises the renders of one part and lets callers that
+// arrive while one runs share the next: two renders of a part at once
+// could publish an older state after a newer one.
+type partQueue struct {
+	running sync.Mutex
+	queue   sync.Mutex
+	next    *partRequest
+}
+
+type partRequest struct {
+	done  chan struct{}
+	stats PartStats
+	err   error
+}
+
+// render renders a part, coalescing concurrent requests, and waits for it.
+func (a *Archive) render(ctx context.Context, name string) (PartStats, error) {
+	a.mu.Lock()
+	if a.queues == nil {
+		a.queues = map[string]*partQueue{}
+	}
+	pq := a.queues[name]
+	if pq == nil {
+		pq = &partQueue{}
+		a.queues[name] = pq
+	}
+	a.mu.Unlock()
+	pq.queue.Lock()
+	r := pq.next
+	if r == nil {
+		r = &partRequest{done: make(chan struct{})}
+		pq.next = r
+		go func() {
+			pq.running.Lock()
+			pq.queue.Lock()
+			pq.next = nil
+			pq.queue.Unlock()
+			// Not the caller's context: others wait for this render too.
+			r.stats, r.err = a.buildPart(context.Background(), name)
+			pq.running.Unlock()
+			close(r.done)
+		}()
+	}
+	pq.queue.Unlock()
+	select {
+	case <-r.done:
+		return r.stats, r.err
+	case <-ctx.Done():
+		return PartStats{}, ctx.Err()
+	}
 }
 
 // hotPart is the name of the part that holds recent stories and the
@@ -748,16 +801,14 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 		if key, month, ok := contentKey(rel); ok {
 			delete(a.touched, key)
 			a.dirty[month] = true
-			if !a.hot[key] {
-				// An archive page disappears at once, not when its month
-				// is next rendered: a withdrawal must take effect now.
-				a.removeOutputs(a.live, key, month)
-			}
+			// The page disappears at once, whichever part rendered it: a
+			// withdrawal must not wait for the next render of a month.
+			a.removeOutputs(a.live, key, month)
 			delete(a.hot, key)
 		}
 	}
 	a.mu.Unlock()
-	st, err := a.buildPart(ctx, hotPart)
+	st, err := a.render(ctx, hotPart)
 	a.wake()
 	return st, err
 }
@@ -766,10 +817,12 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 // in its month's state. The caller holds a.mu.
 func (a *Archive) removeOutputs(tree, key, month string) {
 	prefix := key + "/"
-	if st := a.parts[month]; st != nil {
-		for rel := range st.Outputs {
-			if strings.HasPrefix(rel, prefix) {
-				delete(st.Outputs, rel)
+	for _, name := range []string{month, hotPart} {
+		if st := a.parts[name]; st != nil {
+			for rel := range st.Outputs {
+				if strings.HasPrefix(rel, prefix) {
+					delete(st.Outputs, rel)
+				}
 			}
 		}
 	}
@@ -820,7 +873,7 @@ func (a *Archive) Run(ctx context.Context, interval time.Duration, logf func(str
 		a.mu.Unlock()
 		sort.Strings(todo)
 		for _, m := range todo {
-			if _, err := a.buildPart(ctx, m); err != nil && logf != nil {
+			if _, err := a.render(ctx, m); err != nil && logf != nil {
 				logf("month part failed", "part", m, "err", err)
 			}
 		}
@@ -852,11 +905,11 @@ func (a *Archive) Rollover(ctx context.Context) error {
 	a.hot = next
 	a.mu.Unlock()
 	for m := range leaving {
-		if _, err := a.buildPart(ctx, m); err != nil {
+		if _, err := a.render(ctx, m); err != nil {
 			return err
 		}
 	}
-	_, err = a.buildPart(ctx, hotPart)
+	_, err = a.render(ctx, hotPart)
 	return err
 }
 

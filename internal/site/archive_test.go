@@ -110,7 +110,14 @@ func TestArchiveFullBuildAndPublish(t *testing.T) {
 	}
 	mustLive(t, a, "stories/2023/05/s1/index.html", "更正后的正文")
 
-	// Withdrawing an archive story removes its page at once.
+	// Withdrawing removes a page at once, from a month or from the hot part.
+	os.Remove(filepath.Join(a.Root, "content/stories/2023/06/new.md"))
+	if _, err := a.Publish(ctx, nil, []string{"stories/2023/06/new.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := liveFile(t, a, "stories/2023/06/new/index.html"); ok {
+		t.Fatal("withdrawn hot story still served")
+	}
 	os.Remove(filepath.Join(a.Root, "content/stories/2023/05/s0.md"))
 	if _, err := a.Publish(ctx, nil, []string{"stories/2023/05/s0.md"}); err != nil {
 		t.Fatal(err)
@@ -122,7 +129,7 @@ func TestArchiveFullBuildAndPublish(t *testing.T) {
 		t.Fatalf("touched months not marked for re-render: %v", a.dirty)
 	}
 	// The background render of the month brings its list up to date.
-	if _, err := a.buildPart(ctx, "2023-05"); err != nil {
+	if _, err := a.render(ctx, "2023-05"); err != nil {
 		t.Fatal(err)
 	}
 	list, _ := liveFile(t, a, "stories/2023/05/index.html")
