@@ -51,13 +51,13 @@ type Archive struct {
 
 	mu      sync.Mutex // guards everything below and all writes to the live tree
 	loaded  bool
-	live    string               // folder of the live tree
+	live    string                // folder of the live tree
 	parts   map[string]*partState // by part name
-	touched map[string]time.Time // content keys published or corrected recently
-	hot     map[string]bool      // content keys (stories/2023/06/slug) in the hot part
-	dirty   map[string]bool      // month parts whose output is out of date
-	full    *fullBuild           // the full build in progress, if any
-	bg      chan struct{}        // wakes the background worker
+	touched map[string]time.Time  // content keys published or corrected recently
+	hot     map[string]bool       // content keys (stories/2023/06/slug) in the hot part
+	dirty   map[string]bool       // month parts whose output is out of date
+	full    *fullBuild            // the full build in progress, if any
+	bg      chan struct{}         // wakes the background worker
 	queues  map[string]*partQueue
 }
 

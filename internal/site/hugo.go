@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-		"time"
+	"time"
 
 	"github.com/bep/logg"
 	"github.com/gohugoio/hugo/common/loggers"
