@@ -344,6 +344,11 @@ func (im *importRun) finish(ctx context.Context) error {
 		return nil
 	}
 	fmt.Fprintf(im.out, "updating the site and the search index (%d published items)...\n", len(im.batch.changed))
+	// Bring the site and the index up to date first, as serve does at
+	// start (a full build only when there is no live site yet).
+	if err := startup(ctx, im.reader.Archive, im.reader.Live, im.log); err != nil {
+		return err
+	}
 	return im.reader.Live.Update(ctx, im.batch.changed, im.batch.removed)
 }
 
