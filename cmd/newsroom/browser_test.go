@@ -41,6 +41,7 @@ var browserWidths = []int64{1280, 375, 320}
 
 func findChromium() string {
 	if p := os.Getenv("CHROMIUM"); p != "" {
+		p, _ = exec.LookPath(p) // "" when it is not there: no fallback
 		return p
 	}
 	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
@@ -83,6 +84,14 @@ func TestBrowser(t *testing.T) {
 
 	// Feeds first: cheap, and they need no browser.
 	t.Run("feeds", func(t *testing.T) { checkFeeds(t, s.base, fresh) })
+	t.Run("repost", func(t *testing.T) {
+		page := string(fetch(t, s.base, fresh))
+		for _, want := range []string{"转载自《山西日报》", "作者：原作者甲", "原标题：《原题：新闻网站地图的测试》", "责任编辑：测试编辑", "本报讯"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("reposted story %s lacks %q", fresh, want)
+			}
+		}
+	})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
@@ -128,9 +137,10 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// addFreshStory writes a story dated one hour ago into the copied site, so
-// the Google News sitemap (last 48 hours) has an entry and the current month
-// gets an archive page. It returns the story's URL path.
+// addFreshStory writes a reposted story dated one hour ago into the copied
+// site, so the Google News sitemap (last 48 hours) has an entry, the current
+// month gets an archive page and params.repost is shown. It returns the
+// story's URL path.
 func addFreshStory(t *testing.T, site string) string {
 	t.Helper()
 	cst := time.FixedZone("CST", 8*3600)
@@ -151,6 +161,10 @@ params:
   source: "本报讯"
   bylines: ["记者 测试记者"]
   editor: "测试编辑"
+  repost:
+    source: "山西日报"
+    title: "原题：新闻网站地图的测试"
+    author: "原作者甲"
 ---
 这是浏览器测试在运行时写入的稿件，用来检查新闻网站地图只收录最近四十八小时内发布的稿件。
 
