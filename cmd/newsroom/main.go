@@ -22,6 +22,7 @@ Usage:
   newsroom serve  [--site DIR] [--addr HOST:PORT]   run the site, admin and search
   newsroom build  [--site DIR]                      rebuild the reader site
   newsroom index  [--site DIR]                      rebuild the search index
+  newsroom gen    [--site DIR] --stories N [--seed S] write a synthetic archive
   newsroom import [--site DIR] [--date YYYY-MM-DD] [--page N] [--page-name NAME]
                  [--publish] [--dry-run] [--json] FILE|DIR...
                                                     import e-paper page text (.txt) or PDFs
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBuild(ctx, rest, stdout, stderr)
 	case "index":
 		return runIndex(ctx, rest, stdout, stderr)
+	case "gen":
+		return runGen(ctx, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "user":

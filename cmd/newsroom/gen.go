@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"newsroom/internal/gen"
+)
+
+func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, root := newFlags("gen", stderr)
+	n := fs.Int("stories", 0, "number of items to write (stories, photos and notices)")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same archive")
+	end := fs.String("end", gen.DefaultEnd.Format(time.DateOnly), "date of the newest item (YYYY-MM-DD); items spread over 20 years before it")
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if *n <= 0 {
+		return errors.New("usage: newsroom gen [--site DIR] --stories N [--seed S] [--end YYYY-MM-DD]")
+	}
+	p, err := sitePaths(*root)
+	if err != nil {
+		return err
+	}
+	endAt, err := time.ParseInLocation(time.DateOnly, *end, gen.DefaultEnd.Location())
+	if err != nil {
+		return fmt.Errorf("--end: %w", err)
+	}
+	bar := progressbar.NewOptions(*n, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("generating"),
+		progressbar.OptionShowCount(), progressbar.OptionSetItsString("stories"), progressbar.OptionShowIts(), progressbar.OptionThrottle(200*time.Millisecond))
+	start := time.Now()
+	written, err := gen.Generate(p.Root, gen.Options{Stories: *n, Seed: *seed, End: endAt.Add(18 * time.Hour),
+		Progress: func(done, total int) { bar.Set(done) }})
+	bar.Finish()
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d items into %s/content in %s; run `newsroom build` and `newsroom index` (or restart serve)\n",
+		written, p.Root, time.Since(start).Round(time.Millisecond))
+	return nil
+}
