@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -179,7 +180,13 @@ func (a *Analyzer) IsWord(w string) bool {
 // words, and, at the position of their parent, the dictionary sub-words of
 // long words and number+measure-word compounds.
 func (a *Analyzer) Words(text string) []Token {
-	f := fold(text).joinHan()
+	return a.words(fold(text).joinHan(), nil)
+}
+
+// words is Words on folded text. When inWord is not nil (as long as
+// f.runes), words sets inWord[i] when rune i is part of a primary token of
+// two or more Chinese characters, i.e. of a dictionary word.
+func (a *Analyzer) words(f folded, inWord []bool) []Token {
 	rs := f.runes
 	toks := make([]Token, 0, len(rs)/2+4)
 	pos := 0
@@ -205,13 +212,18 @@ func (a *Analyzer) Words(text string) []Token {
 			k := i
 			for _, w := range words {
 				n := utf8.RuneCountInString(w)
+				if inWord != nil && n > 1 {
+					for o := k; o < k+n; o++ {
+						inWord[o] = true
+					}
+				}
 				pos++
 				s, e := span(k, k+n)
 				toks = append(toks, Token{Term: w, Start: s, End: e, Position: pos, Known: n > 1 && a.known(w, 1)})
 				if n >= 3 && n <= maxSubWordParent {
 					for l := n - 1; l >= 2; l-- {
 						for o := 0; o+l <= n; o++ {
-							sub := string(rs[k+o : k+o+l])
+							sub := w[byteOffset(w, o):byteOffset(w, o+l)]
 							if a.known(sub, subWordMinFreq) {
 								s, e := span(k+o, k+o+l)
 								toks = append(toks, Token{Term: sub, Start: s, End: e, Position: pos, Sub: true, Known: true})
@@ -264,6 +276,17 @@ func (a *Analyzer) Words(text string) []Token {
 	return toks
 }
 
+// byteOffset returns the byte offset of the n-th rune of s.
+func byteOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
+}
+
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func sameRunes(words []string, n int) bool {
@@ -281,12 +304,58 @@ func sameRunes(words []string, n int) bool {
 // all the bigrams of such a word, so it behaves as an exact substring
 // match.
 func (a *Analyzer) Bigrams(text string) []Token {
-	return bigrams(fold(text).joinHan())
+	f := fold(text).joinHan()
+	bs := bigrams(f)
+	toks := make([]Token, len(bs))
+	for i, b := range bs {
+		toks[i] = Token{Term: string(f.runes[b.start:b.end]), Start: f.start[b.start], End: f.end[b.end-1], Position: b.pos, Known: b.pair < 0 && !isHan(f.runes[b.start])}
+	}
+	return toks
 }
 
-func bigrams(f folded) []Token {
+// prunedPair reports whether the bigram field leaves t out: a character
+// pair whose both characters belong to dictionary words.
+func prunedPair(t bigramTok, inWord []bool) bool {
+	return t.pair >= 0 && inWord[t.pair] && inWord[t.pair+1]
+}
+
+// queryBigrams returns the bigram-field terms of a query text as a phrase:
+// one term per position, "" for the pairs the index leaves out (see
+// bigramStream) as judged by the query's own segmentation. When the text
+// is only Chinese characters, chain is its folded form (for highlighting)
+// and the terms are aligned with its character pairs (or are the one lone
+// character).
+func (a *Analyzer) queryBigrams(text string) (terms []string, chain string) {
+	f := fold(text).joinHan()
+	inWord := make([]bool, len(f.runes))
+	a.words(f, inWord)
+	han := len(f.runes) > 0
+	for _, r := range f.runes {
+		han = han && isHan(r)
+	}
+	for _, t := range bigrams(f) {
+		if prunedPair(t, inWord) {
+			terms = append(terms, "")
+		} else {
+			terms = append(terms, string(f.runes[t.start:t.end]))
+		}
+	}
+	if han {
+		chain = string(f.runes)
+	}
+	return terms, chain
+}
+
+// bigramTok is a bigram-field token as rune indexes into folded text.
+type bigramTok struct {
+	start, end int // runes [start, end)
+	pos        int
+	pair       int // start of a character pair, or -1 for a lone character or word
+}
+
+func bigrams(f folded) []bigramTok {
 	rs := f.runes
-	toks := make([]Token, 0, len(rs))
+	toks := make([]bigramTok, 0, len(rs))
 	pos := 0
 	for i := 0; i < len(rs); {
 		r := rs[i]
@@ -298,11 +367,11 @@ func bigrams(f folded) []Token {
 			}
 			if j-i == 1 {
 				pos++
-				toks = append(toks, Token{Term: string(rs[i]), Start: f.start[i], End: f.end[i], Position: pos})
+				toks = append(toks, bigramTok{i, i + 1, pos, -1})
 			}
 			for k := i; k+1 < j; k++ {
 				pos++
-				toks = append(toks, Token{Term: string(rs[k : k+2]), Start: f.start[k], End: f.end[k+1], Position: pos})
+				toks = append(toks, bigramTok{k, k + 2, pos, k})
 			}
 			i = j
 		case isWordRune(r):
@@ -311,7 +380,7 @@ func bigrams(f folded) []Token {
 				j++
 			}
 			pos++
-			toks = append(toks, Token{Term: string(rs[i:j]), Start: f.start[i], End: f.end[j-1], Position: pos, Known: true})
+			toks = append(toks, bigramTok{i, j, pos, -1})
 			i = j
 		default:
 			i++
@@ -320,21 +389,48 @@ func bigrams(f folded) []Token {
 	return toks
 }
 
-// wordAnalyzer and bigramAnalyzer adapt the Analyzer to Bleve. They are
-// handed to Bleve per field (document.NewTextFieldCustom), not registered in
-// Bleve's global registry, so configuration stays per index.
-type wordAnalyzer struct{ a *Analyzer }
-type bigramAnalyzer struct{ a *Analyzer }
-
-func (w wordAnalyzer) Analyze(b []byte) analysis.TokenStream {
-	return toStream(w.a.Words(string(b)))
+// fieldAnalysis analyses one field value once for both of its Bleve fields
+// (words and bigrams): Bleve asks for each separately, and folding and
+// segmenting the text twice would double the cost of indexing. The token
+// streams carry positions but no offsets (Start = End = 0): nothing reads
+// offsets from the index (highlights are computed from the stored text,
+// see matchSpans), and without them the index is smaller.
+type fieldAnalysis struct {
+	an             *Analyzer
+	text           string
+	once           sync.Once
+	words, bigrams analysis.TokenStream
 }
 
-func (g bigramAnalyzer) Analyze(b []byte) analysis.TokenStream {
-	return toStream(g.a.Bigrams(string(b)))
+func (fa *fieldAnalysis) run() {
+	f := fold(fa.text).joinHan()
+	inWord := make([]bool, len(f.runes))
+	fa.words = toStream(fa.an.words(f, inWord))
+	fa.bigrams = bigramStream(f, inWord)
+}
+
+// wordAnalyzer and bigramAnalyzer adapt a fieldAnalysis to Bleve. They are
+// handed to Bleve per field (document.NewTextFieldCustom), not registered in
+// Bleve's global registry, so configuration stays per index.
+type wordAnalyzer struct{ *fieldAnalysis }
+type bigramAnalyzer struct{ *fieldAnalysis }
+
+func (w wordAnalyzer) Analyze([]byte) analysis.TokenStream {
+	w.once.Do(w.run)
+	return w.words
+}
+
+func (g bigramAnalyzer) Analyze([]byte) analysis.TokenStream {
+	g.once.Do(g.run)
+	return g.bigrams
 }
 
 func toStream(toks []Token) analysis.TokenStream {
+	n := 0
+	for _, t := range toks {
+		n += len(t.Term)
+	}
+	buf := make([]byte, 0, n)
 	ts := make(analysis.TokenStream, len(toks))
 	backing := make([]analysis.Token, len(toks))
 	for i, t := range toks {
@@ -342,7 +438,46 @@ func toStream(toks []Token) analysis.TokenStream {
 		if t.Known && !t.Sub && (t.Term[0] < utf8.RuneSelf) {
 			typ = analysis.AlphaNumeric
 		}
-		backing[i] = analysis.Token{Term: []byte(t.Term), Start: t.Start, End: t.End, Position: t.Position, Type: typ}
+		at := len(buf)
+		buf = append(buf, t.Term...)
+		backing[i] = analysis.Token{Term: buf[at:len(buf):len(buf)], Position: t.Position, Type: typ}
+		ts[i] = &backing[i]
+	}
+	return ts
+}
+
+// bigramStream is the bigram field of folded text as a Bleve token stream,
+// built without intermediate strings. It leaves out the character pairs
+// whose both characters belong to dictionary words of the text (inWord, from
+// words): the field is there for text the dictionary does not know, and
+// those pairs are most of the field. Their positions stay taken, so a
+// phrase cannot skip them.
+func bigramStream(f folded, inWord []bool) analysis.TokenStream {
+	toks := bigrams(f)
+	keep := toks[:0]
+	for _, t := range toks {
+		if !prunedPair(t, inWord) {
+			keep = append(keep, t)
+		}
+	}
+	toks = keep
+	n := 0
+	for _, t := range toks {
+		n += t.end - t.start
+	}
+	buf := make([]byte, 0, n*3)
+	ts := make(analysis.TokenStream, len(toks))
+	backing := make([]analysis.Token, len(toks))
+	for i, t := range toks {
+		typ := analysis.Ideographic
+		if t.pair < 0 && !isHan(f.runes[t.start]) {
+			typ = analysis.AlphaNumeric
+		}
+		at := len(buf)
+		for _, r := range f.runes[t.start:t.end] {
+			buf = utf8.AppendRune(buf, r)
+		}
+		backing[i] = analysis.Token{Term: buf[at:len(buf):len(buf)], Position: t.pos, Type: typ}
 		ts[i] = &backing[i]
 	}
 	return ts

@@ -21,7 +21,7 @@ import (
 // benchDocs returns the synthetic benchmark corpus: SEARCH_BENCH_DOCS
 // documents (default 2000) recombined deterministically from the sentences
 // of the fixture corpus, so both engines index exactly the same text.
-func benchDocs(b *testing.B) []Document {
+func benchDocs(b testing.TB) []Document {
 	b.Helper()
 	n := 2000
 	if v := os.Getenv("SEARCH_BENCH_DOCS"); v != "" {
@@ -30,6 +30,12 @@ func benchDocs(b *testing.B) []Document {
 			b.Fatalf("SEARCH_BENCH_DOCS=%q", v)
 		}
 	}
+	return synthDocs(b, n)
+}
+
+// benchSentences are the sentences of the fixture corpus that synthDocs
+// recombines.
+func benchSentences(b testing.TB) []string {
 	var sentences []string
 	for _, d := range loadCorpus(b) {
 		for _, s := range strings.FieldsFunc(d.Body, func(r rune) bool { return strings.ContainsRune("。！？\n", r) }) {
@@ -38,6 +44,12 @@ func benchDocs(b *testing.B) []Document {
 			}
 		}
 	}
+	return sentences
+}
+
+// synthDocs returns n synthetic documents, deterministically.
+func synthDocs(b testing.TB, n int) []Document {
+	sentences := benchSentences(b)
 	kinds := []string{"story", "story", "story", "photo", "notice"}
 	sections := []string{"要闻", "综合", "县区", "经济", "体育"}
 	shanghai := time.FixedZone("CST", 8*3600)
@@ -82,7 +94,7 @@ func textBytes(docs []Document) int {
 	return n
 }
 
-func dirSize(b *testing.B, dir string) int64 {
+func dirSize(b testing.TB, dir string) int64 {
 	var total int64
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -130,7 +142,7 @@ func cjkMapping() *mapping.IndexMappingImpl {
 	return m
 }
 
-func buildCJK(b *testing.B, dir string, docs []Document) bleve.Index {
+func buildCJK(b testing.TB, dir string, docs []Document) bleve.Index {
 	b.Helper()
 	idx, err := bleve.New(dir, cjkMapping())
 	if err != nil {

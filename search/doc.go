@@ -9,7 +9,10 @@
 // number+measure-word compounds (198个) at the position of their parent, so
 // phrases and highlights stay exact. The bigram field holds overlapping
 // character pairs and is queried only as a phrase, for the words the
-// dictionary does not know. Text is folded first (NFKC width folding,
+// dictionary does not know; it leaves out the pairs whose both characters
+// belong to dictionary words of the text, which are most of them. The index
+// keeps positions but no offsets: Search marks hits by matching the query
+// against the stored title and body itself. Text is folded first (NFKC width folding,
 // traditional → simplified, lower case) while offsets stay on the original
 // characters, so 呂梁市離石區 and ２０２３年 are found and highlighted as
 // written.

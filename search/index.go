@@ -74,13 +74,15 @@ const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion     = "newsroom-search/m2"
+	mappingVersion     = "newsroom-search/m3"
 	versionFile        = "newsroom-search-version"
 	batchSize          = 500
 	defaultLockTimeout = 5 * time.Second
 )
 
 // field names and boosts: a title match counts three times a body match.
+// Only the fields Search reads back (title and body, for the hit and its
+// snippet) are stored.
 type textField struct {
 	name  string
 	boost float64
@@ -89,8 +91,8 @@ type textField struct {
 
 var textFields = []textField{
 	{"title", 3, true},
-	{"kicker", 1.5, true},
-	{"subtitle", 1.5, true},
+	{"kicker", 1.5, false},
+	{"subtitle", 1.5, false},
 	{"tags", 1.5, false},
 	{"body", 1, true},
 	{"authors", 1, false},
@@ -371,7 +373,6 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 		url = d.ID
 	}
 	bd := document.NewDocument(d.ID)
-	wa, ba := wordAnalyzer{ix.an}, bigramAnalyzer{ix.an}
 	values := map[string]string{
 		"title":    d.Title,
 		"kicker":   d.Kicker,
@@ -393,8 +394,9 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 		if f.store {
 			opt |= optStored
 		}
-		bd.AddField(document.NewTextFieldCustom(f.name, nil, []byte(v), opt, wa))
-		bd.AddField(document.NewTextFieldCustom(f.name+bigramSuffix, nil, []byte(v), optWord, ba))
+		fa := &fieldAnalysis{an: ix.an, text: v}
+		bd.AddField(document.NewTextFieldCustom(f.name, nil, []byte(v), opt, wordAnalyzer{fa}))
+		bd.AddField(document.NewTextFieldCustom(f.name+bigramSuffix, nil, nil, optWord, bigramAnalyzer{fa}))
 	}
 	keyword := func(name, v string, opt index.FieldIndexingOptions) {
 		if v != "" {

@@ -89,15 +89,18 @@ func TestUnits(t *testing.T) {
 		// several words: each required (ANDed by the caller)
 		{Clause{Text: "营商环境"}, []unit{{words: []string{"营商"}}, {words: []string{"环境"}}}},
 		// unknown name: word phrase or bigram phrase
-		{Clause{Text: "尤秀平"}, []unit{{words: []string{"尤", "秀", "平"}, bigrams: []string{"尤秀", "秀平"}}}},
+		{Clause{Text: "尤秀平"}, []unit{{words: []string{"尤", "秀", "平"}, bigrams: []string{"尤秀", "秀平"}, chain: "尤秀平"}}},
 		// number + measure word, and a lone character tied to its neighbour
-		{Clause{Text: "198个村"}, []unit{{words: []string{"198个"}}, {words: []string{"村"}, bigrams: []string{"个村"}}}},
+		{Clause{Text: "198个村"}, []unit{{words: []string{"198个"}}, {words: []string{"村"}, bigrams: []string{"个村"}, chain: "个村"}}},
 		// quoted: one phrase
 		{Clause{Text: "吕梁市 离石区", Phrase: true}, []unit{{words: []string{"吕梁市", "离石区"}}}},
 		{Clause{Text: "＊？"}, nil},
 		// a lone function word is dropped, not tied to its neighbour
 		{Clause{Text: "我市的营商"}, []unit{{words: []string{"我市"}}, {words: []string{"营商"}}}},
-		{Clause{Text: "的"}, []unit{{words: []string{"的"}, bigrams: []string{"的"}}}},
+		{Clause{Text: "的"}, []unit{{words: []string{"的"}, bigrams: []string{"的"}, chain: "的"}}},
+		// quoted with an unknown word: the bigram phrase skips (with "")
+		// the pairs inside the dictionary words, which the index leaves out
+		{Clause{Text: "尤秀平市长", Phrase: true}, []unit{{words: []string{"尤", "秀", "平", "市长"}, bigrams: []string{"尤秀", "秀平", "平市", ""}, chain: "尤秀平市长"}}},
 	}
 	for _, c := range cases {
 		if got := ix.units(c.clause); !reflect.DeepEqual(got, c.want) {

@@ -48,7 +48,8 @@ type Hit struct {
 // know) the same characters as a phrase of bigrams.
 type unit struct {
 	words   []string
-	bigrams []string
+	bigrams []string // one per position; "" for a pair the index leaves out
+	chain   string   // the Chinese characters the bigrams cover, if only those
 }
 
 // units analyses one clause. Unquoted text needs each of its words, in any
@@ -83,9 +84,7 @@ func (ix *Index) units(c Clause) []unit {
 			anyWeak = anyWeak || weak(t)
 		}
 		if anyWeak {
-			for _, b := range ix.an.Bigrams(c.Text) {
-				u.bigrams = append(u.bigrams, b.Term)
-			}
+			u.bigrams, u.chain = ix.an.queryBigrams(c.Text)
 		}
 		return []unit{u}
 	}
@@ -137,6 +136,7 @@ func (ix *Index) units(c Clause) []unit {
 				rs = append([]rune{prev[len(prev)-1]}, rs...)
 			}
 		}
+		u.chain = string(rs)
 		if len(rs) == 1 {
 			u.bigrams = []string{string(rs)}
 		} else {
@@ -165,27 +165,41 @@ func unitQuery(u unit) query.Query {
 	var qs []query.Query
 	for _, f := range textFields {
 		qs = append(qs, fieldQuery(f.name, u.words, f.boost))
-		if len(u.bigrams) > 0 {
-			qs = append(qs, fieldQuery(f.name+bigramSuffix, u.bigrams, f.boost*bigramBoost))
+		if bs := trimGaps(u.bigrams); len(bs) > 0 {
+			qs = append(qs, fieldQuery(f.name+bigramSuffix, bs, f.boost*bigramBoost))
 		}
 	}
 	return query.NewDisjunctionQuery(qs)
 }
 
+// trimGaps drops the gaps ("") at both ends of a phrase.
+func trimGaps(terms []string) []string {
+	for len(terms) > 0 && terms[0] == "" {
+		terms = terms[1:]
+	}
+	for len(terms) > 0 && terms[len(terms)-1] == "" {
+		terms = terms[:len(terms)-1]
+	}
+	return terms
+}
+
 // buildQuery turns a request into a Bleve query. It never produces prefix,
 // wildcard, regexp or fuzzy queries: every leaf is a term or a phrase.
-func (ix *Index) buildQuery(q Query) (query.Query, error) {
+// It also returns the units of the clauses that must match, for
+// highlighting.
+func (ix *Index) buildQuery(q Query) (query.Query, []unit, error) {
 	pq, err := ParseQuery(q.Q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var must, mustNot []query.Query
+	var marks []unit
 	nUnits := 0
 	for _, c := range pq.Clauses {
 		us := ix.units(c)
 		nUnits += len(us)
 		if nUnits > maxUnits {
-			return nil, fmt.Errorf("%w: too many words", ErrBadQuery)
+			return nil, nil, fmt.Errorf("%w: too many words", ErrBadQuery)
 		}
 		if len(us) == 0 {
 			continue // punctuation only
@@ -204,10 +218,11 @@ func (ix *Index) buildQuery(q Query) (query.Query, error) {
 			mustNot = append(mustNot, cq)
 		} else {
 			must = append(must, cq)
+			marks = append(marks, us...)
 		}
 	}
 	if strings.TrimSpace(q.Q) != "" && len(must) == 0 && len(mustNot) == 0 && pq.CodeKind == CodeNone {
-		return nil, fmt.Errorf("%w: nothing searchable in %q", ErrBadQuery, q.Q)
+		return nil, nil, fmt.Errorf("%w: nothing searchable in %q", ErrBadQuery, q.Q)
 	}
 	var text query.Query
 	switch len(must) {
@@ -254,7 +269,7 @@ func (ix *Index) buildQuery(q Query) (query.Query, error) {
 			end = startOfDay(q.To).AddDate(0, 0, 1)
 		}
 		if !start.IsZero() && !end.IsZero() && !start.Before(end) {
-			return nil, fmt.Errorf("%w: date range ends before it starts", ErrBadQuery)
+			return nil, nil, fmt.Errorf("%w: date range ends before it starts", ErrBadQuery)
 		}
 		incl, excl := true, false
 		dr := query.NewDateRangeInclusiveQuery(start, end, &incl, &excl)
@@ -265,7 +280,7 @@ func (ix *Index) buildQuery(q Query) (query.Query, error) {
 	if len(filters) == 0 {
 		filters = append(filters, query.NewMatchAllQuery())
 	}
-	return query.NewBooleanQuery(filters, nil, mustNot), nil
+	return query.NewBooleanQuery(filters, nil, mustNot), marks, nil
 }
 
 func startOfDay(t time.Time) time.Time {
@@ -304,14 +319,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	default:
 		return nil, fmt.Errorf("%w: unknown sort %q", ErrBadQuery, q.Sort)
 	}
-	bq, err := ix.buildQuery(q)
+	bq, marks, err := ix.buildQuery(q)
 	if err != nil {
 		return nil, err
 	}
 	req := bleve.NewSearchRequestOptions(bq, size, (page-1)*size, false)
 	req.SortByCustom(order)
 	req.Fields = storedFields
-	req.IncludeLocations = true
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -324,13 +338,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	out := &Results{Total: res.Total, Page: page, PageSize: size, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, ix.hit(h))
+		out.Hits = append(out.Hits, ix.hit(h, marks))
 	}
 	out.Took = time.Since(start)
 	return out, nil
 }
 
-func (ix *Index) hit(h *bsearch.DocumentMatch) Hit {
+func (ix *Index) hit(h *bsearch.DocumentMatch, marks []unit) Hit {
 	str := func(k string) string {
 		s, _ := h.Fields[k].(string)
 		return s
@@ -339,20 +353,8 @@ func (ix *Index) hit(h *bsearch.DocumentMatch) Hit {
 	if t, err := time.Parse(time.RFC3339Nano, str("date_s")); err == nil {
 		hit.Date = t
 	}
-	hit.TitleHTML = Highlight(hit.Title, spansOf(h, "title"))
-	hit.Snippet = Snippet(str("body"), spansOf(h, "body"), ix.snippet)
+	body := str("body")
+	hit.TitleHTML = Highlight(hit.Title, ix.an.matchSpans(hit.Title, marks))
+	hit.Snippet = Snippet(body, ix.an.matchSpans(body, marks), ix.snippet)
 	return hit
-}
-
-// spansOf collects the matched byte spans of a field and its bigram twin.
-func spansOf(h *bsearch.DocumentMatch, field string) []Span {
-	var out []Span
-	for _, f := range []string{field, field + bigramSuffix} {
-		for _, locs := range h.Locations[f] {
-			for _, l := range locs {
-				out = append(out, Span{int(l.Start), int(l.End)})
-			}
-		}
-	}
-	return out
 }

@@ -1,0 +1,244 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// TestScale builds an index of SEARCH_SCALE_DOCS synthetic documents (e.g.
+// 100000) with this package and, as the baseline, with Bleve's stock cjk
+// analyzer, and reports indexing throughput, index size per MB of text and
+// query latency (p50/p95 over SEARCH_SCALE_QUERIES queries of each kind,
+// default 200; ours includes building titles and snippets, the baseline
+// includes Bleve's highlighter). It is skipped unless the variable is set:
+//
+//	SEARCH_SCALE_DOCS=100000 go test -run TestScale -timeout 2h -v ./search/
+//
+// SEARCH_SCALE_ONLY=gse or =cjk runs one engine.
+func TestScale(t *testing.T) {
+	v := os.Getenv("SEARCH_SCALE_DOCS")
+	if v == "" {
+		t.Skip("set SEARCH_SCALE_DOCS (e.g. 100000) to run")
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		t.Fatalf("SEARCH_SCALE_DOCS=%q", v)
+	}
+	nq := 200
+	if v := os.Getenv("SEARCH_SCALE_QUERIES"); v != "" {
+		if nq, err = strconv.Atoi(v); err != nil || nq <= 0 {
+			t.Fatalf("SEARCH_SCALE_QUERIES=%q", v)
+		}
+	}
+	only := os.Getenv("SEARCH_SCALE_ONLY")
+	docs := synthDocs(t, n)
+	mb := float64(textBytes(docs)) / (1 << 20)
+	a := testAnalyzer(t)
+	qs := scaleQueries(t, a, nq)
+	t.Logf("%d docs, %.1f MB of text, GOMAXPROCS=%d, %d queries per kind", n, mb, runtime.GOMAXPROCS(0), nq)
+
+	type row struct {
+		engine              string
+		docsPerSec, sizePer float64
+		lat                 map[string][2]time.Duration
+		hits                map[string]float64
+	}
+	var rows []row
+
+	if only == "" || only == "gse" {
+		dir := t.TempDir()
+		ix, err := Open(dir, Options{Analyzer: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if err := ix.Rebuild(context.Background(), docs, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+		el := time.Since(start)
+		r := row{engine: "ours (gse words + bigrams)", docsPerSec: float64(n) / el.Seconds(),
+			sizePer: float64(dirSize(t, dir)) / (1 << 20) / mb, lat: map[string][2]time.Duration{}, hits: map[string]float64{}}
+		ix, err = Open(dir, Options{Analyzer: a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ix.NeedsRebuild() {
+			t.Fatal("reopened index needs a rebuild")
+		}
+		for _, kind := range []string{"word", "phrase", "filtered"} {
+			var lat []time.Duration
+			var hits uint64
+			for i, q := range qs[kind] {
+				t0 := time.Now()
+				res, err := ix.Search(context.Background(), q)
+				d := time.Since(t0)
+				if err != nil {
+					t.Fatalf("%s %q: %v", kind, q.Q, err)
+				}
+				if i > 0 || len(qs[kind]) == 1 { // the first query warms up
+					lat = append(lat, d)
+				}
+				hits += res.Total
+			}
+			r.lat[kind] = percentiles(lat)
+			r.hits[kind] = float64(hits) / float64(len(qs[kind]))
+		}
+		ix.Close()
+		rows = append(rows, r)
+		t.Logf("%s: %.0f docs/s, %.2f MB index per MB text, %v", r.engine, r.docsPerSec, r.sizePer, r.lat)
+	}
+	if only == "" || only == "cjk" {
+		dir := t.TempDir()
+		start := time.Now()
+		idx := buildCJK(t, dir, docs)
+		if err := idx.Close(); err != nil {
+			t.Fatal(err)
+		}
+		el := time.Since(start)
+		r := row{engine: "baseline (Bleve cjk)", docsPerSec: float64(n) / el.Seconds(),
+			sizePer: float64(dirSize(t, dir)) / (1 << 20) / mb, lat: map[string][2]time.Duration{}, hits: map[string]float64{}}
+		idx, err := bleve.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{"word", "phrase", "filtered"} {
+			var lat []time.Duration
+			var hits uint64
+			for i, q := range qs[kind] {
+				req := bleve.NewSearchRequestOptions(cjkQuery(q), 10, 0, false)
+				req.Fields = []string{"Title", "Body"}
+				req.Highlight = bleve.NewHighlight()
+				t0 := time.Now()
+				res, err := idx.SearchInContext(context.Background(), req)
+				d := time.Since(t0)
+				if err != nil {
+					t.Fatalf("%s %q: %v", kind, q.Q, err)
+				}
+				if i > 0 || len(qs[kind]) == 1 {
+					lat = append(lat, d)
+				}
+				hits += res.Total
+			}
+			r.lat[kind] = percentiles(lat)
+			r.hits[kind] = float64(hits) / float64(len(qs[kind]))
+		}
+		idx.Close()
+		rows = append(rows, r)
+		t.Logf("%s: %.0f docs/s, %.2f MB index per MB text, %v", r.engine, r.docsPerSec, r.sizePer, r.lat)
+	}
+
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/1e6) }
+	var b strings.Builder
+	fmt.Fprintf(&b, "| engine | docs/s | MB index / MB text | word p50 / p95 ms | phrase p50 / p95 ms | filtered p50 / p95 ms | mean hits word / phrase / filtered |\n")
+	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %s / %s | %s / %s | %s / %s | %.0f / %.0f / %.0f |\n", r.engine, r.docsPerSec, r.sizePer,
+			ms(r.lat["word"][0]), ms(r.lat["word"][1]), ms(r.lat["phrase"][0]), ms(r.lat["phrase"][1]),
+			ms(r.lat["filtered"][0]), ms(r.lat["filtered"][1]), r.hits["word"], r.hits["phrase"], r.hits["filtered"])
+	}
+	t.Logf("%d docs, %.1f MB of text:\n%s", n, mb, b.String())
+}
+
+func percentiles(lat []time.Duration) [2]time.Duration {
+	slices.Sort(lat)
+	at := func(p float64) time.Duration {
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
+	}
+	return [2]time.Duration{at(0.50), at(0.95)}
+}
+
+// scaleQueries picks nq word, phrase and filtered queries from the
+// benchmark sentences, deterministically: words are dictionary words of two
+// to four characters, spread over frequent and rare ones; phrases are
+// quoted runs of four to eight Chinese characters; filtered queries are
+// words with a kind, a section and a one-year date range.
+func scaleQueries(t testing.TB, a *Analyzer, nq int) map[string][]Query {
+	sentences := benchSentences(t)
+	count := map[string]int{}
+	var order []string
+	for _, s := range sentences {
+		for _, tok := range a.Words(s) {
+			n := utf8.RuneCountInString(tok.Term)
+			if tok.Sub || !tok.Known || n < 2 || n > 4 || !isHan([]rune(tok.Term)[0]) {
+				continue
+			}
+			if count[tok.Term] == 0 {
+				order = append(order, tok.Term)
+			}
+			count[tok.Term]++
+		}
+	}
+	slices.SortStableFunc(order, func(x, y string) int { return count[y] - count[x] })
+	pick := func(i int) string { return order[(i*7919)%len(order)] }
+	shanghai := time.FixedZone("CST", 8*3600)
+	sections := []string{"要闻", "综合", "县区", "经济", "体育"}
+	out := map[string][]Query{}
+	for i := 0; i < nq; i++ {
+		out["word"] = append(out["word"], Query{Q: pick(i)})
+		from := time.Date(2020+i%4, 1, 1, 0, 0, 0, 0, shanghai)
+		out["filtered"] = append(out["filtered"], Query{Q: pick(i + nq), Kind: "story", Section: sections[i%len(sections)], From: from, To: from.AddDate(1, 0, -1)})
+	}
+	for i := 0; len(out["phrase"]) < nq; i++ {
+		rs := []rune(sentences[(i*104729)%len(sentences)])
+		l := 4 + i%5
+		at := (i * 31) % max(1, len(rs)-l)
+		p := rs[at:min(at+l, len(rs))]
+		ok := len(p) >= 4
+		for _, r := range p {
+			ok = ok && isHan(r)
+		}
+		if ok {
+			out["phrase"] = append(out["phrase"], Query{Q: `"` + string(p) + `"`})
+		}
+	}
+	return out
+}
+
+// cjkQuery is the baseline's version of q: a match (all terms) or match
+// phrase query on the body, with the same filters.
+func cjkQuery(q Query) query.Query {
+	var text query.Query
+	if s, ok := strings.CutPrefix(q.Q, `"`); ok {
+		p := query.NewMatchPhraseQuery(strings.TrimSuffix(s, `"`))
+		p.SetField("Body")
+		text = p
+	} else {
+		m := query.NewMatchQuery(q.Q)
+		m.SetField("Body")
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		text = m
+	}
+	parts := []query.Query{text}
+	term := func(field, v string) {
+		if v != "" {
+			tq := query.NewTermQuery(v)
+			tq.SetField(field)
+			parts = append(parts, tq)
+		}
+	}
+	term("Kind", q.Kind)
+	term("Section", q.Section)
+	if !q.From.IsZero() {
+		dr := query.NewDateRangeQuery(q.From, q.To.AddDate(0, 0, 1))
+		dr.SetField("Date")
+		parts = append(parts, dr)
+	}
+	if len(parts) == 1 {
+		return text
+	}
+	return query.NewConjunctionQuery(parts)
+}
