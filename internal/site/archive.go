@@ -143,7 +143,7 @@ type fullBuild struct {
 // PartStats describes one rendered part.
 type PartStats struct {
 	Part     string
-	Pages    int // pages Hugo rendered
+	Pages    int // HTML pages of the part (owned, whether rewritten or not)
 	Written  int // files written to the live tree
 	Deleted  int // files deleted from it
 	Duration time.Duration
@@ -515,30 +515,42 @@ func (a *Archive) stage(dir string, files []string) error {
 
 // renderPart renders one part into a scratch folder and returns it. It
 // does not touch the live tree, so it runs without the lock.
-func (a *Archive) renderPart(ctx context.Context, name string, files []string, params map[string]any) (string, Stats, error) {
+func (a *Archive) renderPart(ctx context.Context, name string, files []string, params map[string]any) (string, error) {
 	work := filepath.Join(a.Data, "work")
 	if err := os.MkdirAll(work, 0o755); err != nil {
-		return "", Stats{}, err
+		return "", err
 	}
 	scratch, err := os.MkdirTemp(work, name+"-")
 	if err != nil {
-		return "", Stats{}, err
+		return "", err
 	}
 	contentDir := filepath.Join(scratch, "content")
 	if err := a.stage(contentDir, files); err != nil {
 		os.RemoveAll(scratch)
-		return "", Stats{}, fmt.Errorf("stage part %s: %w", name, err)
+		return "", fmt.Errorf("stage part %s: %w", name, err)
 	}
 	out := filepath.Join(scratch, "out")
-	st, err := buildHugo(ctx, a.Root, out, map[string]any{"contentDir": contentDir, "params.archive": params}, a.Log)
+	extra := map[string]any{"contentDir": contentDir, "params.archive": params}
+	if name != hotPart {
+		// A month renders only what it owns: its pages, its lists, its
+		// editions and its sitemap. Home, column, tag and author pages
+		// and the feeds belong to the hot part; rendering them here would
+		// be thrown away (the taxonomies stay, so pages can link terms).
+		extra["cascade"] = []map[string]any{{
+			"build":  map[string]any{"render": "never", "list": "always"},
+			"target": map[string]any{"path": "{/,/columns,/columns/**,/tags,/tags/**,/authors,/authors/**,/edition,/search,/stories,/notices}"},
+		}}
+		extra["disableKinds"] = []string{"rss", "robotstxt", "404"}
+	}
+	_, err = buildHugo(ctx, a.Root, out, extra, a.Log)
 	if err == nil && name == hotPart {
 		err = copyStatic(a.Root, out)
 	}
 	if err != nil {
 		os.RemoveAll(scratch)
-		return "", Stats{}, fmt.Errorf("render part %s: %w", name, err)
+		return "", fmt.Errorf("render part %s: %w", name, err)
 	}
-	return scratch, st, nil
+	return scratch, nil
 }
 
 // sync copies the files of a rendered part that it owns into tree, writing
@@ -567,6 +579,9 @@ func (a *Archive) sync(tree, name, scratch string, prev *partState) (*partState,
 		}
 		sum := hashBytes(data)
 		st.Outputs[rel] = sum
+		if strings.HasSuffix(rel, ".html") {
+			st.Pages++
+		}
 		if prev != nil {
 			if old, ok := prev.Outputs[rel]; ok && old == sum {
 				if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(rel))); err == nil {
@@ -705,7 +720,7 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 	inputs := months[name]
 	a.mu.Unlock()
 
-	scratch, st, err := a.renderPart(ctx, name, files, params)
+	scratch, err := a.renderPart(ctx, name, files, params)
 	if err != nil {
 		return PartStats{}, err
 	}
@@ -720,7 +735,7 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 	if a.full != nil {
 		a.full.changed[name] = true
 	}
-	ps.Pages, ps.Duration = st.Pages, time.Since(start)
+	ps.Duration = time.Since(start)
 	return ps, nil
 }
 
@@ -754,7 +769,7 @@ func (a *Archive) publishScratch(tree, name, scratch string, inputs map[string]f
 	} else if a.full != nil {
 		a.full.parts[name] = st
 	}
-	return PartStats{Part: name, Written: written, Deleted: deleted}, nil
+	return PartStats{Part: name, Pages: st.Pages, Written: written, Deleted: deleted}, nil
 }
 
 func editionsOf(root string, files []string, name string) []string {
@@ -979,20 +994,20 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		files := filesOf(months, name, a.hot)
 		params := a.archiveParams(months)
 		a.mu.Unlock()
-		scratch, st, err := a.renderPart(ctx, name, files, params)
+		scratch, err := a.renderPart(ctx, name, files, params)
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(scratch)
 		a.mu.Lock()
-		_, err = a.publishScratch(tree, name, scratch, months[name], files)
+		ps, err := a.publishScratch(tree, name, scratch, months[name], files)
 		a.mu.Unlock()
 		if err != nil {
 			return err
 		}
 		pmu.Lock()
 		done++
-		pages += st.Pages
+		pages += ps.Pages
 		if progress != nil {
 			progress(done, len(names), pages)
 		}

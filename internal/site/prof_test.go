@@ -1,0 +1,23 @@
+package site
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func BenchmarkArchiveBuild(b *testing.B) {
+	root := os.Getenv("PROF_SITE")
+	if root == "" {
+		b.Skip()
+	}
+	for i := 0; i < b.N; i++ {
+		a := &Archive{Root: root, Data: filepath.Join(b.TempDir(), "d")}
+		st, err := a.BuildAll(context.Background(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(st.Pages)/st.Duration.Seconds(), "pages/s")
+	}
+}
