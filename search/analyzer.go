@@ -187,6 +187,8 @@ func (a *Analyzer) Words(text string) []Token {
 // f.runes), words sets inWord[i] when rune i is part of a primary token of
 // two or more Chinese characters, i.e. of a dictionary word.
 func (a *Analyzer) words(f folded, inWord []bool) []Token {
+	c := cutters.Get().(*cutter)
+	defer cutters.Put(c)
 	rs := f.runes
 	toks := make([]Token, 0, len(rs)/2+4)
 	pos := 0
@@ -200,18 +202,9 @@ func (a *Analyzer) words(f folded, inWord []bool) []Token {
 				j++
 			}
 			run := rs[i:j]
-			words := a.seg.CutDAGNoHMM(string(run))
-			if !sameRunes(words, len(run)) {
-				// Defensive: if gse ever changes the text, fall back to
-				// single characters rather than wrong offsets.
-				words = words[:0]
-				for _, c := range run {
-					words = append(words, string(c))
-				}
-			}
 			k := i
-			for _, w := range words {
-				n := utf8.RuneCountInString(w)
+			for _, n := range a.cut(run, c) {
+				w := string(rs[k : k+n])
 				if inWord != nil && n > 1 {
 					for o := k; o < k+n; o++ {
 						inWord[o] = true
@@ -289,13 +282,7 @@ func byteOffset(s string, n int) int {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-func sameRunes(words []string, n int) bool {
-	total := 0
-	for _, w := range words {
-		total += utf8.RuneCountInString(w)
-	}
-	return total == n
-}
+var cutters = sync.Pool{New: func() any { return new(cutter) }}
 
 // Bigrams returns the bigram-field tokens of text: overlapping character
 // pairs of every Chinese run (a lone character as itself) and whole

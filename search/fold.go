@@ -56,6 +56,20 @@ type folded struct {
 	end   []int // end[i]: end byte offset of that original rune
 }
 
+// tsHan is tsTable for the common CJK ideographs (U+4E00–U+9FFF) as an
+// array, 0 where a character has no simplified form: folding looks up
+// every character of every document, and an array is much faster than a
+// map.
+var tsHan = sync.OnceValue(func() *[0x9FFF - 0x4E00 + 1]rune {
+	var t [0x9FFF - 0x4E00 + 1]rune
+	for f, s := range tsTable() {
+		if f >= 0x4E00 && f <= 0x9FFF {
+			t[f-0x4E00] = s
+		}
+	}
+	return &t
+})
+
 // fold normalises s for indexing and querying. It works rune by rune, so
 // every output rune can be traced back to exactly one input rune; NFKC
 // expansions (e.g. ㍻ → 平成) give several output runes the same span.
@@ -66,6 +80,7 @@ func fold(s string) folded {
 		end:   make([]int, 0, len(s)/2),
 	}
 	ts := tsTable()
+	han := tsHan()
 	var buf [utf8.UTFMax]byte
 	for i, r := range s {
 		size := utf8.RuneLen(r)
@@ -82,7 +97,7 @@ func fold(s string) folded {
 			push(unicode.ToLower(r))
 		case r >= 0x4E00 && r <= 0x9FFF:
 			// Common CJK ideographs are NFKC-stable; only T→S applies.
-			if t, ok := ts[r]; ok {
+			if t := han[r-0x4E00]; t != 0 {
 				r = t
 			}
 			push(r)

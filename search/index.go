@@ -74,9 +74,13 @@ const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion     = "newsroom-search/m3"
-	versionFile        = "newsroom-search-version"
-	batchSize          = 500
+	mappingVersion = "newsroom-search/m4"
+	versionFile    = "newsroom-search-version"
+	batchSize      = 500
+	rebuildDepth   = 2 // batches a rebuild has in flight at once
+	// dateSortField holds the date in UTC as text that sorts in time order.
+	dateSortField      = "date_k"
+	dateSortLayout     = "20060102150405"
 	defaultLockTimeout = 5 * time.Second
 )
 
@@ -315,8 +319,26 @@ func (ix *Index) RebuildFrom(ctx context.Context, seq iter.Seq2[Document, error]
 	if err != nil {
 		return err
 	}
-	done := 0
+	// Up to rebuildDepth batches are in flight at once: Bleve builds a
+	// batch's segment and waits for it to be persisted in the calling
+	// goroutine, and meanwhile the next batch can be analysed. A document
+	// ID seen before in this rebuild waits for the batches in flight, so
+	// the later version wins as it would in sequence.
+	var (
+		mu       sync.Mutex
+		done     int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	slots := make(chan struct{}, rebuildDepth)
+	failed := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return firstErr
+	}
+	seen := map[string]struct{}{}
 	batch := make([]Document, 0, batchSize)
+	dup := false
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -324,31 +346,63 @@ func (ix *Index) RebuildFrom(ctx context.Context, seq iter.Seq2[Document, error]
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := ix.Put(batch...); err != nil {
+		if dup {
+			wg.Wait()
+			dup = false
+		}
+		slots <- struct{}{}
+		if err := failed(); err != nil {
+			<-slots
 			return err
 		}
-		done += len(batch)
-		batch = batch[:0]
-		if progress != nil {
-			progress(done, total)
-		}
+		b := batch
+		batch = make([]Document, 0, batchSize)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			err := ix.Put(b...)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				return
+			}
+			done += len(b)
+			if progress != nil && firstErr == nil {
+				progress(done, total)
+			}
+		}()
 		return nil
 	}
-	for d, err := range seq {
+	finish := func(err error) error {
+		wg.Wait()
 		if err != nil {
 			return err
 		}
-		if err := ctx.Err(); err != nil {
-			return err
+		return failed()
+	}
+	for d, err := range seq {
+		if err != nil {
+			return finish(err)
 		}
+		if err := ctx.Err(); err != nil {
+			return finish(err)
+		}
+		if _, ok := seen[d.ID]; ok {
+			dup = true
+		}
+		seen[d.ID] = struct{}{}
 		batch = append(batch, d)
 		if len(batch) == batchSize {
 			if err := flush(); err != nil {
-				return err
+				return finish(err)
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if err := finish(flush()); err != nil {
 		return err
 	}
 	ix.mu.Lock()
@@ -416,13 +470,17 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 		keyword("credit_key", NormalizeCreditCode(d.CreditCode), optKeyword)
 	}
 	if !d.Date.IsZero() {
-		df, err := document.NewDateTimeFieldWithIndexingOptions("date", nil, d.Date, time.RFC3339, optKeyword|index.DocValues)
+		df, err := document.NewDateTimeFieldWithIndexingOptions("date", nil, d.Date, time.RFC3339, optKeyword)
 		if err != nil {
 			return nil, fmt.Errorf("search: document %q: %w", d.ID, err)
 		}
 		bd.AddField(df)
 		// stored separately as text so the zone offset survives
 		keyword("date_s", d.Date.Format(time.RFC3339Nano), optStored)
+		// sorted on as one short term: the date field's doc values hold a
+		// dozen prefix-coded terms per document, and decoding them for
+		// every candidate dominated the cost of a search
+		keyword(dateSortField, d.Date.UTC().Format(dateSortLayout), optKeyword|index.DocValues)
 	}
 	return bd, nil
 }

@@ -309,7 +309,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		return nil, fmt.Errorf("%w: page %d is too deep", ErrBadQuery, page)
 	}
 	var order bsearch.SortOrder
-	dateDesc := &bsearch.SortField{Field: "date", Desc: true, Type: bsearch.SortFieldAsDate, Missing: bsearch.SortFieldMissingLast}
+	dateDesc := &bsearch.SortField{Field: dateSortField, Desc: true, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}
 	score := &bsearch.SortScore{Desc: true}
 	switch q.Sort {
 	case "", "relevance":
