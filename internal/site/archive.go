@@ -44,10 +44,13 @@ type Archive struct {
 	Data string    // data folder: builds/, parts/, work/ and the public link
 	Log  io.Writer // Hugo's warnings; nil discards them
 
-	HotMin  int              // the newest stories that are always hot; 0: 150
-	HotAge  time.Duration    // stories dated or touched this recently are hot; 0: 48h
-	Workers int              // month parts rendered at once in a full build; 0: 2
-	Now     func() time.Time // the clock; nil: time.Now
+	HotMin  int           // the newest stories that are always hot; 0: 150
+	HotAge  time.Duration // stories dated or touched this recently are hot; 0: 48h
+	Workers int           // month parts rendered at once in a full build; 0: 2
+	// BatchFiles: a full build renders small months together, up to this
+	// many content files per Hugo build; 0: 1000.
+	BatchFiles int
+	Now        func() time.Time // the clock; nil: time.Now
 
 	mu      sync.Mutex // guards everything below and all writes to the live tree
 	loaded  bool
@@ -116,6 +119,10 @@ func (a *Archive) render(ctx context.Context, name string) (PartStats, error) {
 // hotPart is the name of the part that holds recent stories and the
 // archive-wide pages.
 const hotPart = "hot"
+
+// defaultBatchFiles is how many content files a full build renders in
+// one Hugo build at most, when several small months share one.
+const defaultBatchFiles = 1000
 
 // partState is what one part last rendered: the content files it read and
 // the output files it owns, with a hash of each, so the next render
@@ -440,7 +447,7 @@ func (a *Archive) themeSignature() string {
 
 // archiveParams are passed to every part as site.Params.archive, so the
 // hot part can link to every month and edition without loading them.
-func (a *Archive) archiveParams(months map[string]map[string]fileSig) map[string]any {
+func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[string]*partState) map[string]any {
 	var names []string
 	counts := map[string]int{}
 	for m, files := range months {
@@ -449,7 +456,7 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig) map[string
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
 	var editions []string
-	for _, st := range a.parts {
+	for _, st := range parts {
 		editions = append(editions, st.Editions...)
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(editions)))
@@ -513,102 +520,200 @@ func (a *Archive) stage(dir string, files []string) error {
 	return nil
 }
 
-// renderPart renders one part into a scratch folder and returns it. It
-// does not touch the live tree, so it runs without the lock.
-func (a *Archive) renderPart(ctx context.Context, name string, files []string, params map[string]any) (string, error) {
+// renderBatch renders the content files of one or more parts in one Hugo
+// build, into a scratch folder that it returns. It does not touch the live
+// tree, so it runs without the lock. A full build renders several small
+// months at once: each Hugo build has a fixed cost (about 30 ms to set up
+// its templates), which would otherwise dominate a small archive.
+func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, params map[string]any) (string, error) {
 	work := filepath.Join(a.Data, "work")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return "", err
 	}
-	scratch, err := os.MkdirTemp(work, name+"-")
+	scratch, err := os.MkdirTemp(work, label+"-")
 	if err != nil {
 		return "", err
 	}
 	contentDir := filepath.Join(scratch, "content")
 	if err := a.stage(contentDir, files); err != nil {
 		os.RemoveAll(scratch)
-		return "", fmt.Errorf("stage part %s: %w", name, err)
+		return "", fmt.Errorf("stage part %s: %w", label, err)
 	}
 	out := filepath.Join(scratch, "out")
 	extra := map[string]any{"contentDir": contentDir, "params.archive": params}
-	if name != hotPart {
-		// A month renders only what it owns: its pages, its lists, its
-		// editions and its sitemap. Home, column, tag and author pages
-		// and the feeds belong to the hot part; rendering them here would
-		// be thrown away (the taxonomies stay, so pages can link terms).
+	if !hot {
+		// A month renders only what it owns: its pages, its lists and its
+		// editions (its sitemap is written from the content list). Home,
+		// column, tag and author pages and the feeds belong to the hot
+		// part; rendering them here would be thrown away (the taxonomies
+		// stay, so pages can link their terms).
 		extra["cascade"] = []map[string]any{{
 			"build":  map[string]any{"render": "never", "list": "always"},
 			"target": map[string]any{"path": "{/,/columns,/columns/**,/tags,/tags/**,/authors,/authors/**,/edition,/search,/stories,/notices}"},
 		}}
-		extra["disableKinds"] = []string{"rss", "robotstxt", "404"}
+		extra["disableKinds"] = []string{"rss", "robotstxt", "404", "sitemap"}
 	}
 	_, err = buildHugo(ctx, a.Root, out, extra, a.Log)
-	if err == nil && name == hotPart {
+	if err == nil && hot {
 		err = copyStatic(a.Root, out)
 	}
 	if err != nil {
 		os.RemoveAll(scratch)
-		return "", fmt.Errorf("render part %s: %w", name, err)
+		return "", fmt.Errorf("render part %s: %w", label, err)
 	}
 	return scratch, nil
 }
 
-// sync copies the files of a rendered part that it owns into tree, writing
-// only those that changed, and deletes the files it owned before and no
-// longer renders. The caller holds a.mu.
-func (a *Archive) sync(tree, name, scratch string, prev *partState) (*partState, int, int, error) {
-	out := filepath.Join(scratch, "out")
-	st := &partState{Outputs: map[string]uint64{}}
-	written := 0
-	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+// fileMeta is what a part keeps of each content file besides its
+// signature: the date (for the sitemap) and the e-paper edition.
+type fileMeta struct {
+	Date    time.Time
+	Edition string
+}
+
+// metaOf reads the date and edition of content files.
+func (a *Archive) metaOf(files []string) map[string]fileMeta {
+	meta := make(map[string]fileMeta, len(files))
+	for _, rel := range files {
+		d, ed := frontDate(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+		meta[rel] = fileMeta{Date: d, Edition: ed}
+	}
+	return meta
+}
+
+// publishBatch copies into tree the files of a rendered batch that belong
+// to the parts in names, writing only files that changed, deletes the
+// files those parts owned before and no longer render, writes each
+// month's sitemap, and records the parts' state. The caller holds a.mu.
+func (a *Archive) publishBatch(tree string, names []string, scratch string, months map[string]map[string]fileSig, meta map[string]fileMeta) (map[string]PartStats, error) {
+	type part struct {
+		prev, next *partState
+		stats      PartStats
+	}
+	parts := map[string]*part{}
+	for _, n := range names {
+		p := &part{next: &partState{Outputs: map[string]uint64{}}, stats: PartStats{Part: n}}
+		if tree == a.live {
+			p.prev = a.parts[n] // a new tree starts empty
 		}
-		rel, _ := filepath.Rel(out, p)
-		rel = filepath.ToSlash(rel)
-		if rel == "sitemap.xml" {
-			// Each part's sitemap becomes one file of the sitemap index.
-			rel = "sitemaps/" + name + ".xml"
-		}
-		if owner(rel, a.hot) != name {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+		parts[n] = p
+	}
+	put := func(p *part, rel string, data []byte) error {
 		sum := hashBytes(data)
-		st.Outputs[rel] = sum
+		p.next.Outputs[rel] = sum
 		if strings.HasSuffix(rel, ".html") {
-			st.Pages++
+			p.stats.Pages++
 		}
-		if prev != nil {
-			if old, ok := prev.Outputs[rel]; ok && old == sum {
+		if p.prev != nil {
+			if old, ok := p.prev.Outputs[rel]; ok && old == sum {
 				if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(rel))); err == nil {
 					return nil
 				}
 			}
 		}
-		written++
+		p.stats.Written++
 		return writeAtomic(filepath.Join(tree, filepath.FromSlash(rel)), data)
+	}
+	out := filepath.Join(scratch, "out")
+	err := filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, path)
+		rel = filepath.ToSlash(rel)
+		if rel == "sitemap.xml" {
+			// The hot part's sitemap is one file of the sitemap index.
+			rel = "sitemaps/" + hotPart + ".xml"
+		}
+		p := parts[owner(rel, a.hot)]
+		if p == nil {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return put(p, rel, data)
 	})
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("publish part %s: %w", name, err)
+		return nil, fmt.Errorf("publish %v: %w", names, err)
 	}
-	deleted := 0
-	if prev != nil {
-		for rel := range prev.Outputs {
-			if _, still := st.Outputs[rel]; still || owner(rel, a.hot) != name {
-				continue
+	base := a.baseURL()
+	stats := map[string]PartStats{}
+	for name, p := range parts {
+		if name != hotPart {
+			var eds []string
+			for rel := range months[name] {
+				if ed := meta[rel].Edition; ed != "" {
+					eds = append(eds, ed)
+				}
 			}
-			full := filepath.Join(tree, filepath.FromSlash(rel))
-			if os.Remove(full) == nil {
-				deleted++
-				removeEmptyDirs(tree, filepath.Dir(full))
+			sort.Strings(eds)
+			p.next.Editions = slices.Compact(eds)
+			p.next.Inputs = months[name]
+			if len(months[name]) > 0 {
+				if err := put(p, "sitemaps/"+name+".xml", monthSitemap(base, months[name], meta)); err != nil {
+					return nil, err
+				}
 			}
 		}
+		if p.prev != nil {
+			for rel := range p.prev.Outputs {
+				if _, still := p.next.Outputs[rel]; still || owner(rel, a.hot) != name {
+					continue
+				}
+				full := filepath.Join(tree, filepath.FromSlash(rel))
+				if os.Remove(full) == nil {
+					p.stats.Deleted++
+					removeEmptyDirs(tree, filepath.Dir(full))
+				}
+			}
+		}
+		p.next.Pages = p.stats.Pages
+		if tree == a.live {
+			a.parts[name] = p.next
+			if err := a.saveState(name, p.next); err != nil {
+				return nil, err
+			}
+			delete(a.dirty, name)
+		} else if a.full != nil {
+			a.full.parts[name] = p.next
+		}
+		stats[name] = p.stats
 	}
-	return st, written, deleted, nil
+	if tree == a.live {
+		if parts[hotPart] != nil {
+			if err := a.saveHot(); err != nil {
+				return nil, err
+			}
+		}
+		if err := a.writeSitemapIndex(tree, base); err != nil {
+			return nil, err
+		}
+	}
+	return stats, nil
+}
+
+// monthSitemap lists every story and notice of a month, whichever part
+// renders its page, with its date.
+func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMeta) []byte {
+	rels := make([]string, 0, len(files))
+	for rel := range files {
+		rels = append(rels, rel)
+	}
+	sort.Strings(rels)
+	var b bytes.Buffer
+	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
+	b.WriteString("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+	for _, rel := range rels {
+		fmt.Fprintf(&b, "  <url><loc>%s%s/</loc>", base, strings.TrimSuffix(rel, ".md"))
+		if d := meta[rel].Date; !d.IsZero() {
+			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", d.Format(time.RFC3339))
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
 }
 
 func hashBytes(b []byte) uint64 {
@@ -716,74 +821,31 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 		return PartStats{}, err
 	}
 	files := filesOf(months, name, a.hot)
-	params := a.archiveParams(months)
-	inputs := months[name]
+	params := a.archiveParams(months, a.parts)
 	a.mu.Unlock()
 
-	scratch, err := a.renderPart(ctx, name, files, params)
+	scratch, err := a.renderBatch(ctx, name, name == hotPart, files, params)
 	if err != nil {
 		return PartStats{}, err
 	}
 	defer os.RemoveAll(scratch)
+	var meta map[string]fileMeta
+	if name != hotPart {
+		meta = a.metaOf(files)
+	}
 
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	ps, err := a.publishScratch(a.live, name, scratch, inputs, files)
+	stats, err := a.publishBatch(a.live, []string{name}, scratch, months, meta)
 	if err != nil {
 		return PartStats{}, err
 	}
 	if a.full != nil {
 		a.full.changed[name] = true
 	}
+	ps := stats[name]
 	ps.Duration = time.Since(start)
 	return ps, nil
-}
-
-// publishScratch syncs a rendered part into tree and records its state.
-// The caller holds a.mu.
-func (a *Archive) publishScratch(tree, name, scratch string, inputs map[string]fileSig, files []string) (PartStats, error) {
-	prev := a.parts[name]
-	if tree != a.live {
-		prev = nil // a new tree starts empty
-	}
-	st, written, deleted, err := a.sync(tree, name, scratch, prev)
-	if err != nil {
-		return PartStats{}, err
-	}
-	st.Inputs = inputs
-	if name == hotPart {
-		st.Inputs = map[string]fileSig{}
-	}
-	st.Editions = editionsOf(a.Root, files, name)
-	if tree == a.live {
-		a.parts[name] = st
-		if err := a.saveState(name, st); err != nil {
-			return PartStats{}, err
-		}
-		delete(a.dirty, name)
-		if name == hotPart {
-			if err := a.saveHot(); err != nil {
-				return PartStats{}, err
-			}
-		}
-	} else if a.full != nil {
-		a.full.parts[name] = st
-	}
-	return PartStats{Part: name, Pages: st.Pages, Written: written, Deleted: deleted}, nil
-}
-
-func editionsOf(root string, files []string, name string) []string {
-	if name == hotPart {
-		return nil
-	}
-	var eds []string
-	for _, rel := range files {
-		if _, ed := frontDate(filepath.Join(root, "content", filepath.FromSlash(rel))); ed != "" {
-			eds = append(eds, ed)
-		}
-	}
-	sort.Strings(eds)
-	return slices.Compact(eds)
 }
 
 // ErrNoLiveTree means Publish was called before any full build.
@@ -969,12 +1031,28 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		a.mu.Unlock()
 	}()
 
-	names := make([]string, 0, len(months)+1)
+	// Months newest first, in batches of about batchFiles content files
+	// (a batch never mixes in the hot part, which goes last: its pages
+	// list every month's editions).
+	var names []string
 	for m := range months {
 		names = append(names, m)
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
-	names = append(names, hotPart) // last: it links to every month's editions
+	batchFiles := a.BatchFiles
+	if batchFiles <= 0 {
+		batchFiles = defaultBatchFiles
+	}
+	var batches [][]string
+	for i := 0; i < len(names); {
+		batch, n := []string{names[i]}, len(months[names[i]])
+		for i++; i < len(names) && n+len(months[names[i]]) <= batchFiles; i++ {
+			batch = append(batch, names[i])
+			n += len(months[names[i]])
+		}
+		batches = append(batches, batch)
+	}
+	total := len(names) + 1
 
 	workers := a.Workers
 	if workers <= 0 {
@@ -982,34 +1060,48 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 	}
 	var (
 		wg       sync.WaitGroup
-		jobs     = make(chan string)
+		jobs     = make(chan []string)
 		firstErr error
 		errOnce  sync.Once
 		pmu      sync.Mutex
 		done     int
 		pages    int
 	)
-	renderInto := func(name string) error {
+	renderInto := func(batch []string) error {
+		hot := len(batch) == 1 && batch[0] == hotPart
 		a.mu.Lock()
-		files := filesOf(months, name, a.hot)
-		params := a.archiveParams(months)
+		var files []string
+		for _, name := range batch {
+			files = append(files, filesOf(months, name, a.hot)...)
+		}
+		parts := a.parts
+		if a.full != nil {
+			parts = a.full.parts
+		}
+		params := a.archiveParams(months, parts)
 		a.mu.Unlock()
-		scratch, err := a.renderPart(ctx, name, files, params)
+		scratch, err := a.renderBatch(ctx, batch[0], hot, files, params)
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(scratch)
+		var meta map[string]fileMeta
+		if !hot {
+			meta = a.metaOf(files)
+		}
 		a.mu.Lock()
-		ps, err := a.publishScratch(tree, name, scratch, months[name], files)
+		stats, err := a.publishBatch(tree, batch, scratch, months, meta)
 		a.mu.Unlock()
 		if err != nil {
 			return err
 		}
 		pmu.Lock()
-		done++
-		pages += ps.Pages
+		for _, st := range stats {
+			done++
+			pages += st.Pages
+		}
 		if progress != nil {
-			progress(done, len(names), pages)
+			progress(min(done, total), total, pages)
 		}
 		pmu.Unlock()
 		return nil
@@ -1018,24 +1110,23 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for name := range jobs {
-				if err := renderInto(name); err != nil {
+			for batch := range jobs {
+				if err := renderInto(batch); err != nil {
 					errOnce.Do(func() { firstErr = err })
 				}
 			}
 		}()
 	}
-	for _, n := range names[:len(names)-1] {
+	for _, b := range batches {
 		if ctx.Err() != nil || firstErr != nil {
 			break
 		}
-		jobs <- n
+		jobs <- b
 	}
 	close(jobs)
 	wg.Wait()
 	if firstErr == nil && ctx.Err() == nil {
-		// The hot part goes last: its pages list every month's editions.
-		firstErr = renderInto(hotPart)
+		firstErr = renderInto([]string{hotPart})
 	}
 	if firstErr == nil {
 		firstErr = ctx.Err()
@@ -1055,7 +1146,7 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		}
 		a.mu.Unlock()
 		for name := range changed {
-			if err := renderInto(name); err != nil {
+			if err := renderInto([]string{name}); err != nil {
 				os.RemoveAll(tree)
 				return Stats{}, err
 			}

@@ -68,13 +68,13 @@ func mustLive(t *testing.T, a *Archive, rel, want string) {
 func TestArchiveFullBuildAndPublish(t *testing.T) {
 	ctx := context.Background()
 	a := archiveSite(t)
-	var calls int
-	st, err := a.BuildAll(ctx, func(done, total, pages int) { calls++ })
+	var lastDone, lastTotal int
+	st, err := a.BuildAll(ctx, func(done, total, pages int) { lastDone, lastTotal = done, total })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls != 3 || st.Pages == 0 {
-		t.Fatalf("progress calls %d, stats %+v (want one call per part: 2 months + hot)", calls, st)
+	if lastDone != 3 || lastTotal != 3 || st.Pages == 0 {
+		t.Fatalf("progress ended at %d/%d, stats %+v (want 3 parts: 2 months + hot)", lastDone, lastTotal, st)
 	}
 	for i := 0; i < 6; i++ {
 		d := []string{"2023/05", "2023/05", "2023/05", "2023/06", "2023/06", "2023/06"}[i]
@@ -87,6 +87,8 @@ func TestArchiveFullBuildAndPublish(t *testing.T) {
 	mustLive(t, a, "index.html", "&lt;2023-06:4>&lt;2023-05:3>")
 	mustLive(t, a, "sitemap.xml", "<loc>/sitemaps/2023-05.xml</loc>")
 	mustLive(t, a, "sitemaps/2023-06.xml", "/stories/2023/06/s3/")
+	// A month's sitemap lists all its stories, the hot ones too.
+	mustLive(t, a, "sitemaps/2023-06.xml", "<loc>/stories/2023/06/s5/</loc><lastmod>2023-06-09T08:00:00+08:00</lastmod>")
 	if !a.hot["stories/2023/06/s5"] || !a.hot["stories/2023/06/s4"] || a.hot["stories/2023/06/s3"] {
 		t.Fatalf("hot set %v: want the two newest", a.hot)
 	}

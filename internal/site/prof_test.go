@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -13,7 +14,8 @@ func BenchmarkArchiveBuild(b *testing.B) {
 		b.Skip()
 	}
 	for i := 0; i < b.N; i++ {
-		a := &Archive{Root: root, Data: filepath.Join(b.TempDir(), "d")}
+		batch, _ := strconv.Atoi(os.Getenv("PROF_BATCH"))
+		a := &Archive{Root: root, Data: filepath.Join(b.TempDir(), "d"), BatchFiles: batch}
 		st, err := a.BuildAll(context.Background(), nil)
 		if err != nil {
 			b.Fatal(err)
