@@ -52,7 +52,8 @@ const (
 // NewAnalyzer returns and safe for concurrent use.
 type Analyzer struct {
 	seg     gse.Segmenter
-	version string // analyzerVersion + dictionary fingerprint
+	tokLen  []uint16 // see tokenBytes
+	version string   // analyzerVersion + dictionary fingerprint
 }
 
 // Token is one analyzed token. Offsets are byte offsets in the original
@@ -119,6 +120,7 @@ func NewAnalyzer(userDict string) (*Analyzer, error) {
 	if err := a.seg.LoadDictEmbed("zh_s"); err != nil {
 		return nil, fmt.Errorf("search: load gse dictionary: %w", err)
 	}
+	a.tokLen = tokenLengths(a.seg.Dict.Tokens)
 	a.version = analyzerVersion + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 	return a, nil
 }

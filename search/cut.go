@@ -3,6 +3,7 @@ package search
 import (
 	"math"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/go-ego/gse"
 )
@@ -34,7 +35,7 @@ func (a *Analyzer) cut(run []rune, c *cutter) []int {
 			if f <= 0 {
 				continue
 			}
-			end := c.runeEnd(k, len(t.Text()))
+			end := c.runeEnd(k, a.tokenBytes(t))
 			if end < 0 {
 				continue
 			}
@@ -61,6 +62,30 @@ func (a *Analyzer) cut(run []rune, c *cutter) []int {
 		out = append(out, c.next[k]-k)
 	}
 	c.lens = out
+	return out
+}
+
+// tokenBytes returns the length in bytes of a dictionary word. Token.Text
+// builds a new string on every call, which was a tenth of the cost of
+// indexing, so the lengths are precomputed by index in Dictionary.Tokens
+// (never appended to after NewAnalyzer).
+func (a *Analyzer) tokenBytes(t *gse.Token) int {
+	toks := a.seg.Dict.Tokens
+	if len(toks) > 0 && len(a.tokLen) == len(toks) {
+		i := (uintptr(unsafe.Pointer(t)) - uintptr(unsafe.Pointer(&toks[0]))) / unsafe.Sizeof(toks[0])
+		if i < uintptr(len(toks)) && &toks[i] == t {
+			return int(a.tokLen[i])
+		}
+	}
+	return len(t.Text())
+}
+
+// tokenLengths computes what tokenBytes looks up.
+func tokenLengths(toks []gse.Token) []uint16 {
+	out := make([]uint16, len(toks))
+	for i := range toks {
+		out[i] = uint16(min(len(toks[i].Text()), math.MaxUint16))
+	}
 	return out
 }
 
