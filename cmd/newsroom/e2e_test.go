@@ -167,11 +167,6 @@ func cli(t *testing.T, stdin string, args ...string) string {
 	return out.String()
 }
 
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
-}
-
 // TestEndToEnd runs the newspaper on a copy of the demo site, files a
 // story as a reporter, publishes it as an editor through the API, and
 // finds it on the site and in search without a restart.

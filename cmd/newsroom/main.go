@@ -23,6 +23,7 @@ Usage:
   newsroom build  [--site DIR]                      rebuild the reader site
   newsroom index  [--site DIR]                      rebuild the search index
   newsroom gen    [--site DIR] --stories N [--seed S] write a synthetic archive
+  newsroom bench  [--site DIR] --stories N           measure builds and publish latency at that size
   newsroom import [--site DIR] [--date YYYY-MM-DD] [--page N] [--page-name NAME]
                  [--publish] [--dry-run] [--json] FILE|DIR...
                                                     import e-paper page text (.txt) or PDFs
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runIndex(ctx, rest, stdout, stderr)
 	case "gen":
 		return runGen(ctx, rest, stdout, stderr)
+	case "bench":
+		return runBench(ctx, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "user":

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -26,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, root := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	secure := fs.String("secure-cookies", "auto", "mark session cookies Secure: auto (not on loopback), true or false")
+	mono := fs.Bool("monolithic", false, "render the whole site as one Hugo site on every publish (the benchmarks' baseline; slow on a large archive)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +51,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer reader.Close()
 	archive, index, live := reader.Archive, reader.Index, reader.Live
+	siteDir := archive.Current
+	start := func(ctx context.Context) error { return startup(ctx, archive, live, log) }
+	if *mono {
+		whole := &site.Builder{Root: p.Root, Data: filepath.Join(p.Data, "mono"), Log: logWriter{log}}
+		live.Site, siteDir = whole, whole.Current
+		start = func(ctx context.Context) error {
+			if _, err := whole.Build(ctx); err != nil {
+				return err
+			}
+			return live.CheckIndex(ctx)
+		}
+	}
 	deskSvc := &desk.Service{DB: db, Content: content.Dir{Root: p.Content}, Live: live, Clock: news.SystemClock{}, Log: log}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -62,7 +76,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	var ready atomic.Bool
-	handler := web.New(web.Config{SiteDir: archive.Current, Search: index, Admin: adm, Ready: ready.Load, Log: log})
+	handler := web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
 	fmt.Fprintf(stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())
@@ -72,14 +86,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Start-up work runs while the server already answers: /healthz says
 	// 503 until it is done, and an older build (if any) is served meanwhile.
 	go func() {
-		if err := startup(ctx, archive, live, log); err != nil {
+		if err := start(ctx); err != nil {
 			log.Error("start-up failed", "err", err)
 			errc <- err
 			return
 		}
 		ready.Store(true)
 		log.Info("ready")
-		archive.Run(ctx, 10*time.Minute, log.Error)
+		if !*mono {
+			archive.Run(ctx, 10*time.Minute, log.Error)
+		}
 	}()
 
 	select {

@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,6 +24,18 @@ import (
 	"newsroom/internal/sqlite"
 	"newsroom/search"
 )
+
+// countHTML counts the HTML pages in a built site.
+func countHTML(dir string) int {
+	n := 0
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") {
+			n++
+		}
+		return nil
+	})
+	return n
+}
 
 // parseArgs parses flags that may come before or after positional
 // arguments ("user add NAME --role editor" works too).
@@ -43,12 +57,24 @@ func parseArgs(fs *flag.FlagSet, args []string) error {
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, root := newFlags("build", stderr)
+	mono := fs.Bool("monolithic", false, "build the whole site as one Hugo site into .newsroom/mono (the benchmarks' baseline)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	p, err := sitePaths(*root)
 	if err != nil {
 		return err
+	}
+	if *mono {
+		b := &site.Builder{Root: p.Root, Data: filepath.Join(p.Data, "mono"), Log: stderr}
+		st, err := b.Build(ctx)
+		if err != nil {
+			return err
+		}
+		pages := countHTML(b.Current())
+		fmt.Fprintf(stdout, "built %d pages in %s (%.0f pages/s) into %s\n", pages, st.Duration.Round(time.Millisecond),
+			float64(pages)/st.Duration.Seconds(), b.Current())
+		return nil
 	}
 	a := &site.Archive{Root: p.Root, Data: p.Data, Log: stderr}
 	var bar *progressbar.ProgressBar

@@ -62,6 +62,10 @@ type Archive struct {
 	full    *fullBuild            // the full build in progress, if any
 	bg      chan struct{}         // wakes the background worker
 	queues  map[string]*partQueue
+	// months caches the content catalog, so a publish does not walk an
+	// archive of a million files; full walks happen at start, in full
+	// builds and at rollovers, and a publish updates only its files.
+	months map[string]map[string]fileSig
 }
 
 // partQueue serialises the renders of one part and lets callers that
@@ -167,7 +171,7 @@ func (a *Archive) hotMin() int {
 	if a.HotMin > 0 {
 		return a.HotMin
 	}
-	return 150
+	return 60
 }
 
 func (a *Archive) hotAge() time.Duration {
@@ -239,8 +243,55 @@ func isDigits(s string, n int) bool {
 	return true
 }
 
+// cachedCatalog returns the cached catalog, walking content/ the first
+// time. The maps are never changed in place (see touchCatalog), so a
+// caller may keep using them without the lock. The caller holds a.mu.
+func (a *Archive) cachedCatalog() (map[string]map[string]fileSig, error) {
+	if a.months != nil {
+		return a.months, nil
+	}
+	return a.catalog()
+}
+
+// touchCatalog updates the cached catalog for the given content files
+// (changed or removed), copying the maps it changes. The caller holds a.mu.
+func (a *Archive) touchCatalog(rels []string) {
+	if a.months == nil {
+		return
+	}
+	next := make(map[string]map[string]fileSig, len(a.months)+1)
+	for k, v := range a.months {
+		next[k] = v
+	}
+	copied := map[string]bool{}
+	for _, rel := range rels {
+		_, month, ok := contentKey(rel)
+		if !ok {
+			continue
+		}
+		if !copied[month] {
+			m := make(map[string]fileSig, len(next[month])+1)
+			for k, v := range next[month] {
+				m[k] = v
+			}
+			next[month] = m
+			copied[month] = true
+		}
+		if info, err := os.Stat(filepath.Join(a.Root, "content", filepath.FromSlash(rel))); err == nil {
+			next[month][rel] = fileSig{Size: info.Size(), ModTime: info.ModTime().UnixNano()}
+		} else {
+			delete(next[month], rel)
+		}
+		if len(next[month]) == 0 {
+			delete(next, month)
+		}
+	}
+	a.months = next
+}
+
 // catalog lists the archive's content files by month part, with their
-// signatures. It reads directory entries and file sizes only.
+// signatures, and caches the list. It reads directory entries and file
+// sizes only. The caller holds a.mu.
 func (a *Archive) catalog() (map[string]map[string]fileSig, error) {
 	months := map[string]map[string]fileSig{}
 	contentDir := filepath.Join(a.Root, "content")
@@ -276,6 +327,7 @@ func (a *Archive) catalog() (map[string]map[string]fileSig, error) {
 			return nil, fmt.Errorf("list content: %w", err)
 		}
 	}
+	a.months = months
 	return months, nil
 }
 
@@ -473,7 +525,7 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[
 // files (copying where links are impossible) next to the section files
 // every part needs; it adds _index.md files so each year and month is a
 // section with its own list page.
-func (a *Archive) stage(dir string, files []string) error {
+func (a *Archive) stage(dir string, files []string, sectionIndexes bool) error {
 	contentDir := filepath.Join(a.Root, "content")
 	for _, top := range []string{"_index.md", "stories/_index.md", "notices/_index.md", "search/_index.md"} {
 		files = append(files, top)
@@ -493,7 +545,7 @@ func (a *Archive) stage(dir string, files []string) error {
 				return err
 			}
 		}
-		if m := monthDirRE.FindStringSubmatch(rel); m != nil {
+		if m := monthDirRE.FindStringSubmatch(rel); m != nil && sectionIndexes {
 			sections[m[1]+"/"+m[2]] = true
 			sections[m[1]+"/"+m[2]+"/"+m[3]] = true
 		}
@@ -535,7 +587,9 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 		return "", err
 	}
 	contentDir := filepath.Join(scratch, "content")
-	if err := a.stage(contentDir, files); err != nil {
+	// The hot part's stories need no year or month sections: month lists
+	// belong to the months, and rendering them here would be thrown away.
+	if err := a.stage(contentDir, files, !hot); err != nil {
 		os.RemoveAll(scratch)
 		return "", fmt.Errorf("stage part %s: %w", label, err)
 	}
@@ -815,7 +869,7 @@ func filesOf(months map[string]map[string]fileSig, name string, hot map[string]b
 func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error) {
 	start := time.Now()
 	a.mu.Lock()
-	months, err := a.catalog()
+	months, err := a.cachedCatalog()
 	if err != nil {
 		a.mu.Unlock()
 		return PartStats{}, err
@@ -867,6 +921,7 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 	if a.hot == nil {
 		a.hot = map[string]bool{}
 	}
+	a.touchCatalog(append(slices.Clone(changed), removed...))
 	for _, rel := range changed {
 		if key, month, ok := contentKey(rel); ok {
 			a.touched[key] = now

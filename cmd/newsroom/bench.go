@@ -1,0 +1,367 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// runBench measures the archive at a given size, end to end, with real
+// processes: it copies the site, generates an archive, builds it in parts
+// and as one monolithic Hugo site, indexes it, then starts the server
+// (both ways) and times publishes until the page is served and found by
+// search. It prints a Markdown report for BENCHMARKS.md.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, root := newFlags("bench", stderr)
+	n := fs.Int("stories", 10000, "size of the generated archive")
+	publishes := fs.Int("publishes", 20, "publishes to time on the partitioned site")
+	basePublishes := fs.Int("baseline-publishes", 3, "publishes to time on the monolithic baseline (each rebuilds everything)")
+	skipBaseline := fs.Bool("skip-baseline", false, "do not measure the monolithic baseline")
+	keep := fs.Bool("keep", false, "keep the generated site folder")
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	p, err := sitePaths(*root)
+	if err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "newsroom-bench-")
+	if err != nil {
+		return err
+	}
+	if !*keep {
+		defer os.RemoveAll(dir)
+	}
+	for _, name := range []string{"hugo.toml", "content", "themes", "static", "search-dict.txt"} {
+		if err := copyTree(filepath.Join(p.Root, name), filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	log := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
+	r := benchReport{Stories: *n, Cores: runtime.NumCPU(), CPU: cpuModel(), Date: time.Now().Format(time.DateOnly)}
+
+	log("generating %d stories in %s", *n, dir)
+	if _, err := child(ctx, self, "gen", "--site", dir, "--stories", strconv.Itoa(*n)); err != nil {
+		return err
+	}
+	log("full build in parts")
+	if r.Parts, err = timedBuild(ctx, self, "build", "--site", dir); err != nil {
+		return err
+	}
+	log("  %d pages in %s, %.0f pages/s, peak RSS %d MB", r.Parts.Pages, r.Parts.Wall.Round(time.Millisecond), r.Parts.PagesPerSec(), r.Parts.MaxRSS>>20)
+	if !*skipBaseline {
+		log("full build, monolithic baseline")
+		if r.Mono, err = timedBuild(ctx, self, "build", "--monolithic", "--site", dir); err != nil {
+			return err
+		}
+		log("  %d pages in %s, %.0f pages/s, peak RSS %d MB", r.Mono.Pages, r.Mono.Wall.Round(time.Millisecond), r.Mono.PagesPerSec(), r.Mono.MaxRSS>>20)
+	}
+	log("search index")
+	start := time.Now()
+	if _, err := child(ctx, self, "index", "--site", dir); err != nil {
+		return err
+	}
+	r.IndexWall = time.Since(start)
+
+	log("publishing %d stories (parts)", *publishes)
+	if r.PublishParts, err = timePublishes(ctx, self, dir, *publishes, false, log); err != nil {
+		return err
+	}
+	if !*skipBaseline && *basePublishes > 0 {
+		log("publishing %d stories (monolithic)", *basePublishes)
+		if r.PublishMono, err = timePublishes(ctx, self, dir, *basePublishes, true, log); err != nil {
+			return err
+		}
+	}
+	r.write(stdout)
+	return nil
+}
+
+type buildRun struct {
+	Pages  int
+	Wall   time.Duration
+	MaxRSS int64 // bytes
+}
+
+func (b buildRun) PagesPerSec() float64 {
+	if b.Wall == 0 {
+		return 0
+	}
+	return float64(b.Pages) / b.Wall.Seconds()
+}
+
+type benchReport struct {
+	Stories, Cores            int
+	CPU, Date                 string
+	Parts, Mono               buildRun
+	IndexWall                 time.Duration
+	PublishParts, PublishMono []time.Duration
+}
+
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := int(float64(len(s))*p+0.999999) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+func (r benchReport) write(w io.Writer) {
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000) }
+	fmt.Fprintf(w, "### %d stories (%s, %d cores, %s)\n\n", r.Stories, r.CPU, r.Cores, r.Date)
+	fmt.Fprintf(w, "| | archive in parts | monolithic baseline |\n|---|---|---|\n")
+	fmt.Fprintf(w, "| full build | %d pages in %s (%.0f pages/s) | %d pages in %s (%.0f pages/s) |\n",
+		r.Parts.Pages, r.Parts.Wall.Round(time.Second), r.Parts.PagesPerSec(), r.Mono.Pages, r.Mono.Wall.Round(time.Second), r.Mono.PagesPerSec())
+	perPage := func(b buildRun) string {
+		if b.Pages == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%d MB (%.0f KB/page)", b.MaxRSS>>20, float64(b.MaxRSS)/1024/float64(b.Pages))
+	}
+	fmt.Fprintf(w, "| peak RSS of the build | %s | %s |\n", perPage(r.Parts), perPage(r.Mono))
+	fmt.Fprintf(w, "| publish-to-live p50 | %s (n=%d) | %s (n=%d) |\n", ms(percentile(r.PublishParts, 0.5)), len(r.PublishParts), ms(percentile(r.PublishMono, 0.5)), len(r.PublishMono))
+	fmt.Fprintf(w, "| publish-to-live p95 | %s | %s |\n", ms(percentile(r.PublishParts, 0.95)), ms(percentile(r.PublishMono, 0.95)))
+	fmt.Fprintf(w, "| search index rebuild | %s | |\n\n", r.IndexWall.Round(time.Second))
+}
+
+// child runs this program with args and returns its standard output.
+func child(ctx context.Context, self string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, self, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("newsroom %s: %v\n%s", strings.Join(args, " "), err, lastLines(errb.String(), 10))
+	}
+	return out.String(), nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+var builtRE = regexp.MustCompile(`built (\d+) pages`)
+
+// timedBuild runs a build in its own process, so its peak RSS is its own.
+func timedBuild(ctx context.Context, self string, args ...string) (buildRun, error) {
+	cmd := exec.CommandContext(ctx, self, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return buildRun{}, fmt.Errorf("newsroom %s: %v\n%s", strings.Join(args, " "), err, lastLines(errb.String(), 10))
+	}
+	run := buildRun{Wall: time.Since(start)}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		run.MaxRSS = ru.Maxrss * 1024
+	}
+	if m := builtRE.FindStringSubmatch(out.String()); m != nil {
+		run.Pages, _ = strconv.Atoi(m[1])
+	}
+	return run, nil
+}
+
+// timePublishes starts the server on dir and times publishes: from the
+// publish request until the story's page is served and search finds it.
+func timePublishes(ctx context.Context, self, dir string, count int, mono bool, log func(string, ...any)) ([]time.Duration, error) {
+	args := []string{"serve", "--site", dir, "--addr", "127.0.0.1:0"}
+	if mono {
+		args = append(args, "--monolithic")
+	}
+	cmd := exec.CommandContext(ctx, self, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+		}
+	}()
+	lines := bufio.NewScanner(stdout)
+	base := ""
+	for base == "" && lines.Scan() {
+		if m := regexp.MustCompile(`serving (http://\S+?)/ `).FindStringSubmatch(lines.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if base == "" {
+		return nil, fmt.Errorf("server did not start:\n%s", lastLines(errb.String(), 10))
+	}
+	for deadline := time.Now().Add(2 * time.Hour); ; time.Sleep(200 * time.Millisecond) {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return nil, errors.New("server not ready")
+		}
+	}
+	tokOut, err := child(ctx, self, "token", "create", "--site", dir, "admin")
+	if err != nil {
+		return nil, err
+	}
+	token := lastLine(tokOut)
+	var lat []time.Duration
+	for i := 0; i < count; i++ {
+		marker := fmt.Sprintf("bench%dx%d", time.Now().UnixNano()%1e9, i)
+		var created struct {
+			ID int64 `json:"id"`
+		}
+		if err := benchCall(base, token, "POST", "/api/admin/stories", map[string]any{
+			"title": "基准测试稿件 " + marker, "section": "本地", "source": "本报讯", "authors": []string{"记者 测试"},
+			"body": "这是一篇用于测量发布延迟的稿件，编号 " + marker + "。\n\n第二段正文。",
+		}, &created); err != nil {
+			return nil, err
+		}
+		var pub struct {
+			URL string `json:"url"`
+		}
+		start := time.Now()
+		if err := benchCall(base, token, "POST", fmt.Sprintf("/api/admin/stories/%d/publish", created.ID), nil, &pub); err != nil {
+			return nil, err
+		}
+		for {
+			if servedAndFound(base, pub.URL, marker) {
+				break
+			}
+			if time.Since(start) > 30*time.Minute {
+				return nil, fmt.Errorf("story %s never became visible", pub.URL)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		lat = append(lat, time.Since(start))
+		log("  publish %d: %s", i+1, lat[len(lat)-1].Round(time.Millisecond))
+	}
+	return lat, nil
+}
+
+func servedAndFound(base, path, marker string) bool {
+	resp, err := http.Get(base + path)
+	if err != nil {
+		return false
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Contains(body, []byte(marker)) {
+		return false
+	}
+	resp, err = http.Get(base + "/api/search?q=" + url.QueryEscape(marker))
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var res struct {
+		Hits []struct {
+			URL string `json:"url"`
+		} `json:"hits"`
+	}
+	json.NewDecoder(resp.Body).Decode(&res)
+	for _, h := range res.Hits {
+		if h.URL == path {
+			return true
+		}
+	}
+	return false
+}
+
+func benchCall(base, token, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, base+path, rd)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, data)
+	}
+	return json.Unmarshal(data, out)
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+func cpuModel() string {
+	data, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
+
+// copyTree copies a file or folder.
+func copyTree(src, dst string) error {
+	info, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	}
+	return filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if fi.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
