@@ -35,15 +35,30 @@ func (k Kind) Label() string {
 // State is where a story is in its life.
 type State string
 
-// The states of a story. A reporter's draft is submitted for review; an
-// editor publishes it or returns it to draft; a published story can be
-// withdrawn (撤稿).
+// The states of a story. A reporter's draft is submitted for review; it is
+// in review once the first level signed it off, approved when every level
+// of its section's chain did, and then scheduled or published. A reviewer
+// may return it to its author with a comment at any point before it is
+// published. A published story that got a correction note is corrected
+// (still live); a live story can be withdrawn (撤稿). See workflow.go.
 const (
 	StateDraft     State = "draft"
 	StateSubmitted State = "submitted"
+	StateInReview  State = "in_review"
+	StateReturned  State = "returned"
+	StateApproved  State = "approved"
+	StateScheduled State = "scheduled"
 	StatePublished State = "published"
+	StateCorrected State = "corrected"
 	StateWithdrawn State = "withdrawn"
 )
+
+// States lists every state in workflow order.
+var States = []State{StateDraft, StateSubmitted, StateInReview, StateReturned, StateApproved,
+	StateScheduled, StatePublished, StateCorrected, StateWithdrawn}
+
+// Live reports whether a story in this state is on the site.
+func (s State) Live() bool { return s == StatePublished || s == StateCorrected }
 
 // Label is the state's name in the UI.
 func (s State) Label() string {
@@ -52,8 +67,18 @@ func (s State) Label() string {
 		return "草稿"
 	case StateSubmitted:
 		return "待审"
+	case StateInReview:
+		return "审核中"
+	case StateReturned:
+		return "已退回"
+	case StateApproved:
+		return "已审定"
+	case StateScheduled:
+		return "定时发布"
 	case StatePublished:
 		return "已发布"
+	case StateCorrected:
+		return "已更正"
 	case StateWithdrawn:
 		return "已撤稿"
 	}
@@ -75,13 +100,17 @@ type Repost struct {
 	Author string `json:"author"`
 }
 
-// NoticeInfo holds the fields of an official notice.
+// NoticeInfo holds the fields of an official notice. The fields after Email
+// are optional and belong to particular kinds of notice (package
+// internal/notice validates them; docs/notices.md lists them).
 type NoticeInfo struct {
 	Issuers   []string `json:"issuers"`              // 发文机关 or signing bodies
 	DocNumber string   `json:"doc_number,omitempty"` // 文号
-	IssuedOn  string   `json:"issued_on,omitempty"`  // YYYY-MM-DD
+	IssuedOn  string   `json:"issued_on,omitempty"`  // YYYY-MM-DD; 成文日期 (API: signed_date)
 	Phones    []string `json:"phones,omitempty"`
 	Email     string   `json:"email,omitempty"`
+
+	NoticeFields `yaml:",inline"`
 }
 
 // Story is one item of the paper: a story, a photo story or a notice. The
@@ -114,6 +143,16 @@ type Story struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
+
+	// The editorial workflow (see workflow.go): the review chain of the
+	// story's section, the sign-offs of the current round, the embargo
+	// time of a scheduled story, the correction notes of a published one
+	// and the withdrawal (撤稿) of a withdrawn one.
+	Chain       Chain        `json:"chain,omitempty"`
+	Signoffs    []Signoff    `json:"signoffs"`
+	ScheduledAt *time.Time   `json:"scheduled_at,omitempty"`
+	Corrections []Correction `json:"corrections,omitempty"`
+	Withdrawn   *Withdrawal  `json:"withdrawn,omitempty"`
 }
 
 // Limits on story fields, in characters.
