@@ -55,10 +55,6 @@ type NoticeFields struct {
 	// fingerprint of the canonical text (docs/notices.md).
 	Number      string `json:"number,omitempty" yaml:"number,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty" yaml:"fingerprint,omitempty"`
-
-	// Set at withdrawal: the notice stays in the archive, marked.
-	WithdrawnAt    string `json:"withdrawn_at,omitempty" yaml:"withdrawn_at,omitempty"`
-	WithdrawReason string `json:"withdraw_reason,omitempty" yaml:"withdraw_reason,omitempty"`
 }
 
 // Attachment is a file attached to a notice, normally a PDF.

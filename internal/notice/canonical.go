@@ -149,14 +149,15 @@ type Record struct {
 	End            string   `json:"period_end,omitempty"` // claim, bid or period deadline
 	Corrects       string   `json:"corrects,omitempty"`
 	CorrectedBy    []string `json:"corrected_by,omitempty"`
-	WithdrawnAt    string   `json:"withdrawn_at,omitempty"`
-	WithdrawReason string   `json:"withdraw_reason,omitempty"`
+	// Withdrawn is set when the notice was withdrawn (撤回): it stays in
+	// the archive, marked, with the reason.
+	Withdrawn *news.Withdrawal `json:"withdrawn,omitempty"`
 }
 
 // Info returns the fields StatusAt needs, from the record.
 func (r *Record) Info() *news.NoticeInfo {
 	n := &news.NoticeInfo{}
-	n.PeriodStart, n.PeriodEnd, n.WithdrawnAt, n.WithdrawReason = r.PeriodStart, r.End, r.WithdrawnAt, r.WithdrawReason
+	n.PeriodStart, n.PeriodEnd = r.PeriodStart, r.End
 	return n
 }
 

@@ -35,8 +35,8 @@ func AddDays(t time.Time, n int) string {
 
 // Status is where a notice's period stands on a given day.
 type Status struct {
-	State    string // "none" (no period), "pending", "open", "closed", "withdrawn"
-	Label    string // 公示中 / 已截止 / 未开始 / 已撤回 / ""
+	State    string // "none" (no period), "pending", "open", "closed"
+	Label    string // 公示中 / 已截止 / 未开始 / ""
 	End      string // the last day, YYYY-MM-DD
 	DaysLeft int    // days after today up to and including End; 0 on the last day
 	Text     string // a sentence for the page: 公示中，还剩 12 天（截止 2023-07-23）
@@ -61,9 +61,6 @@ func EndOf(n *news.NoticeInfo) string {
 
 // StatusAt says whether the notice's period is running at now.
 func StatusAt(n *news.NoticeInfo, now time.Time) Status {
-	if n != nil && n.WithdrawnAt != "" {
-		return Status{State: "withdrawn", Label: "已撤回", Text: "本公告已撤回：" + n.WithdrawReason}
-	}
 	end := EndOf(n)
 	e, ok := ParseDate(end)
 	if !ok {
