@@ -143,12 +143,12 @@ type Record struct {
 	Canonical string `json:"canonical_text"`
 	// BodyKey and TextKey are LooseKey of the body and of the canonical
 	// text: what a pasted text is matched against besides the fingerprint.
-	BodyKey        string   `json:"-"`
-	TextKey        string   `json:"-"`
-	PeriodStart    string   `json:"period_start,omitempty"`
-	End            string   `json:"period_end,omitempty"` // claim, bid or period deadline
-	Corrects       string   `json:"corrects,omitempty"`
-	CorrectedBy    []string `json:"corrected_by,omitempty"`
+	BodyKey     string   `json:"-"`
+	TextKey     string   `json:"-"`
+	PeriodStart string   `json:"period_start,omitempty"`
+	End         string   `json:"period_end,omitempty"` // claim, bid or period deadline
+	Corrects    string   `json:"corrects,omitempty"`
+	CorrectedBy []string `json:"corrected_by,omitempty"`
 	// Withdrawn is set when the notice was withdrawn (撤回): it stays in
 	// the archive, marked, with the reason.
 	Withdrawn *news.Withdrawal `json:"withdrawn,omitempty"`
