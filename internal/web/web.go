@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"newsroom/internal/news"
 	"newsroom/search"
 )
 
@@ -33,6 +34,12 @@ type Config struct {
 	// Ready reports whether start-up (first build, index check) is done.
 	Ready func() bool
 	Log   *slog.Logger
+	// Notices answers /verify/ (notice verification and 登报证明); nil
+	// turns those pages off. PaperName is printed on them; Clock tells
+	// them the date (nil: the system clock).
+	Notices   NoticeArchive
+	PaperName string
+	Clock     news.Clock
 }
 
 // New returns the program's root handler.
@@ -45,6 +52,9 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /api/search", s.apiSearch)
 	mux.HandleFunc("GET /search/{$}", s.searchPage)
+	mux.HandleFunc("GET /verify/{$}", s.verify)
+	mux.HandleFunc("POST /verify/{$}", s.verify)
+	mux.HandleFunc("GET /verify/proof/{number}/{$}", s.proof)
 	mux.Handle("/admin", cfg.Admin)
 	mux.Handle("/admin/", cfg.Admin)
 	mux.Handle("/api/admin/", cfg.Admin)

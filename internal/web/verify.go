@@ -1,0 +1,242 @@
+package web
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/text/width"
+	"rsc.io/qr"
+
+	"newsroom/internal/news"
+	"newsroom/internal/notice"
+)
+
+// NoticeArchive finds published notices for /verify/ (implemented by
+// *sqlite.DB).
+type NoticeArchive interface {
+	NoticeByNumber(ctx context.Context, number string) (*notice.Record, error)
+	NoticesByFingerprint(ctx context.Context, fp string) ([]notice.Record, error)
+	NoticesByLooseKey(ctx context.Context, key string) ([]notice.Record, error)
+}
+
+//go:embed verify.html
+var verifyHTML string
+
+var verifyTmpl = template.Must(template.New("verify").Funcs(template.FuncMap{
+	"cnDate": func(t time.Time) string { return t.In(news.Shanghai).Format("2006年1月2日") },
+	"cnTime": func(t time.Time) string { return t.In(news.Shanghai).Format("2006-01-02 15:04") },
+}).Parse(verifyHTML))
+
+var fingerprintRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// verifiedNotice is one notice in a verification answer (HTML and JSON).
+type verifiedNotice struct {
+	notice.Record
+	KindLabel  string        `json:"kind_label"`
+	Status     notice.Status `json:"status"`
+	VerifyURL  string        `json:"verify_url"`
+	ProofURL   string        `json:"proof_url"`
+	PublicURL  string        `json:"-"` // absolute verification URL, in the QR code
+	QR         template.HTML `json:"-"`
+	PaperName  string        `json:"-"`
+	PrintedAt  time.Time     `json:"-"`
+	PageLabel  string        `json:"page_label,omitempty"` // 第01版 要闻
+	Superseded bool          `json:"corrected"`            // a 更正公告 exists
+}
+
+// verifyResult is the verify page's data.
+type verifyResult struct {
+	Query       string           `json:"query"`
+	Searched    bool             `json:"-"`
+	Found       bool             `json:"found"`
+	Match       string           `json:"match,omitempty"` // number | fingerprint | text | text-loose
+	MatchLabel  string           `json:"match_label,omitempty"`
+	Fingerprint string           `json:"fingerprint,omitempty"` // of a pasted text
+	Error       string           `json:"error,omitempty"`
+	Notices     []verifiedNotice `json:"notices"`
+	PaperName   string           `json:"-"`
+	Text        string           `json:"-"`
+}
+
+func (s *server) now() time.Time {
+	if s.cfg.Clock != nil {
+		return s.cfg.Clock.Now()
+	}
+	return time.Now()
+}
+
+func (s *server) paperName() string {
+	if s.cfg.PaperName != "" {
+		return s.cfg.PaperName
+	}
+	return "吕梁日报"
+}
+
+// verify answers /verify/: a notice number or fingerprint in ?q=, or a
+// pasted text (POST, field text). It says whether the archive holds exactly
+// that notice, with when, in which edition and on which page it was
+// published, and whether its period runs. JSON with Accept: application/json.
+func (s *server) verify(w http.ResponseWriter, r *http.Request) {
+	res := verifyResult{PaperName: s.paperName(), Notices: []verifiedNotice{}}
+	status := http.StatusOK
+	if s.cfg.Notices == nil {
+		http.Error(w, "verification is not configured", http.StatusServiceUnavailable)
+		return
+	}
+	var recs []notice.Record
+	var err error
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	text := ""
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		if perr := r.ParseForm(); perr != nil {
+			res.Error, status = "提交的文本太长或无法读取。", http.StatusBadRequest
+		}
+		text = r.PostFormValue("text")
+		if q == "" {
+			q = strings.TrimSpace(r.PostFormValue("q"))
+		}
+	}
+	res.Query, res.Text = q, text
+	switch {
+	case res.Error != "":
+	case strings.TrimSpace(text) != "":
+		res.Searched = true
+		res.Fingerprint = notice.Fingerprint(notice.NormalizeText(text))
+		if recs, err = s.cfg.Notices.NoticesByFingerprint(r.Context(), res.Fingerprint); err == nil && len(recs) > 0 {
+			res.Match, res.MatchLabel = "text", "粘贴的文本与公告的规范文本完全一致（指纹相同）"
+		} else if err == nil {
+			if recs, err = s.cfg.Notices.NoticesByLooseKey(r.Context(), notice.LooseKey(text)); err == nil && len(recs) > 0 {
+				res.Match, res.MatchLabel = "text-loose", "粘贴的文本与公告正文（或规范文本）逐字一致，仅空白、换行不同"
+			}
+		}
+	case q != "":
+		res.Searched = true
+		folded := strings.ToUpper(width.Fold.String(strings.Join(strings.Fields(q), "")))
+		switch {
+		case notice.ValidNumber(folded):
+			var rec *notice.Record
+			rec, err = s.cfg.Notices.NoticeByNumber(r.Context(), folded)
+			if news.ErrorCode(err) == news.ENOTFOUND {
+				err = nil
+			} else if err == nil {
+				recs, res.Match, res.MatchLabel = []notice.Record{*rec}, "number", "按公告编号找到"
+			}
+		case fingerprintRE.MatchString(strings.ToLower(folded)):
+			recs, err = s.cfg.Notices.NoticesByFingerprint(r.Context(), strings.ToLower(folded))
+			if len(recs) > 0 {
+				res.Match, res.MatchLabel = "fingerprint", "按 SHA-256 指纹找到：档案中的公告与此指纹完全一致"
+			}
+		default:
+			res.Error, status = "请输入公告编号（如 "+notice.Prefix+"-2023-000123）或 64 位十六进制的 SHA-256 指纹；核对全文请粘贴到下方文本框。", http.StatusBadRequest
+		}
+	}
+	if err != nil {
+		s.cfg.Log.Error("verify failed", "err", err)
+		res.Error, status = "核验暂时不可用，请稍后再试。", http.StatusInternalServerError
+	}
+	for _, rec := range recs {
+		res.Notices = append(res.Notices, s.verified(r, rec))
+	}
+	res.Found = len(res.Notices) > 0
+	if res.Searched && !res.Found && status == http.StatusOK {
+		status = http.StatusNotFound
+	}
+	if wantsJSON(r) {
+		writeJSON(w, status, res)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := verifyTmpl.ExecuteTemplate(w, "page", res); err != nil {
+		s.cfg.Log.Error("verify page", "err", err)
+	}
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// verified adds to a record what the pages show: status today, labels,
+// links, the QR code of its verification URL.
+func (s *server) verified(r *http.Request, rec notice.Record) verifiedNotice {
+	v := verifiedNotice{Record: rec, KindLabel: rec.Kind.Label(), PaperName: s.paperName(), PrintedAt: s.now(),
+		VerifyURL: "/verify/?q=" + rec.Number, ProofURL: "/verify/proof/" + rec.Number + "/",
+		Superseded: len(rec.CorrectedBy) > 0}
+	if rec.Withdrawn == nil {
+		v.Status = notice.StatusAt(rec.Info(), s.now())
+	} else {
+		v.Status = notice.Status{State: "withdrawn", Label: "已撤回", Text: "本公告已撤回：" + rec.Withdrawn.Reason}
+	}
+	if rec.Page > 0 {
+		v.PageLabel = fmt.Sprintf("第%02d版", rec.Page)
+		if rec.PageName != "" {
+			v.PageLabel += " " + rec.PageName
+		}
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	v.PublicURL = scheme + "://" + r.Host + v.VerifyURL
+	v.QR = qrSVG(v.PublicURL)
+	return v
+}
+
+// proof serves the proof of publication (登报证明) of one notice: a
+// printable page with the paper, date, edition and page, the notice's
+// canonical text, its fingerprint and a QR code to its verification URL.
+// Browsers print it or save it as PDF (print stylesheet, A4).
+func (s *server) proof(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Notices == nil {
+		http.Error(w, "verification is not configured", http.StatusServiceUnavailable)
+		return
+	}
+	number := strings.ToUpper(r.PathValue("number"))
+	rec, err := s.cfg.Notices.NoticeByNumber(r.Context(), number)
+	if err != nil || !notice.ValidNumber(number) {
+		if news.ErrorCode(err) != news.ENOTFOUND && err != nil {
+			s.cfg.Log.Error("proof failed", "err", err)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<!doctype html><meta charset=utf-8><title>没有这份公告</title><p>档案中没有编号为 "+template.HTMLEscapeString(number)+" 的公告。<a href=\"/verify/\">公告核验</a></p>")
+		return
+	}
+	v := s.verified(r, *rec)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := verifyTmpl.ExecuteTemplate(w, "proof", v); err != nil {
+		s.cfg.Log.Error("proof page", "err", err)
+	}
+}
+
+// qrSVG renders text as a QR code (level M) in inline SVG, one square per
+// module with a four-module quiet zone.
+func qrSVG(text string) template.HTML {
+	c, err := qr.Encode(text, qr.M)
+	if err != nil {
+		return ""
+	}
+	n := c.Size + 8
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="qr" role="img" aria-label="核验网址二维码：%s" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`,
+		n, n, template.HTMLEscapeString(text), n, n)
+	for y := 0; y < c.Size; y++ {
+		for x := 0; x < c.Size; x++ {
+			if c.Black(x, y) {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x+4, y+4)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return template.HTML(b.String())
+}
