@@ -79,7 +79,11 @@ func Document(s news.Story) search.Document {
 		}
 	}
 	if n := s.Notice; n != nil {
-		d.Issuers, d.DocNumber = n.Issuers, n.DocNumber
+		d.Issuers, d.DocNumber, d.CreditCode = n.Issuers, n.DocNumber, n.CreditCode
+		// The number and fingerprint are searchable text too.
+		if n.Number != "" {
+			d.Body += "\n\n" + n.Number + " " + n.Fingerprint
+		}
 	}
 	return d
 }
