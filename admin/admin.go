@@ -43,13 +43,15 @@ type Config struct {
 	SecureCookies bool
 	SessionTTL    time.Duration // 0: 12 hours
 	PaperName     string
+	Clock         news.Clock // for presence and the schedule form; nil: the wall clock
 }
 
 // Admin serves /admin/ and /api/admin/.
 type Admin struct {
-	cfg   Config
-	pages map[string]*template.Template
-	h     http.Handler
+	cfg      Config
+	pages    map[string]*template.Template
+	h        http.Handler
+	presence *presence // who has which story open in the edit form
 }
 
 // New parses the templates and builds the routes. It fails at start, not
@@ -64,7 +66,11 @@ func New(cfg Config) (*Admin, error) {
 	if len(cfg.Sections) == 0 {
 		cfg.Sections = []string{"要闻", "时政", "本地", "教育", "卫生健康", "文化"}
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = news.SystemClock{}
+	}
 	a := &Admin{cfg: cfg, pages: map[string]*template.Template{}}
+	a.presence = newPresence(a.now)
 	if err := a.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -95,7 +101,13 @@ func (a *Admin) routes() http.Handler {
 		r.Get("/admin/stories/{id}", a.ui(a.showStory))
 		r.Get("/admin/stories/{id}/edit", a.ui(a.editStory))
 		r.Post("/admin/stories/{id}", a.ui(a.saveStory))
+		r.Get("/admin/stories/{id}/revisions", a.ui(a.revisionsPage))
+		r.Get("/admin/stories/{id}/diff", a.ui(a.diffPage))
+		r.Post("/admin/stories/{id}/restore", a.ui(a.restoreRevision))
 		r.Post("/admin/stories/{id}/{action}", a.ui(a.storyAction))
+		r.Get("/admin/audit", a.ui(a.auditPage))
+		r.Get("/admin/workflow", a.ui(a.workflowPage))
+		r.Post("/admin/workflow", a.ui(a.saveWorkflow))
 		r.Get("/admin/users", a.ui(a.users))
 		r.Post("/admin/users", a.ui(a.createUser))
 	})
@@ -108,7 +120,15 @@ func (a *Admin) routes() http.Handler {
 		r.Post("/stories", a.api(a.apiCreateStory))
 		r.Get("/stories/{id}", a.api(a.apiGetStory))
 		r.Put("/stories/{id}", a.api(a.apiUpdateStory))
+		r.Get("/stories/{id}/revisions", a.api(a.apiRevisions))
+		r.Get("/stories/{id}/revisions/{version}", a.api(a.apiRevision))
+		r.Get("/stories/{id}/diff", a.api(a.apiDiff))
+		r.Post("/stories/{id}/restore", a.api(a.apiRestore))
 		r.Post("/stories/{id}/{action}", a.api(a.apiStoryAction))
+		r.Get("/desk", a.api(a.apiDesk))
+		r.Get("/audit", a.api(a.apiAudit))
+		r.Get("/workflow", a.api(a.apiWorkflow))
+		r.Put("/workflow", a.api(a.apiSetWorkflow))
 		r.NotFound(a.api(func(http.ResponseWriter, *http.Request) error {
 			return news.Errorf(news.ENOTFOUND, "没有这个接口。")
 		}))

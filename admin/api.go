@@ -34,6 +34,8 @@ type storyInput struct {
 	Page     *int             `json:"page"`
 	PageName *string          `json:"page_name"`
 	Version  *int             `json:"version"`
+	// Correction is required when the story is live: {"kind": "更正"|"说明", "note": "…"}.
+	Correction *news.Correction `json:"correction"`
 }
 
 // apply copies the fields present in the request onto s, so a PUT may send
@@ -168,7 +170,7 @@ func (a *Admin) apiUpdateStory(w http.ResponseWriter, r *http.Request) error {
 		base = *in.Version
 	}
 	in.apply(s)
-	updated, err := a.cfg.Desk.Update(r.Context(), u, s, base)
+	updated, err := a.cfg.Desk.UpdateNoted(r.Context(), u, s, base, in.Correction)
 	if err != nil {
 		if news.ErrorCode(err) == news.ECONFLICT {
 			if cur, gerr := a.cfg.Desk.Get(r.Context(), u, id); gerr == nil {
@@ -189,6 +191,7 @@ func (a *Admin) apiStoryAction(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Comment string `json:"comment"`
 		Reason  string `json:"reason"`
+		At      string `json:"at"` // RFC 3339, for schedule
 	}
 	if r.ContentLength != 0 {
 		if err := decode(r, &in); err != nil {
@@ -199,7 +202,7 @@ func (a *Admin) apiStoryAction(w http.ResponseWriter, r *http.Request) error {
 	if comment == "" {
 		comment = in.Reason
 	}
-	s, err := a.act(r, id, chi.URLParam(r, "action"), comment)
+	s, err := a.act(r, id, chi.URLParam(r, "action"), actionInput{Comment: comment, At: in.At})
 	if err != nil {
 		return err
 	}

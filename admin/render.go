@@ -54,8 +54,30 @@ var funcs = template.FuncMap{
 			return "发布"
 		case "withdraw":
 			return "撤稿"
+		case "approve":
+			return "签署审核"
+		case "schedule":
+			return "定时发布"
+		case "unschedule":
+			return "取消定时"
+		case "correct":
+			return "更正"
+		case "restore":
+			return "恢复旧版"
+		case "workflow":
+			return "修改审核流程"
 		}
 		return a
+	},
+	"levelLabel": news.LevelLabel,
+	"prev":       func(v int) int { return v - 1 },
+	"signoff": func(s *news.Story, level int) *news.Signoff {
+		for i := range s.Signoffs {
+			if s.Signoffs[i].Level == level {
+				return &s.Signoffs[i]
+			}
+		}
+		return nil
 	},
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -14,29 +15,12 @@ import (
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
 
-type dashboardData struct {
-	Mine      []news.Story
-	Queue     []news.Story
-	Published []news.Story
-}
-
 func (a *Admin) dashboard(w http.ResponseWriter, r *http.Request) error {
-	u := userOf(r)
-	ctx := r.Context()
-	var d dashboardData
-	var err error
-	if d.Mine, err = a.cfg.DB.Stories(ctx, sqlite.StoryFilter{OwnerID: u.ID, Limit: 50}); err != nil {
+	d, err := a.desk(r)
+	if err != nil {
 		return err
 	}
-	if u.Role.CanPublish() {
-		if d.Queue, err = a.cfg.DB.Stories(ctx, sqlite.StoryFilter{States: []news.State{news.StateSubmitted}, Limit: 100}); err != nil {
-			return err
-		}
-		if d.Published, err = a.cfg.DB.Stories(ctx, sqlite.StoryFilter{States: []news.State{news.StatePublished}, Limit: 30}); err != nil {
-			return err
-		}
-	}
-	return a.render(w, r, "dashboard", "工作台", &d)
+	return a.render(w, r, "dashboard", "工作台", d)
 }
 
 // formData is the story form: the story as typed, field errors, and on a
@@ -48,6 +32,9 @@ type formData struct {
 	Message  string
 	Current  *news.Story // set when the save conflicted
 	Sections []string
+	Others   []string // who else has this story open (presence)
+	Live     bool     // the story is published: saving needs a correction note
+	Note     news.Correction
 }
 
 func (a *Admin) newStory(w http.ResponseWriter, r *http.Request) error {
@@ -110,6 +97,8 @@ type showData struct {
 	Story  *news.Story
 	Events []sqlite.Event
 	Can    map[string]bool
+	Others []string // who has the story open in the edit form
+	Now    string   // for the schedule field: now, Shanghai, datetime-local
 }
 
 func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
@@ -126,15 +115,12 @@ func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	editor := u.Role.CanPublish()
-	can := map[string]bool{
-		"edit":     (editor && s.State != news.StateWithdrawn) || s.State == news.StateDraft,
-		"submit":   s.State == news.StateDraft,
-		"publish":  editor && (s.State == news.StateDraft || s.State == news.StateSubmitted),
-		"return":   editor && s.State == news.StateSubmitted,
-		"withdraw": editor && s.State == news.StatePublished,
+	can := map[string]bool{}
+	for _, act := range news.Actions {
+		can[string(act)] = news.Permit(u, act, s, s.Chain) == nil
 	}
-	return a.render(w, r, "story", s.Title, &showData{Story: s, Events: events, Can: can})
+	return a.render(w, r, "story", s.Title, &showData{Story: s, Events: events, Can: can,
+		Others: a.presence.others(id, u.Name), Now: a.now().In(news.Shanghai).Add(time.Hour).Format("2006-01-02T15:04")})
 }
 
 func (a *Admin) editStory(w http.ResponseWriter, r *http.Request) error {
@@ -142,11 +128,14 @@ func (a *Admin) editStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s, err := a.cfg.Desk.Get(r.Context(), userOf(r), id)
+	u := userOf(r)
+	s, err := a.cfg.Desk.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	return a.render(w, r, "edit", "修改稿件", &formData{Story: s, Base: s.Version, Sections: a.cfg.Sections})
+	a.presence.see(id, u.Name)
+	return a.render(w, r, "edit", "修改稿件", &formData{Story: s, Base: s.Version, Sections: a.cfg.Sections,
+		Others: a.presence.others(id, u.Name), Live: s.State.Live()})
 }
 
 func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
@@ -157,14 +146,16 @@ func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
 	s := storyFromForm(r)
 	s.ID = id
 	base, _ := strconv.Atoi(r.PostForm.Get("version"))
-	updated, err := a.cfg.Desk.Update(r.Context(), userOf(r), s, base)
+	note := &news.Correction{Kind: r.PostForm.Get("correction_kind"), Note: r.PostForm.Get("correction")}
+	updated, err := a.cfg.Desk.UpdateNoted(r.Context(), userOf(r), s, base, note)
 	switch news.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?msg="+urlQuery("已保存。"), http.StatusSeeOther)
 		return nil
 	case news.EINVALID:
 		return a.renderStatus(w, r, http.StatusBadRequest, "edit", &page{Title: "修改稿件",
-			Data: &formData{Story: s, Base: base, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections}})
+			Data: &formData{Story: s, Base: base, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections,
+				Live: r.PostForm.Get("live") == "1", Note: *note}})
 	case news.ECONFLICT:
 		// Someone saved in between. Show both versions; the form keeps
 		// what this user typed and now carries the current version, so
@@ -173,8 +164,14 @@ func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
 		if gerr != nil {
 			return gerr
 		}
+		if cur.Version == base {
+			// Not a version clash but a state one (withdrawn meanwhile):
+			// show the message on the story page.
+			return err
+		}
 		return a.renderStatus(w, r, http.StatusConflict, "edit", &page{Title: "修改稿件",
-			Data: &formData{Story: s, Base: cur.Version, Current: cur, Message: news.ErrorMessage(err), Sections: a.cfg.Sections}})
+			Data: &formData{Story: s, Base: cur.Version, Current: cur, Message: news.ErrorMessage(err), Sections: a.cfg.Sections,
+				Others: a.presence.others(id, userOf(r).Name), Live: cur.State.Live(), Note: *note}})
 	default:
 		if updated != nil {
 			// Saved, but the site update failed: say so on the story page.
@@ -191,8 +188,8 @@ func (a *Admin) storyAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s, err := a.act(r, id, chi.URLParam(r, "action"), r.PostFormValue("comment"))
-	msg := map[string]string{"submit": "已提交审核。", "publish": "已发布，读者现在可以看到并搜索到这篇稿件。", "return": "已退回给作者。", "withdraw": "已撤稿。"}[chi.URLParam(r, "action")]
+	s, err := a.act(r, id, chi.URLParam(r, "action"), actionInput{Comment: r.PostFormValue("comment"), At: r.PostFormValue("at")})
+	msg := actionMessages[chi.URLParam(r, "action")]
 	if err != nil {
 		if s == nil {
 			return err
@@ -204,17 +201,28 @@ func (a *Admin) storyAction(w http.ResponseWriter, r *http.Request) error {
 }
 
 // act dispatches a state change by name; UI and API share it.
-func (a *Admin) act(r *http.Request, id int64, action, comment string) (*news.Story, error) {
+func (a *Admin) act(r *http.Request, id int64, action string, in actionInput) (*news.Story, error) {
 	ctx, u := r.Context(), userOf(r)
+	comment := strings.TrimSpace(in.Comment)
 	switch action {
 	case "submit":
 		return a.cfg.Desk.Submit(ctx, u, id)
+	case "approve":
+		return a.cfg.Desk.Approve(ctx, u, id)
 	case "publish":
 		return a.cfg.Desk.Publish(ctx, u, id)
+	case "schedule":
+		at, err := parseAt(in.At)
+		if err != nil {
+			return nil, err
+		}
+		return a.cfg.Desk.Schedule(ctx, u, id, at)
+	case "unschedule":
+		return a.cfg.Desk.Unschedule(ctx, u, id)
 	case "return":
-		return a.cfg.Desk.Return(ctx, u, id, strings.TrimSpace(comment))
+		return a.cfg.Desk.Return(ctx, u, id, comment)
 	case "withdraw":
-		return a.cfg.Desk.Withdraw(ctx, u, id, strings.TrimSpace(comment))
+		return a.cfg.Desk.Withdraw(ctx, u, id, comment)
 	}
 	return nil, news.Errorf(news.ENOTFOUND, "没有这个操作：%s", action)
 }

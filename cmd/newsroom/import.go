@@ -555,7 +555,7 @@ func (im *importRun) importItem(ctx context.Context, it importer.Item, key, file
 	// second apart to keep the page order), never in the future.
 	d := *im.desk
 	d.Clock = editionClock{at: editionTime(meta.Date, index)}
-	if _, err := d.Publish(ctx, im.user, s.ID); err != nil {
+	if _, err := d.PublishImport(ctx, im.user, s.ID); err != nil {
 		return "created", s.ID, fmt.Errorf("story %d left as a draft: %w", s.ID, plain(err))
 	}
 	return "published", s.ID, nil

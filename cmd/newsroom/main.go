@@ -24,6 +24,8 @@ Usage:
   newsroom index  [--site DIR]                      rebuild the search index
   newsroom gen    [--site DIR] --stories N [--seed S] write a synthetic archive
   newsroom bench  [--site DIR] --stories N           measure builds and publish latency at that size
+  newsroom deploy [--site DIR] --to BUCKET_URL       upload the changed files of the live site to object storage
+                                                    (needs a binary built with -tags withdeploy)
   newsroom import [--site DIR] [--date YYYY-MM-DD] [--page N] [--page-name NAME]
                  [--publish] [--dry-run] [--json] FILE|DIR...
                                                     import e-paper page text (.txt) or PDFs
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runGen(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
+	case "deploy":
+		return runDeploy(ctx, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "user":

@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, root := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	secure := fs.String("secure-cookies", "auto", "mark session cookies Secure: auto (not on loopback), true or false")
+	deployTo := fs.String("deploy-to", "", "after each publish, upload the changed files to this bucket URL (needs -tags withdeploy)")
 	mono := fs.Bool("monolithic", false, "render the whole site as one Hugo site on every publish (the benchmarks' baseline; slow on a large archive)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
@@ -75,9 +76,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if *deployTo != "" {
+		d := newDeployer(p.Root, *deployTo, siteDir, log)
+		live.Published = d.Request
+		go d.Run(ctx)
+	}
 	var ready atomic.Bool
-	handler := web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
-		Notices: db, PaperName: "吕梁日报"})
+	handler := withCorrections(web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
+		Notices: db, PaperName: "吕梁日报"}), siteDir, db, log)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
 	fmt.Fprintf(stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())
@@ -94,6 +100,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		ready.Store(true)
 		log.Info("ready")
+		// Scheduled stories are published on time, also those that fell
+		// due while the server was down (see workflow.go).
+		go deskSvc.RunScheduler(ctx, schedulerInterval)
 		if !*mono {
 			archive.Run(ctx, 10*time.Minute, log.Error)
 		}

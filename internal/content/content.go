@@ -32,6 +32,15 @@ type FrontMatter struct {
 	Tags    []string   `yaml:"tags,omitempty"`
 	Authors []string   `yaml:"authors,omitempty"`
 	Params  Params     `yaml:"params"`
+	// Build keeps a withdrawn story out of every list, feed and sitemap
+	// while its page still renders (Hugo's build options).
+	Build *BuildOptions `yaml:"build,omitempty"`
+}
+
+// BuildOptions are Hugo's per-page build options.
+type BuildOptions struct {
+	List   string `yaml:"list,omitempty"`   // always | local | never
+	Render string `yaml:"render,omitempty"` // always | link | never
 }
 
 // Params are the newspaper's own front matter fields, kept under Hugo's
@@ -51,6 +60,11 @@ type Params struct {
 	Editor   string           `yaml:"editor,omitempty"`
 	Photos   []news.Photo     `yaml:"photos,omitempty"`
 	Notice   *news.NoticeInfo `yaml:"notice,omitempty"`
+	// Corrections are the dated 更正/说明 notes shown at the end of the
+	// article; Withdrawn marks a withdrawn story (撤稿): its page shows the
+	// reason instead of the text. See docs/content-format.md.
+	Corrections []news.Correction `yaml:"corrections,omitempty"`
+	Withdrawn   *news.Withdrawal  `yaml:"withdrawn,omitempty"`
 }
 
 // Item is a parsed content file.
@@ -97,7 +111,12 @@ func Marshal(s news.Story, published time.Time) ([]byte, error) {
 			ID: s.ID, Kind: s.Kind, Kicker: s.Kicker, Subtitle: s.Subtitle, Vertical: s.Vertical,
 			Source: s.Source, Bylines: s.Authors, Repost: s.Repost, Edition: s.Edition,
 			Page: s.Page, PageName: s.PageName, Photos: s.Photos, Notice: s.Notice,
+			Corrections: shanghaiCorrections(s.Corrections),
 		},
+	}
+	if w := s.Withdrawn; w != nil {
+		fm.Params.Withdrawn = &news.Withdrawal{At: w.At.In(news.Shanghai).Truncate(time.Second), Reason: w.Reason}
+		fm.Build = &BuildOptions{List: "never", Render: "always"}
 	}
 	if s.Section != "" {
 		fm.Columns = []string{s.Section}
@@ -119,6 +138,18 @@ func Marshal(s news.Story, published time.Time) ([]byte, error) {
 		b.WriteString("\n\n")
 	}
 	return b.Bytes(), nil
+}
+
+// shanghaiCorrections prints correction times in the paper's zone.
+func shanghaiCorrections(in []news.Correction) []news.Correction {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]news.Correction, len(in))
+	for i, c := range in {
+		out[i] = news.Correction{At: c.At.In(news.Shanghai).Truncate(time.Second), Kind: c.Kind, Note: c.Note}
+	}
+	return out
 }
 
 // escapeParagraph keeps a paragraph of plain newspaper text from being read
@@ -193,6 +224,13 @@ func Parse(rel string, data []byte) (Item, error) {
 	}
 	if fm.Lastmod != nil {
 		s.UpdatedAt = *fm.Lastmod
+	}
+	s.Corrections, s.Withdrawn = p.Corrections, p.Withdrawn
+	switch {
+	case p.Withdrawn != nil:
+		s.State = news.StateWithdrawn
+	case len(p.Corrections) > 0:
+		s.State = news.StateCorrected
 	}
 	if len(s.Authors) == 0 {
 		s.Authors = fm.Authors

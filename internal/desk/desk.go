@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"time"
 
 	"newsroom/internal/content"
 	"newsroom/internal/news"
@@ -57,6 +59,7 @@ func (d *Service) Get(ctx context.Context, u *news.User, id int64) (*news.Story,
 		// ids exist.
 		return nil, news.Errorf(news.ENOTFOUND, "稿件不存在。")
 	}
+	d.fill(ctx, s)
 	return s, nil
 }
 
@@ -65,27 +68,43 @@ func (d *Service) List(ctx context.Context, u *news.User, f sqlite.StoryFilter) 
 	if !u.Role.CanEditAny() {
 		f.OwnerID = u.ID
 	}
-	return d.DB.Stories(ctx, f)
+	list, err := d.DB.Stories(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	w := d.workflow(ctx)
+	for i := range list {
+		list[i].Chain = w.ChainFor(list[i].Section)
+	}
+	return list, nil
 }
 
 // Update saves an edit made from version base. Reporters edit their own
-// drafts; editors edit anything, and an edit of a published story goes
-// live at once (a correction).
+// drafts (and returned stories); reviewers edit anything in review; an edit
+// of a live story is a correction and needs a note (UpdateNoted).
 func (d *Service) Update(ctx context.Context, u *news.User, s *news.Story, base int) (*news.Story, error) {
+	return d.UpdateNoted(ctx, u, s, base, nil)
+}
+
+// UpdateNoted saves an edit made from version base. When the story is live
+// the edit goes live at once as a correction: note (更正 or 说明) is required,
+// dated and appended to the story's corrections, and the story becomes
+// corrected. Corrections and the withdrawal record are never taken from
+// the client, so an edit cannot drop them.
+func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, base int, note *news.Correction) (*news.Story, error) {
 	cur, err := d.Get(ctx, u, s.ID)
 	if err != nil {
 		return nil, err
 	}
-	if !u.Role.CanEditAny() && cur.State != news.StateDraft {
-		return nil, forbidden("稿件已提交，记者不能再修改；如需修改，请编辑退回。")
-	}
-	if cur.State == news.StateWithdrawn {
-		return nil, news.Errorf(news.ECONFLICT, "稿件已撤稿，不能修改。")
+	if err := news.Permit(u, news.ActEdit, cur, cur.Chain); err != nil {
+		return nil, err
 	}
 	if s.Kind == "" {
 		s.Kind = cur.Kind
 	}
-	if cur.State == news.StatePublished {
+	s.Corrections, s.Withdrawn = cur.Corrections, cur.Withdrawn
+	live := cur.State.Live()
+	if live {
 		s.Normalize()
 		if err := s.Publishable(); err != nil {
 			return nil, err
@@ -93,68 +112,101 @@ func (d *Service) Update(ctx context.Context, u *news.User, s *news.Story, base 
 		if s.Kind != cur.Kind {
 			return nil, news.Errorf(news.ECONFLICT, "已发布的稿件不能更改类型。")
 		}
+		if note == nil {
+			note = &news.Correction{}
+		}
+		if err := note.Validate(); err != nil {
+			return nil, err
+		}
+		note.At = d.Clock.Now()
+		s.Corrections = append(slices.Clone(cur.Corrections), *note)
 	}
 	updated, err := d.DB.UpdateStory(ctx, s, base, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	if updated.State == news.StatePublished {
-		if err := d.writeFile(ctx, updated); err != nil {
+	if live {
+		updated, err = d.DB.Transition(ctx, s.ID, sqlite.Transition{
+			From: []news.State{news.StatePublished, news.StateCorrected}, To: news.StateCorrected, UserID: u.ID,
+			Action: "correct", Detail: note.Kind + "：" + note.Note,
+			Apply: func(st *news.Story) error { return d.writeFile(ctx, st) },
+		})
+		if err != nil {
 			return nil, err
 		}
+		d.fill(ctx, updated)
 		if err := d.Live.Update(ctx, []news.Story{*updated}, nil); err != nil {
 			return updated, d.liveFailed(updated, err)
 		}
+		return updated, nil
 	}
+	d.fill(ctx, updated)
 	return updated, nil
 }
 
-// Submit hands a draft to the editors.
+// Submit hands a draft (or a returned story) to review: it waits for the
+// first level of its section's chain.
 func (d *Service) Submit(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
 	s, err := d.Get(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
+	if err := news.Permit(u, news.ActSubmit, s, s.Chain); err != nil {
+		return nil, err
+	}
 	if err := s.Publishable(); err != nil {
 		return nil, err
 	}
-	return d.DB.Transition(ctx, id, sqlite.Transition{
-		From: []news.State{news.StateDraft}, To: news.StateSubmitted, UserID: u.ID, Action: "submit",
-	})
+	return d.move(ctx, u, id, news.ActSubmit, sqlite.Transition{To: news.StateSubmitted, Action: "submit"})
 }
 
-// Return sends a submitted story back to its author with a comment.
+// Return sends a story in review (or approved, or scheduled) back to its
+// author with a comment. The sign-offs of this round are voided: after the
+// author's fix the story goes through the whole chain again.
 func (d *Service) Return(ctx context.Context, u *news.User, id int64, comment string) (*news.Story, error) {
-	if !u.Role.CanPublish() {
-		return nil, forbidden("只有编辑可以退回稿件。")
-	}
-	if _, err := d.Get(ctx, u, id); err != nil {
+	s, err := d.Get(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
-	return d.DB.Transition(ctx, id, sqlite.Transition{
-		From: []news.State{news.StateSubmitted}, To: news.StateDraft, UserID: u.ID, Action: "return", Detail: comment,
-	})
+	if err := news.Permit(u, news.ActReturn, s, s.Chain); err != nil {
+		return nil, err
+	}
+	if comment == "" {
+		return nil, &news.Error{Code: news.EINVALID, Message: "退回须填写意见。", Fields: map[string]string{"comment": "请填写退回意见"}}
+	}
+	return d.move(ctx, u, id, news.ActReturn, sqlite.Transition{To: news.StateReturned, Action: "return", Detail: comment,
+		VoidSignoffs: true, ClearSchedule: true})
 }
 
-// Publish makes a story live: it writes its content file, records it as
-// published, and waits until readers can see and find it.
+// Publish makes an approved (or scheduled) story live now (签发): it
+// writes its content file, records it as published, and waits until
+// readers can see and find it.
 func (d *Service) Publish(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
-	if !u.Role.CanPublish() {
-		return nil, forbidden("只有编辑可以发布稿件。")
-	}
 	s, err := d.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := news.Permit(u, news.ActPublish, s, s.Chain); err != nil {
+		return nil, err
+	}
+	return d.publish(ctx, u, id, d.Clock.Now(), "", func(st *news.Story) error { return news.Permit(u, news.ActPublish, st, d.chainOf(ctx, st)) })
+}
+
+// publish writes the content file of story id dated at and marks it
+// published, in one transaction; check runs on the story inside it.
+func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.Time, detail string, check func(*news.Story) error) (*news.Story, error) {
+	s, err := d.DB.Story(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.Publishable(); err != nil {
 		return nil, err
 	}
-	now := d.Clock.Now()
-	slug := content.NewSlug(now)
-	rel := content.RelPath(s.Kind, now, slug)
+	slug := content.NewSlug(at)
+	rel := content.RelPath(s.Kind, at, slug)
 	pub, err := d.DB.Transition(ctx, id, sqlite.Transition{
-		From: []news.State{news.StateDraft, news.StateSubmitted}, To: news.StatePublished, UserID: u.ID, Action: "publish",
-		Slug: slug, Path: rel, PublishedAt: now,
+		To: news.StatePublished, UserID: u.ID, Action: "publish", Detail: detail,
+		Slug: slug, Path: rel, PublishedAt: at, Check: check, ClearSchedule: true,
 		// The file is written inside the database transaction: if it
 		// cannot be written, the story stays unpublished.
 		Apply: func(s *news.Story) error { return d.write(rel, s) },
@@ -162,17 +214,24 @@ func (d *Service) Publish(ctx context.Context, u *news.User, id int64) (*news.St
 	if err != nil {
 		return nil, err
 	}
+	d.fill(ctx, pub)
 	if err := d.Live.Update(ctx, []news.Story{*pub}, nil); err != nil {
 		return pub, d.liveFailed(pub, err)
 	}
 	return pub, nil
 }
 
-// Withdraw takes a published story off the site (撤稿), keeping it in the
-// database with the reason.
+// Withdraw takes a live story off the site (撤稿). Its page stays and says
+// it was withdrawn, with the reason (params.withdrawn; the text is left out
+// of the file, kept in the database); lists, feeds, sitemaps and search
+// drop it.
 func (d *Service) Withdraw(ctx context.Context, u *news.User, id int64, reason string) (*news.Story, error) {
-	if !u.Role.CanPublish() {
-		return nil, forbidden("只有编辑可以撤稿。")
+	s, err := d.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := news.Permit(u, news.ActWithdraw, s, s.Chain); err != nil {
+		return nil, err
 	}
 	if reason == "" {
 		return nil, &news.Error{Code: news.EINVALID, Message: "撤稿须说明理由。", Fields: map[string]string{"reason": "请填写撤稿理由"}}
@@ -181,17 +240,18 @@ func (d *Service) Withdraw(ctx context.Context, u *news.User, id int64, reason s
 	if err != nil {
 		return nil, err
 	}
-	s, err := d.DB.Transition(ctx, id, sqlite.Transition{
-		From: []news.State{news.StatePublished}, To: news.StateWithdrawn, UserID: u.ID, Action: "withdraw", Detail: reason,
-		Apply: func(*news.Story) error { return d.Content.Remove(rel) },
+	now := d.Clock.Now()
+	w, err := d.move(ctx, u, id, news.ActWithdraw, sqlite.Transition{To: news.StateWithdrawn, Action: "withdraw", Detail: reason,
+		Mutate: func(s *news.Story) { s.Withdrawn = &news.Withdrawal{At: now, Reason: reason} },
+		Apply:  func(s *news.Story) error { return d.write(rel, s) },
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Live.Update(ctx, nil, []string{content.URLOf(rel)}); err != nil {
-		return s, d.liveFailed(s, err)
+	if err := d.Live.Update(ctx, []news.Story{*w}, nil); err != nil {
+		return w, d.liveFailed(w, err)
 	}
-	return s, nil
+	return w, nil
 }
 
 func (d *Service) writeFile(ctx context.Context, s *news.Story) error {
@@ -207,7 +267,14 @@ func (d *Service) write(rel string, s *news.Story) error {
 	if s.PublishedAt != nil {
 		at = *s.PublishedAt
 	}
-	data, err := content.Marshal(*s, at)
+	out := *s
+	if out.Withdrawn != nil {
+		// A withdrawn story's file keeps its head, not its text: nothing
+		// of it can leak through a summary or a description. The database
+		// keeps every revision.
+		out.Body, out.Photos = "", nil
+	}
+	data, err := content.Marshal(out, at)
 	if err != nil {
 		return err
 	}

@@ -8,16 +8,20 @@ import (
 // Role is what a user may do in the admin.
 type Role string
 
-// The roles. Reporters write; editors review and publish; admins also manage
-// users.
+// The roles. Reporters write; editors review (一审); desk directors sign
+// off the second review (二审); the duty chief editor signs off the third
+// and publishes (签发) or withdraws; admins may act at any level and also
+// manage users and settings. See workflow.go for who may do what.
 const (
 	RoleReporter Role = "reporter"
 	RoleEditor   Role = "editor"
+	RoleDirector Role = "director"
+	RoleChief    Role = "chief"
 	RoleAdmin    Role = "admin"
 )
 
 // Roles lists every role, in rising order of rights.
-var Roles = []Role{RoleReporter, RoleEditor, RoleAdmin}
+var Roles = []Role{RoleReporter, RoleEditor, RoleDirector, RoleChief, RoleAdmin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -36,17 +40,30 @@ func (r Role) Label() string {
 		return "记者"
 	case RoleEditor:
 		return "编辑"
+	case RoleDirector:
+		return "部门主任"
+	case RoleChief:
+		return "值班总编"
 	case RoleAdmin:
 		return "管理员"
 	}
 	return string(r)
 }
 
-// CanPublish reports whether the role may publish and withdraw.
-func (r Role) CanPublish() bool { return r == RoleEditor || r == RoleAdmin }
+// CanPublish reports whether the role may publish and withdraw whatever
+// the section's review chain: the duty chief editor and admins. (The role
+// of a chain's last level may too; see Chain.Publishers.)
+func (r Role) CanPublish() bool { return r == RoleChief || r == RoleAdmin }
 
-// CanEditAny reports whether the role may edit stories of other users.
-func (r Role) CanEditAny() bool { return r == RoleEditor || r == RoleAdmin }
+// CanEditAny reports whether the role may see and edit stories of other
+// users: every reviewer.
+func (r Role) CanEditAny() bool { return r.Reviewer() }
+
+// Reviewer reports whether the role takes part in review: editors,
+// directors, chief editors and admins.
+func (r Role) Reviewer() bool {
+	return r == RoleEditor || r == RoleDirector || r == RoleChief || r == RoleAdmin
+}
 
 // User is a person who logs in to the admin.
 type User struct {
@@ -65,7 +82,7 @@ func (u *User) Validate() error {
 	case n > 32:
 		return &Error{Code: EINVALID, Message: "用户名太长。", Fields: map[string]string{"name": "用户名最多 32 个字"}}
 	case !u.Role.Valid():
-		return &Error{Code: EINVALID, Message: "未知的角色：" + string(u.Role), Fields: map[string]string{"role": "角色必须是 reporter、editor 或 admin"}}
+		return &Error{Code: EINVALID, Message: "未知的角色：" + string(u.Role), Fields: map[string]string{"role": "角色必须是 reporter、editor、director、chief 或 admin"}}
 	}
 	for _, r := range u.Name {
 		if r <= ' ' || r == '/' || r == ':' {

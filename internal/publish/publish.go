@@ -16,12 +16,21 @@ import (
 	"newsroom/search"
 )
 
+// Renderer renders changed content files for readers: *site.Archive, or
+// *site.Builder (the whole site at once, the monolithic baseline).
+type Renderer interface {
+	Publish(ctx context.Context, changed, removed []string) (site.PartStats, error)
+}
+
 // Live is the desk's view of the reader side (it implements desk.Live).
 type Live struct {
-	Site    *site.Archive
+	Site    Renderer
 	Index   *search.Index
 	Content content.Dir
 	Log     *slog.Logger
+	// Published, if set, is called after every update that reached the
+	// live tree (serve uses it to push the site to a CDN's bucket).
+	Published func()
 }
 
 // Update indexes changed stories, drops removed URLs from the index, and
@@ -30,7 +39,13 @@ type Live struct {
 // for a moment is better than a live page that cannot be found.
 func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []string) error {
 	docs := make([]search.Document, 0, len(changed))
+	var unindex []string
 	for _, s := range changed {
+		if s.State == news.StateWithdrawn {
+			// Its page stays (saying it was withdrawn); search drops it.
+			unindex = append(unindex, s.URL)
+			continue
+		}
 		docs = append(docs, Document(s))
 	}
 	if len(docs) > 0 {
@@ -38,8 +53,8 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 			return fmt.Errorf("index: %w", err)
 		}
 	}
-	if len(removedURLs) > 0 {
-		if err := l.Index.Delete(removedURLs...); err != nil {
+	if unindex = append(unindex, removedURLs...); len(unindex) > 0 {
+		if err := l.Index.Delete(unindex...); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
 	}
@@ -56,6 +71,9 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 	}
 	l.Log.Info("site updated", "changed", len(changed), "removed", len(removedURLs), "pages", st.Pages,
 		"written", st.Written, "deleted", st.Deleted, "took", st.Duration.Round(time.Millisecond))
+	if l.Published != nil {
+		l.Published()
+	}
 	return nil
 }
 
@@ -93,6 +111,9 @@ func Document(s news.Story) search.Document {
 func (l *Live) Documents() ([]search.Document, error) {
 	var docs []search.Document
 	err := l.Content.Walk(func(it content.Item) error {
+		if it.Story.State == news.StateWithdrawn {
+			return nil // withdrawn (撤稿): the page stays, search drops it
+		}
 		docs = append(docs, Document(it.Story))
 		return nil
 	}, func(rel string, err error) {

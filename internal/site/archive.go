@@ -340,9 +340,18 @@ var (
 // front matter without parsing all of it: the hot set is chosen among the
 // newest months, and this is called for a few hundred files per publish.
 func frontDate(file string) (time.Time, string) {
+	m := frontMeta(file)
+	return m.Date, m.Edition
+}
+
+// buildNeverRE finds the build option of a withdrawn story (list: never).
+var buildNeverRE = regexp.MustCompile(`(?m)^\s+list:\s*["']?never["']?\s*$`)
+
+// frontMeta reads date, edition and withdrawal from a content file's head.
+func frontMeta(file string) fileMeta {
 	f, err := os.Open(file)
 	if err != nil {
-		return time.Time{}, ""
+		return fileMeta{}
 	}
 	defer f.Close()
 	head := make([]byte, 4096)
@@ -364,7 +373,7 @@ func frontDate(file string) (time.Time, string) {
 	if m := editionLineRE.FindSubmatch(head); m != nil {
 		edition = string(m[1])
 	}
-	return t, edition
+	return fileMeta{Date: t, Edition: edition, Unlisted: buildNeverRE.Match(head)}
 }
 
 // chooseHot picks the hot set: the HotMin newest items by date, items
@@ -623,14 +632,16 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 type fileMeta struct {
 	Date    time.Time
 	Edition string
+	// Unlisted is a withdrawn story (build.list: never): its page stays,
+	// but no sitemap or list names it.
+	Unlisted bool
 }
 
 // metaOf reads the date and edition of content files.
 func (a *Archive) metaOf(files []string) map[string]fileMeta {
 	meta := make(map[string]fileMeta, len(files))
 	for _, rel := range files {
-		d, ed := frontDate(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
-		meta[rel] = fileMeta{Date: d, Edition: ed}
+		meta[rel] = frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
 	}
 	return meta
 }
@@ -698,7 +709,7 @@ func (a *Archive) publishBatch(tree string, names []string, scratch string, mont
 		if name != hotPart {
 			var eds []string
 			for rel := range months[name] {
-				if ed := meta[rel].Edition; ed != "" {
+				if ed := meta[rel].Edition; ed != "" && !meta[rel].Unlisted {
 					eds = append(eds, ed)
 				}
 			}
@@ -760,6 +771,9 @@ func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMet
 	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
 	b.WriteString("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
 	for _, rel := range rels {
+		if meta[rel].Unlisted {
+			continue
+		}
 		fmt.Fprintf(&b, "  <url><loc>%s%s/</loc>", base, strings.TrimSuffix(rel, ".md"))
 		if d := meta[rel].Date; !d.IsZero() {
 			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", d.Format(time.RFC3339))

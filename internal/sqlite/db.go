@@ -82,6 +82,25 @@ CREATE TABLE events (
 CREATE INDEX events_story ON events(story_id, id);
 `, `
 CREATE TABLE imports (key TEXT PRIMARY KEY, story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL, file TEXT, created_at TEXT);
+`, `
+-- Editorial workflow (三审): sign-offs per level (void once the story is
+-- returned), the embargo of scheduled stories, admin settings.
+CREATE TABLE signoffs (
+	id         INTEGER PRIMARY KEY,
+	story_id   INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+	level      INTEGER NOT NULL,
+	role       TEXT NOT NULL,
+	user_id    INTEGER NOT NULL REFERENCES users(id),
+	created_at TEXT NOT NULL,
+	void       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX signoffs_story ON signoffs(story_id, void, level);
+ALTER TABLE stories ADD COLUMN scheduled_at TEXT;
+ALTER TABLE stories ADD COLUMN scheduled_by INTEGER REFERENCES users(id);
+CREATE INDEX stories_scheduled ON stories(state, scheduled_at);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by INTEGER);
+CREATE INDEX events_time ON events(created_at);
+CREATE INDEX events_action ON events(action, created_at);
 `}
 
 // Open opens (creating if needed) the database file at path and brings its

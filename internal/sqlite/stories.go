@@ -31,6 +31,9 @@ type storyData struct {
 	Edition  string           `json:"edition,omitempty"`
 	Page     int              `json:"page,omitempty"`
 	PageName string           `json:"page_name,omitempty"`
+	// Workflow records kept with the text, so a revision carries them too.
+	Corrections []news.Correction `json:"corrections,omitempty"`
+	Withdrawn   *news.Withdrawal  `json:"withdrawn,omitempty"`
 }
 
 func dataOf(s *news.Story) string {
@@ -38,6 +41,7 @@ func dataOf(s *news.Story) string {
 		Kind: s.Kind, Kicker: s.Kicker, Title: s.Title, Subtitle: s.Subtitle, Vertical: s.Vertical,
 		Authors: s.Authors, Source: s.Source, Repost: s.Repost, Section: s.Section, Tags: s.Tags,
 		Body: s.Body, Photos: s.Photos, Notice: s.Notice, Edition: s.Edition, Page: s.Page, PageName: s.PageName,
+		Corrections: s.Corrections, Withdrawn: s.Withdrawn,
 	})
 	return string(b)
 }
@@ -50,6 +54,7 @@ func applyData(s *news.Story, data string) error {
 	s.Kind, s.Kicker, s.Title, s.Subtitle, s.Vertical = d.Kind, d.Kicker, d.Title, d.Subtitle, d.Vertical
 	s.Authors, s.Source, s.Repost, s.Section, s.Tags = d.Authors, d.Source, d.Repost, d.Section, d.Tags
 	s.Body, s.Photos, s.Notice, s.Edition, s.Page, s.PageName = d.Body, d.Photos, d.Notice, d.Edition, d.Page, d.PageName
+	s.Corrections, s.Withdrawn = d.Corrections, d.Withdrawn
 	return nil
 }
 
@@ -137,6 +142,18 @@ type Transition struct {
 	// updated; if it fails the transition is rolled back. Publishing writes
 	// the content file here, so the database and the files agree.
 	Apply func(*news.Story) error
+	// Workflow parts (see workflow.go). Check runs inside the transaction
+	// on the story as it is (with its sign-offs) before anything changes;
+	// an error aborts. Mutate changes the stored text (撤稿 sets
+	// Withdrawn). Signoff records a sign-off, VoidSignoffs ends the round
+	// (a return), ScheduleAt sets the embargo, ClearSchedule drops it.
+	Check         func(*news.Story) error
+	Plan          func(*news.Story, *Transition) error // sets To, Signoff, Detail from the story as it is
+	Mutate        func(*news.Story)
+	Signoff       *news.Signoff
+	VoidSignoffs  bool
+	ScheduleAt    *time.Time
+	ClearSchedule bool
 }
 
 // Transition moves story id to t.To and returns the story as it now is.
@@ -151,7 +168,20 @@ func (d *DB) Transition(ctx context.Context, id int64, t Transition) (*news.Stor
 	if err != nil {
 		return nil, notFound(err, "稿件")
 	}
-	if !slices.Contains(t.From, s.State) {
+	if err := loadSignoffs(ctx, tx, s); err != nil {
+		return nil, err
+	}
+	if t.Check != nil {
+		if err := t.Check(s); err != nil {
+			return nil, err
+		}
+	}
+	if t.Plan != nil {
+		if err := t.Plan(s, &t); err != nil {
+			return nil, err
+		}
+	}
+	if len(t.From) > 0 && !slices.Contains(t.From, s.State) {
 		return nil, news.Errorf(news.ECONFLICT, "稿件当前状态为「%s」，不能执行此操作。", s.State.Label())
 	}
 	q := `UPDATE stories SET state = ?, updated_at = ?`
@@ -164,6 +194,9 @@ func (d *DB) Transition(ctx context.Context, id int64, t Transition) (*news.Stor
 	args = append(args, id)
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return nil, fmt.Errorf("%s story %d: %w", t.Action, id, err)
+	}
+	if err := applyWorkflow(ctx, tx, s, &t, now); err != nil {
+		return nil, err
 	}
 	if err := addEvent(ctx, tx, id, t.UserID, t.Action, t.Detail, now); err != nil {
 		return nil, err
@@ -194,15 +227,15 @@ func (d *DB) StoryPath(ctx context.Context, id int64) (string, error) {
 }
 
 const storySelect = `SELECT s.id, s.data, s.state, s.owner_id, coalesce(u.name, ''), s.version, s.slug, s.path,
-	s.created_at, s.updated_at, s.published_at FROM stories s LEFT JOIN users u ON u.id = s.owner_id`
+	s.created_at, s.updated_at, s.published_at, s.scheduled_at FROM stories s LEFT JOIN users u ON u.id = s.owner_id`
 
 type scanner interface{ Scan(...any) error }
 
 func scanStory(row scanner) (*news.Story, error) {
 	var s news.Story
 	var data, state, path, created, updated string
-	var published sql.NullString
-	if err := row.Scan(&s.ID, &data, &state, &s.OwnerID, &s.Owner, &s.Version, &s.Slug, &path, &created, &updated, &published); err != nil {
+	var published, scheduled sql.NullString
+	if err := row.Scan(&s.ID, &data, &state, &s.OwnerID, &s.Owner, &s.Version, &s.Slug, &path, &created, &updated, &published, &scheduled); err != nil {
 		return nil, err
 	}
 	if err := applyData(&s, data); err != nil {
@@ -213,7 +246,12 @@ func scanStory(row scanner) (*news.Story, error) {
 		t := parseTime(published.String)
 		s.PublishedAt = &t
 	}
-	if path != "" && s.State == news.StatePublished {
+	if scheduled.Valid {
+		t := parseTime(scheduled.String)
+		s.ScheduledAt = &t
+	}
+	// A withdrawn story keeps its page, which says it was withdrawn.
+	if path != "" && (s.State.Live() || s.State == news.StateWithdrawn) {
 		s.URL = urlOfPath(path)
 	}
 	return &s, nil
@@ -228,6 +266,9 @@ func (d *DB) Story(ctx context.Context, id int64) (*news.Story, error) {
 	s, err := scanStory(d.db.QueryRowContext(ctx, storySelect+` WHERE s.id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "稿件")
+	}
+	if err := loadSignoffs(ctx, d.db, s); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -271,7 +312,11 @@ func (d *DB) Stories(ctx context.Context, f StoryFilter) ([]news.Story, error) {
 		}
 		out = append(out, *s)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, d.loadSignoffsOf(ctx, out)
 }
 
 // Event is one entry of a story's history.

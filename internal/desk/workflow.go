@@ -1,0 +1,254 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"newsroom/internal/news"
+	"newsroom/internal/sqlite"
+)
+
+// workflow returns the review setting, the default when it cannot be read
+// (the error is logged: a broken setting must not stop the desk).
+func (d *Service) workflow(ctx context.Context) news.WorkflowConfig {
+	w, err := d.DB.Workflow(ctx)
+	if err != nil {
+		if d.Log != nil {
+			d.Log.Error("read workflow setting", "err", err)
+		}
+		return news.DefaultWorkflow()
+	}
+	return w
+}
+
+// chainOf returns the review chain of a story's section.
+func (d *Service) chainOf(ctx context.Context, s *news.Story) news.Chain {
+	return d.workflow(ctx).ChainFor(s.Section)
+}
+
+// fill sets the derived workflow fields of a story read from storage.
+func (d *Service) fill(ctx context.Context, s *news.Story) {
+	if s != nil {
+		s.Chain = d.chainOf(ctx, s)
+	}
+}
+
+// move runs a transition whose permission is checked again inside the
+// database transaction, on the story as it is then.
+func (d *Service) move(ctx context.Context, u *news.User, id int64, a news.Action, t sqlite.Transition) (*news.Story, error) {
+	t.UserID = u.ID
+	check := t.Check
+	t.Check = func(s *news.Story) error {
+		if err := news.Permit(u, a, s, d.chainOf(ctx, s)); err != nil {
+			return err
+		}
+		if check != nil {
+			return check(s)
+		}
+		return nil
+	}
+	s, err := d.DB.Transition(ctx, id, t)
+	if err != nil {
+		return nil, err
+	}
+	d.fill(ctx, s)
+	return s, nil
+}
+
+// Workflow returns the review setting (anyone logged in may read it).
+func (d *Service) Workflow(ctx context.Context) (news.WorkflowConfig, error) {
+	return d.DB.Workflow(ctx)
+}
+
+// SetWorkflow changes the review setting; admins only.
+func (d *Service) SetWorkflow(ctx context.Context, u *news.User, w news.WorkflowConfig) error {
+	if u.Role != news.RoleAdmin {
+		return forbidden("只有管理员可以修改审核流程。")
+	}
+	return d.DB.SetWorkflow(ctx, w, u.ID)
+}
+
+// Approve signs off the level the story waits for. The last level's
+// sign-off makes it approved: it may then be published or scheduled. An
+// admin may sign any level; the sign-off records the admin as signer.
+func (d *Service) Approve(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
+	s, err := d.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := news.Permit(u, news.ActApprove, s, s.Chain); err != nil {
+		return nil, err
+	}
+	if err := s.Publishable(); err != nil {
+		return nil, err
+	}
+	return d.move(ctx, u, id, news.ActApprove, sqlite.Transition{Action: "approve",
+		Plan: func(cur *news.Story, t *sqlite.Transition) error {
+			c := d.chainOf(ctx, cur)
+			lvl := cur.Pending()
+			t.Signoff = &news.Signoff{Level: lvl, Label: news.LevelLabel(lvl), Role: c[lvl], UserID: u.ID, User: u.Name, UserRole: u.Role}
+			t.Detail = news.LevelLabel(lvl)
+			if u.Role != c[lvl] {
+				t.Detail += "（" + u.Role.Label() + "代" + c[lvl].Label() + "签）"
+			}
+			t.To = news.StateInReview
+			if lvl+1 >= len(c) {
+				t.To = news.StateApproved
+			}
+			return nil
+		}})
+}
+
+// Schedule sets an approved story to publish at a set time (embargo). No
+// content file exists until then, so the story is on no page, feed,
+// sitemap or search result; the scheduler publishes it on time.
+func (d *Service) Schedule(ctx context.Context, u *news.User, id int64, at time.Time) (*news.Story, error) {
+	s, err := d.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := news.Permit(u, news.ActSchedule, s, s.Chain); err != nil {
+		return nil, err
+	}
+	if at.IsZero() {
+		return nil, &news.Error{Code: news.EINVALID, Message: "请填写发布时间。", Fields: map[string]string{"at": "请填写发布时间"}}
+	}
+	if !at.After(d.Clock.Now()) {
+		return nil, &news.Error{Code: news.EINVALID, Message: "定时发布的时间须晚于现在。", Fields: map[string]string{"at": "须晚于现在"}}
+	}
+	at = at.In(news.Shanghai)
+	return d.move(ctx, u, id, news.ActSchedule, sqlite.Transition{To: news.StateScheduled, Action: "schedule",
+		Detail: at.Format("2006-01-02 15:04"), ScheduleAt: &at})
+}
+
+// Unschedule cancels a scheduled publish: the story is approved again.
+func (d *Service) Unschedule(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
+	s, err := d.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := news.Permit(u, news.ActUnschedule, s, s.Chain); err != nil {
+		return nil, err
+	}
+	return d.move(ctx, u, id, news.ActUnschedule, sqlite.Transition{To: news.StateApproved, Action: "unschedule", ClearSchedule: true})
+}
+
+// PublishDue publishes every scheduled story whose time has come (by the
+// desk's clock), dated at its set time and recorded as published by the
+// user who scheduled it. It returns how many it published. Scheduled
+// stories live in the database, so stories that fell due while the server
+// was down are published on the first run after a restart.
+func (d *Service) PublishDue(ctx context.Context) (int, error) {
+	due, err := d.DB.DueStories(ctx, d.Clock.Now())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, ds := range due {
+		u, err := d.DB.User(ctx, ds.UserID)
+		if err != nil {
+			return n, err
+		}
+		_, err = d.publish(ctx, u, ds.ID, ds.At, "定时发布", func(s *news.Story) error {
+			if s.State != news.StateScheduled {
+				return news.Errorf(news.ECONFLICT, "稿件已不是定时发布状态。")
+			}
+			return nil
+		})
+		switch news.ErrorCode(err) {
+		case "":
+			n++
+		case news.ECONFLICT:
+			// Unscheduled or returned meanwhile.
+		default:
+			if d.Log != nil {
+				d.Log.Error("scheduled publish failed", "story", ds.ID, "err", err)
+			}
+		}
+	}
+	return n, nil
+}
+
+// RunScheduler publishes due stories every interval until ctx ends. The
+// time it compares with is the desk's clock, so tests control it.
+func (d *Service) RunScheduler(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := d.PublishDue(ctx); err != nil && ctx.Err() == nil && d.Log != nil {
+			d.Log.Error("scheduler", "err", err)
+		} else if n > 0 && d.Log != nil {
+			d.Log.Info("scheduled stories published", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// PublishImport publishes a story imported from an e-paper page that was
+// already printed (and so already went through review on paper): it skips
+// the chain and is recorded as such. Only `newsroom import --publish`
+// calls it; no HTTP route reaches it.
+func (d *Service) PublishImport(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
+	if !u.Role.Reviewer() {
+		return nil, forbidden("导入发布需要编辑账号。")
+	}
+	return d.publish(ctx, u, id, d.Clock.Now(), "导入已见报稿件（免审）", func(s *news.Story) error {
+		if s.State.Live() || s.State == news.StateWithdrawn || s.State == news.StateScheduled {
+			return news.Errorf(news.ECONFLICT, "稿件当前状态为「%s」，不能发布。", s.State.Label())
+		}
+		return nil
+	})
+}
+
+// Revisions lists the revisions of a story u may see, newest first.
+func (d *Service) Revisions(ctx context.Context, u *news.User, id int64) ([]sqlite.Revision, error) {
+	if _, err := d.Get(ctx, u, id); err != nil {
+		return nil, err
+	}
+	return d.DB.Revisions(ctx, id)
+}
+
+// Revision returns one revision of a story u may see.
+func (d *Service) Revision(ctx context.Context, u *news.User, id int64, version int) (*sqlite.Revision, error) {
+	if _, err := d.Get(ctx, u, id); err != nil {
+		return nil, err
+	}
+	return d.DB.Revision(ctx, id, version)
+}
+
+// Restore saves the text of an old revision as a new revision, with the
+// same rights as an edit (a live story needs a correction note).
+func (d *Service) Restore(ctx context.Context, u *news.User, id int64, version int, note *news.Correction) (*news.Story, error) {
+	cur, err := d.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	old, err := d.DB.Revision(ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	s := old.Story
+	s.ID = id
+	updated, err := d.UpdateNoted(ctx, u, s, cur.Version, note)
+	if err != nil {
+		return updated, err
+	}
+	if err := d.DB.RecordEvent(ctx, id, u.ID, "restore", "恢复第 "+strconv.Itoa(version)+" 版为第 "+strconv.Itoa(updated.Version)+" 版"); err != nil {
+		return updated, fmt.Errorf("record restore: %w", err)
+	}
+	return updated, nil
+}
+
+// Audit returns the audit log; admins only.
+func (d *Service) Audit(ctx context.Context, u *news.User, f sqlite.AuditFilter) ([]sqlite.AuditEntry, error) {
+	if u.Role != news.RoleAdmin {
+		return nil, forbidden("只有管理员可以查看审计日志。")
+	}
+	return d.DB.Audit(ctx, f)
+}

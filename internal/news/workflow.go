@@ -1,0 +1,295 @@
+package news
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Chain is a section's review chain: the role that signs off each level,
+// first level first. The default is 一审 editor → 二审 director → 三审
+// chief; a small paper may use one level.
+type Chain []Role
+
+// DefaultChain is the 三审 chain used when no setting says otherwise.
+var DefaultChain = Chain{RoleEditor, RoleDirector, RoleChief}
+
+// LevelLabel names level i (0-based): 一审, 二审, 三审, then 第N审.
+func LevelLabel(i int) string {
+	names := []string{"一审", "二审", "三审"}
+	if i >= 0 && i < len(names) {
+		return names[i]
+	}
+	return fmt.Sprintf("第%d审", i+1)
+}
+
+// Last is the role of the chain's last level ("" for an empty chain).
+func (c Chain) Last() Role {
+	if len(c) == 0 {
+		return ""
+	}
+	return c[len(c)-1]
+}
+
+// Publishers reports whether role r may publish, schedule, withdraw and
+// correct stories under this chain: admins, chief editors, and the role of
+// the chain's last level (so a one-level chain of editors can publish).
+func (c Chain) Publishers(r Role) bool {
+	return r == RoleAdmin || r == RoleChief || (r != "" && r == c.Last())
+}
+
+// has reports whether role r signs some level of the chain.
+func (c Chain) has(r Role) bool { return slices.Contains(c, r) }
+
+// lastLevelOf is the highest level r signs, -1 if none.
+func (c Chain) lastLevelOf(r Role) int {
+	for i := len(c) - 1; i >= 0; i-- {
+		if c[i] == r {
+			return i
+		}
+	}
+	return -1
+}
+
+// WorkflowConfig is the paper's review setting: a default chain and
+// chains for particular sections (栏目). It is stored in SQLite and edited
+// by admins (/admin/workflow, GET/PUT /api/admin/workflow).
+type WorkflowConfig struct {
+	Default  Chain            `json:"default"`
+	Sections map[string]Chain `json:"sections,omitempty"`
+}
+
+// DefaultWorkflow is the setting of a new paper: 三审 everywhere.
+func DefaultWorkflow() WorkflowConfig {
+	return WorkflowConfig{Default: slices.Clone(DefaultChain)}
+}
+
+// ChainFor returns the chain of a section.
+func (w WorkflowConfig) ChainFor(section string) Chain {
+	if c, ok := w.Sections[section]; ok && len(c) > 0 {
+		return c
+	}
+	if len(w.Default) == 0 {
+		return DefaultChain
+	}
+	return w.Default
+}
+
+// Validate checks a setting before it is stored: every chain has one to
+// five levels, each signed by editor, director or chief.
+func (w WorkflowConfig) Validate() error {
+	check := func(name string, c Chain) string {
+		if len(c) == 0 || len(c) > 5 {
+			return fmt.Sprintf("%s：审核层级须为 1 到 5 级", name)
+		}
+		for _, r := range c {
+			if r != RoleEditor && r != RoleDirector && r != RoleChief {
+				return fmt.Sprintf("%s：审核角色须为 editor、director 或 chief，不能是 %q", name, r)
+			}
+		}
+		return ""
+	}
+	if m := check("默认流程", w.Default); m != "" {
+		return &Error{Code: EINVALID, Message: m, Fields: map[string]string{"default": m}}
+	}
+	for sec, c := range w.Sections {
+		if strings.TrimSpace(sec) == "" {
+			return &Error{Code: EINVALID, Message: "栏目名不能为空。", Fields: map[string]string{"sections": "栏目名不能为空"}}
+		}
+		if m := check("栏目「"+sec+"」", c); m != "" {
+			return &Error{Code: EINVALID, Message: m, Fields: map[string]string{"sections": m}}
+		}
+	}
+	return nil
+}
+
+// Signoff is one level's sign-off of a story: who, when, at which level.
+type Signoff struct {
+	Level    int       `json:"level"` // 0-based: 0 is 一审
+	Label    string    `json:"label"` // 一审, 二审, 三审 …
+	Role     Role      `json:"role"`  // the role the level asks for
+	UserID   int64     `json:"user_id"`
+	User     string    `json:"user"`
+	UserRole Role      `json:"user_role"` // the signer's role: differs from Role when an admin acts
+	At       time.Time `json:"at"`
+}
+
+// Correction kinds shown on the article.
+const (
+	CorrectionFix  = "更正" // a factual error was fixed
+	CorrectionNote = "说明" // a clarification or an addition
+)
+
+// Correction is a dated note shown on a published story that was edited.
+type Correction struct {
+	At   time.Time `json:"at" yaml:"at"`
+	Kind string    `json:"kind" yaml:"kind"` // 更正 or 说明
+	Note string    `json:"note" yaml:"note"`
+}
+
+// Validate checks a correction note typed by an editor.
+func (c *Correction) Validate() error {
+	c.Note = strings.TrimSpace(c.Note)
+	if c.Kind == "" {
+		c.Kind = CorrectionFix
+	}
+	switch {
+	case c.Kind != CorrectionFix && c.Kind != CorrectionNote:
+		return &Error{Code: EINVALID, Message: "更正类型须为「更正」或「说明」。", Fields: map[string]string{"correction_kind": "须为更正或说明"}}
+	case c.Note == "":
+		return &Error{Code: EINVALID, Message: "修改已发布的稿件须填写更正或说明，读者会在文末看到。", Fields: map[string]string{"correction": "请填写更正或说明"}}
+	case utf8.RuneCountInString(c.Note) > 500:
+		return &Error{Code: EINVALID, Message: "更正说明最多 500 个字。", Fields: map[string]string{"correction": "最多 500 个字"}}
+	}
+	return nil
+}
+
+// Withdrawal records why and when a story was withdrawn (撤稿). The story's
+// page stays and says so instead of showing the text.
+type Withdrawal struct {
+	At     time.Time `json:"at" yaml:"at"`
+	Reason string    `json:"reason" yaml:"reason"`
+}
+
+// Action is something a user does to a story.
+type Action string
+
+// The actions checked by Permit.
+const (
+	ActEdit       Action = "edit"       // save a change (a correction once live); restore a revision
+	ActSubmit     Action = "submit"     // hand a draft to review
+	ActApprove    Action = "approve"    // sign off the pending level
+	ActReturn     Action = "return"     // send back to the author with a comment
+	ActPublish    Action = "publish"    // 签发: publish now (chain complete)
+	ActSchedule   Action = "schedule"   // publish at a set time (chain complete)
+	ActUnschedule Action = "unschedule" // cancel a scheduled publish
+	ActWithdraw   Action = "withdraw"   // 撤稿
+)
+
+// Actions lists every story action, for tests and the UI.
+var Actions = []Action{ActEdit, ActSubmit, ActApprove, ActReturn, ActPublish, ActSchedule, ActUnschedule, ActWithdraw}
+
+// Pending is the level a story in review waits for: the number of
+// sign-offs of the current round.
+func (s *Story) Pending() int { return len(s.Signoffs) }
+
+// PendingLabel names the level the story waits for, "" when none.
+func (s *Story) PendingLabel() string {
+	if (s.State == StateSubmitted || s.State == StateInReview) && s.Pending() < len(s.Chain) {
+		return LevelLabel(s.Pending()) + "（" + s.Chain[s.Pending()].Label() + "）"
+	}
+	return ""
+}
+
+// Permit decides whether user u may do action a on story s, whose section
+// has review chain c. It answers nil, an EFORBIDDEN error when u's role may
+// never do a to this story, or an ECONFLICT error when the role could, but
+// not in the story's present state (or not at its present level). The
+// desk calls it inside the database transaction that carries the action
+// out, so two reviewers cannot sign the same level.
+func Permit(u *User, a Action, s *Story, c Chain) error {
+	owner := s.OwnerID == u.ID
+	role := u.Role
+	admin := role == RoleAdmin
+	inChain := admin || c.has(role)
+	publisher := c.Publishers(role)
+	deny := func(format string, args ...any) error { return Errorf(EFORBIDDEN, format, args...) }
+	state := func() error {
+		return Errorf(ECONFLICT, "稿件当前状态为「%s」，不能执行此操作。", s.State.Label())
+	}
+	switch a {
+	case ActEdit:
+		switch {
+		case s.State == StateWithdrawn:
+			if !owner && !role.Reviewer() {
+				return deny("无权修改这篇稿件。")
+			}
+			return Errorf(ECONFLICT, "稿件已撤稿，不能修改。")
+		case s.State.Live():
+			if !publisher {
+				return deny("已发布的稿件只有%s或管理员可以更正。", signerLabel(c))
+			}
+		case role.Reviewer():
+		case owner:
+			if s.State != StateDraft && s.State != StateReturned {
+				return Errorf(ECONFLICT, "稿件已提交，记者不能再修改；如需修改，请编辑退回。")
+			}
+		default:
+			return deny("无权修改这篇稿件。")
+		}
+	case ActSubmit:
+		if !owner && !role.Reviewer() {
+			return deny("只有作者或编辑可以提交稿件。")
+		}
+		if s.State != StateDraft && s.State != StateReturned {
+			return state()
+		}
+	case ActApprove:
+		if !inChain {
+			return deny("本栏目的审核流程中没有「%s」这一级。", role.Label())
+		}
+		if s.State != StateSubmitted && s.State != StateInReview {
+			return state()
+		}
+		p := s.Pending()
+		if p >= len(c) {
+			return Errorf(ECONFLICT, "各级审核均已完成。")
+		}
+		if !admin && c[p] != role {
+			return Errorf(ECONFLICT, "稿件正等待%s（%s），不是你这一级。", LevelLabel(p), c[p].Label())
+		}
+	case ActReturn:
+		if !inChain {
+			return deny("本栏目的审核流程中没有「%s」这一级，不能退回稿件。", role.Label())
+		}
+		switch s.State {
+		case StateSubmitted, StateInReview, StateApproved, StateScheduled:
+		default:
+			return state()
+		}
+		p := min(s.Pending(), len(c)-1)
+		if !admin && !publisher && c.lastLevelOf(role) < p {
+			return Errorf(ECONFLICT, "稿件已进入%s，只有该级或更高一级可以退回。", LevelLabel(p))
+		}
+	case ActPublish, ActSchedule:
+		if !publisher {
+			return deny("只有%s或管理员可以签发稿件。", signerLabel(c))
+		}
+		if s.State != StateApproved && s.State != StateScheduled {
+			if s.State == StateSubmitted || s.State == StateInReview || s.State == StateDraft || s.State == StateReturned {
+				return Errorf(ECONFLICT, "稿件尚未完成全部审核（%d/%d），不能签发。", min(s.Pending(), len(c)), len(c))
+			}
+			return state()
+		}
+		if s.Pending() < len(c) {
+			return Errorf(ECONFLICT, "稿件尚未完成全部审核（%d/%d），不能签发。", s.Pending(), len(c))
+		}
+	case ActUnschedule:
+		if !publisher {
+			return deny("只有%s或管理员可以取消定时发布。", signerLabel(c))
+		}
+		if s.State != StateScheduled {
+			return state()
+		}
+	case ActWithdraw:
+		if !publisher {
+			return deny("只有%s或管理员可以撤稿。", signerLabel(c))
+		}
+		if !s.State.Live() {
+			return state()
+		}
+	default:
+		return Errorf(ENOTFOUND, "没有这个操作：%s", a)
+	}
+	return nil
+}
+
+// signerLabel names who signs a chain off, for messages.
+func signerLabel(c Chain) string {
+	if c.Last() == "" || c.Last() == RoleChief {
+		return RoleChief.Label()
+	}
+	return RoleChief.Label() + "、" + c.Last().Label()
+}
