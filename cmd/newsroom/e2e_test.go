@@ -192,8 +192,12 @@ func TestEndToEnd(t *testing.T) {
 
 	cli(t, "reporter-password-1\n", "user", "add", "--site", site, "--role", "reporter", "王记者")
 	cli(t, "editor-password-12\n", "user", "add", "--site", site, "--role", "editor", "李编辑")
+	cli(t, "director-password-1\n", "user", "add", "--site", site, "--role", "director", "赵主任")
+	cli(t, "chief-password-123\n", "user", "add", "--site", site, "--role", "chief", "孙总编")
 	reporter := lastLine(cli(t, "", "token", "create", "--site", site, "王记者"))
 	editor := lastLine(cli(t, "", "token", "create", "--site", site, "李编辑"))
+	director := lastLine(cli(t, "", "token", "create", "--site", site, "赵主任"))
+	chief := lastLine(cli(t, "", "token", "create", "--site", site, "孙总编"))
 
 	story := map[string]any{
 		"kicker": "端到端测试", "title": "吕梁城区新建口袋公园投入使用", "subtitle": "市民家门口多了休闲好去处",
@@ -222,7 +226,18 @@ func TestEndToEnd(t *testing.T) {
 	if code, body := api(t, "POST", storyURL+"/submit", reporter, nil); code != 200 || body["state"] != "submitted" {
 		t.Fatalf("submit: %d %v", code, body)
 	}
-	code, published := api(t, "POST", storyURL+"/publish", editor, nil)
+	// 三审: the editor, the desk director and the duty chief editor sign
+	// off in turn; only then may the chief publish (签发).
+	if code, body := api(t, "POST", storyURL+"/publish", editor, nil); code != http.StatusForbidden {
+		t.Fatalf("an editor must not publish under 三审: %d %v", code, body)
+	}
+	for i, tok := range []string{editor, director, chief} {
+		code, body := api(t, "POST", storyURL+"/approve", tok, nil)
+		if code != 200 || len(body["signoffs"].([]any)) != i+1 {
+			t.Fatalf("approve level %d: %d %v", i+1, code, body)
+		}
+	}
+	code, published := api(t, "POST", storyURL+"/publish", chief, nil)
 	if code != 200 || published["state"] != "published" {
 		t.Fatalf("publish: %d %v", code, published)
 	}
@@ -247,12 +262,16 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("search page: %d", code)
 	}
 
-	// Withdrawing takes it off the site and out of search.
-	if code, body := api(t, "POST", storyURL+"/withdraw", editor, map[string]string{"reason": "测试撤稿"}); code != 200 || body["state"] != "withdrawn" {
+	// Withdrawing takes it out of search and every list; the page stays
+	// and says it was withdrawn, with the reason.
+	if code, body := api(t, "POST", storyURL+"/withdraw", chief, map[string]string{"reason": "测试撤稿"}); code != 200 || body["state"] != "withdrawn" {
 		t.Fatalf("withdraw: %d %v", code, body)
 	}
-	if code, _ := get(t, http.DefaultClient, s.base+pageURL); code != http.StatusNotFound {
-		t.Fatalf("withdrawn page answers %d", code)
+	if code, page := get(t, http.DefaultClient, s.base+pageURL); code != 200 || !strings.Contains(page, "本稿已撤回") || !strings.Contains(page, "测试撤稿") || strings.Contains(page, "十二座口袋公园") {
+		t.Fatalf("withdrawn page answers %d without the withdrawal note, or still with the text", code)
+	}
+	if _, home := get(t, http.DefaultClient, s.base+"/"); strings.Contains(home, "吕梁城区新建口袋公园投入使用") {
+		t.Fatal("withdrawn story still on the home page")
 	}
 	if n := searchAPI(t, s.base, "口袋公园").Total; n != 0 {
 		t.Fatalf("withdrawn story still found %d times", n)
