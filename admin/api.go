@@ -145,7 +145,7 @@ func (a *Admin) apiGetStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s)
+	writeJSON(w, http.StatusOK, a.storyJSON(s))
 	return nil
 }
 
@@ -179,7 +179,7 @@ func (a *Admin) apiUpdateStory(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	writeJSON(w, http.StatusOK, updated)
+	writeJSON(w, http.StatusOK, a.storyJSON(updated))
 	return nil
 }
 
@@ -206,6 +206,6 @@ func (a *Admin) apiStoryAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s)
+	writeJSON(w, http.StatusOK, a.storyJSON(s))
 	return nil
 }

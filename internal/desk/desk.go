@@ -41,6 +41,9 @@ func canSee(u *news.User, s *news.Story) bool {
 // Create files a new draft owned by u.
 func (d *Service) Create(ctx context.Context, u *news.User, s *news.Story) error {
 	s.ID = 0
+	if err := prepareNotice(s); err != nil {
+		return err
+	}
 	if err := d.DB.CreateStory(ctx, s, u.ID); err != nil {
 		return err
 	}
@@ -96,6 +99,9 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 	if err != nil {
 		return nil, err
 	}
+	if err := editPublishedNotice(cur); err != nil {
+		return nil, err
+	}
 	if err := news.Permit(u, news.ActEdit, cur, cur.Chain); err != nil {
 		return nil, err
 	}
@@ -120,6 +126,9 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 		}
 		note.At = d.Clock.Now()
 		s.Corrections = append(slices.Clone(cur.Corrections), *note)
+	}
+	if err := prepareNotice(s); err != nil {
+		return nil, err
 	}
 	updated, err := d.DB.UpdateStory(ctx, s, base, u.ID)
 	if err != nil {
@@ -155,6 +164,9 @@ func (d *Service) Submit(ctx context.Context, u *news.User, id int64) (*news.Sto
 		return nil, err
 	}
 	if err := s.Publishable(); err != nil {
+		return nil, err
+	}
+	if err := prepareNotice(s); err != nil {
 		return nil, err
 	}
 	return d.move(ctx, u, id, news.ActSubmit, sqlite.Transition{To: news.StateSubmitted, Action: "submit"})
@@ -201,6 +213,9 @@ func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.T
 	}
 	if err := s.Publishable(); err != nil {
 		return nil, err
+	}
+	if s.Kind == news.KindNotice {
+		return d.publishNotice(ctx, u, s, at, detail, check)
 	}
 	slug := content.NewSlug(at)
 	rel := content.RelPath(s.Kind, at, slug)
@@ -268,7 +283,7 @@ func (d *Service) write(rel string, s *news.Story) error {
 		at = *s.PublishedAt
 	}
 	out := *s
-	if out.Withdrawn != nil {
+	if out.Withdrawn != nil && out.Kind != news.KindNotice { // a notice keeps its text
 		// A withdrawn story's file keeps its head, not its text: nothing
 		// of it can leak through a summary or a description. The database
 		// keeps every revision.

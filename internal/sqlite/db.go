@@ -101,6 +101,38 @@ CREATE INDEX stories_scheduled ON stories(state, scheduled_at);
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by INTEGER);
 CREATE INDEX events_time ON events(created_at);
 CREATE INDEX events_action ON events(action, created_at);
+`, `
+-- Official and legal notices: what verification needs of each published
+-- notice (internal/notice; docs/notices.md). A row is reserved (its number
+-- taken) before the publish transaction and confirmed after it; a number is
+-- never reused. Withdrawal is read from the story.
+CREATE TABLE notices (
+	story_id        INTEGER PRIMARY KEY REFERENCES stories(id),
+	number          TEXT NOT NULL UNIQUE,
+	year            INTEGER NOT NULL,
+	seq             INTEGER NOT NULL,
+	fingerprint     TEXT NOT NULL,
+	body_key        TEXT NOT NULL,
+	text_key        TEXT NOT NULL,
+	kind            TEXT NOT NULL,
+	title           TEXT NOT NULL,
+	issuers         TEXT NOT NULL DEFAULT '',
+	url             TEXT NOT NULL,
+	published_at    TEXT NOT NULL,
+	edition         TEXT NOT NULL DEFAULT '',
+	page            INTEGER NOT NULL DEFAULT 0,
+	page_name       TEXT NOT NULL DEFAULT '',
+	canonical       TEXT NOT NULL,
+	period_start    TEXT NOT NULL DEFAULT '',
+	period_end      TEXT NOT NULL DEFAULT '',
+	corrects        TEXT NOT NULL DEFAULT '',
+	reserved        INTEGER NOT NULL DEFAULT 1,
+	UNIQUE(year, seq)
+);
+CREATE INDEX notices_fingerprint ON notices(fingerprint);
+CREATE INDEX notices_body_key ON notices(body_key);
+CREATE INDEX notices_text_key ON notices(text_key);
+CREATE INDEX notices_corrects ON notices(corrects);
 `}
 
 // Open opens (creating if needed) the database file at path and brings its

@@ -1,0 +1,200 @@
+package admin
+
+import (
+	"net/http"
+	"strconv"
+
+	"newsroom/internal/news"
+	"newsroom/internal/notice"
+)
+
+// noticeInput is a notice in the API, flat: the notice's kind and the
+// kind's fields in snake_case next to title and body (docs/api.md). It
+// becomes a news.Story of kind notice whose NoticeInfo holds the fields.
+type noticeInput struct {
+	Kind     *string   `json:"kind"` // gov, tender, capital-reduction, …
+	Title    *string   `json:"title"`
+	Subtitle *string   `json:"subtitle"`
+	Body     *string   `json:"body"`
+	Section  *string   `json:"section"`
+	Tags     *[]string `json:"tags"`
+	Edition  *string   `json:"edition"`
+	Page     *int      `json:"page"`
+	PageName *string   `json:"page_name"`
+	Version  *int      `json:"version"`
+
+	Issuers        *[]string          `json:"issuers"`
+	DocNumber      *string            `json:"doc_number"`
+	SignedDate     *string            `json:"signed_date"`
+	Signature      *string            `json:"signature"`
+	Addressees     *[]string          `json:"addressees"`
+	Attachments    *[]news.Attachment `json:"attachments"`
+	ProjectName    *string            `json:"project_name"`
+	ProjectNumber  *string            `json:"project_number"`
+	Agency         *string            `json:"agency"`
+	Budget         *string            `json:"budget"`
+	BidDeadline    *string            `json:"bid_deadline"`
+	Company        *string            `json:"company"`
+	CreditCode     *string            `json:"credit_code"`
+	CapitalBefore  *string            `json:"capital_before"`
+	CapitalAfter   *string            `json:"capital_after"`
+	ResolutionDate *string            `json:"resolution_date"`
+	Parties        *[]string          `json:"parties"`
+	Holder         *string            `json:"holder"`
+	LostItem       *string            `json:"lost_item"`
+	LostNumber     *string            `json:"lost_number"`
+	Contact        *string            `json:"contact"`
+	Phone          *string            `json:"phone"` // one number; added to phones
+	Phones         *[]string          `json:"phones"`
+	Email          *string            `json:"email"`
+	Address        *string            `json:"address"`
+	PeriodStart    *string            `json:"period_start"`
+	PeriodEnd      *string            `json:"period_end"`
+	Corrects       *string            `json:"corrects"`
+}
+
+// apply copies the fields present onto s (a notice).
+func (in *noticeInput) apply(s *news.Story) {
+	s.Kind = news.KindNotice
+	if s.Notice == nil {
+		s.Notice = &news.NoticeInfo{}
+	}
+	n := s.Notice
+	str := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	list := func(dst *[]string, src *[]string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	str(&n.Kind, in.Kind)
+	str(&s.Title, in.Title)
+	str(&s.Subtitle, in.Subtitle)
+	str(&s.Body, in.Body)
+	str(&s.Section, in.Section)
+	list(&s.Tags, in.Tags)
+	str(&s.Edition, in.Edition)
+	str(&s.PageName, in.PageName)
+	if in.Page != nil {
+		s.Page = *in.Page
+	}
+	list(&n.Issuers, in.Issuers)
+	str(&n.DocNumber, in.DocNumber)
+	str(&n.IssuedOn, in.SignedDate)
+	str(&n.Signature, in.Signature)
+	list(&n.Addressees, in.Addressees)
+	if in.Attachments != nil {
+		n.Attachments = *in.Attachments
+	}
+	str(&n.ProjectName, in.ProjectName)
+	str(&n.ProjectNumber, in.ProjectNumber)
+	str(&n.Agency, in.Agency)
+	str(&n.Budget, in.Budget)
+	str(&n.BidDeadline, in.BidDeadline)
+	str(&n.Company, in.Company)
+	str(&n.CreditCode, in.CreditCode)
+	str(&n.CapitalBefore, in.CapitalBefore)
+	str(&n.CapitalAfter, in.CapitalAfter)
+	str(&n.ResolutionDate, in.ResolutionDate)
+	list(&n.Parties, in.Parties)
+	str(&n.Holder, in.Holder)
+	str(&n.LostItem, in.LostItem)
+	str(&n.LostNumber, in.LostNumber)
+	str(&n.Contact, in.Contact)
+	list(&n.Phones, in.Phones)
+	if in.Phone != nil && *in.Phone != "" {
+		n.Phones = append(n.Phones, *in.Phone)
+	}
+	str(&n.Email, in.Email)
+	str(&n.Address, in.Address)
+	str(&n.PeriodStart, in.PeriodStart)
+	str(&n.PeriodEnd, in.PeriodEnd)
+	str(&n.Corrects, in.Corrects)
+}
+
+// noticeJSON is a story in API answers; a published notice adds its
+// number, fingerprint, verification URL and period status at the top level.
+type noticeJSON struct {
+	*news.Story
+	Number      string `json:"number,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	VerifyURL   string `json:"verify_url,omitempty"`
+	Status      string `json:"notice_status,omitempty"` // 公示中，还剩 N 天… / 已截止…
+}
+
+// storyJSON returns what the API answers for s.
+func (a *Admin) storyJSON(s *news.Story) any {
+	if s == nil || s.Kind != news.KindNotice || s.Notice == nil || s.Notice.Number == "" {
+		return s
+	}
+	out := noticeJSON{Story: s, Number: s.Notice.Number, Fingerprint: s.Notice.Fingerprint,
+		VerifyURL: "/verify/?q=" + s.Notice.Number}
+	if st := a.cfg.Desk.NoticeStatus(s); st.State != "none" {
+		out.Status = st.Text
+	}
+	return out
+}
+
+func (a *Admin) apiCreateNotice(w http.ResponseWriter, r *http.Request) error {
+	var in noticeInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	s := &news.Story{Kind: news.KindNotice, Section: notice.Section}
+	in.apply(s)
+	if err := a.cfg.Desk.Create(r.Context(), userOf(r), s); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/admin/stories/"+strconv.FormatInt(s.ID, 10))
+	writeJSON(w, http.StatusCreated, a.storyJSON(s))
+	return nil
+}
+
+func (a *Admin) apiUpdateNotice(w http.ResponseWriter, r *http.Request) error {
+	id, err := parseID(r)
+	if err != nil {
+		return err
+	}
+	var in noticeInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u := userOf(r)
+	s, err := a.cfg.Desk.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	if s.Kind != news.KindNotice {
+		return news.Errorf(news.ENOTFOUND, "公告不存在。")
+	}
+	base := s.Version
+	if in.Version != nil {
+		base = *in.Version
+	}
+	in.apply(s)
+	updated, err := a.cfg.Desk.Update(r.Context(), u, s, base)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a.storyJSON(updated))
+	return nil
+}
+
+func (a *Admin) apiGetNotice(w http.ResponseWriter, r *http.Request) error {
+	id, err := parseID(r)
+	if err != nil {
+		return err
+	}
+	s, err := a.cfg.Desk.Get(r.Context(), userOf(r), id)
+	if err != nil {
+		return err
+	}
+	if s.Kind != news.KindNotice {
+		return news.Errorf(news.ENOTFOUND, "公告不存在。")
+	}
+	writeJSON(w, http.StatusOK, a.storyJSON(s))
+	return nil
+}
