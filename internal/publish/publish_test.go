@@ -1,0 +1,113 @@
+package publish
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"newsroom/internal/content"
+	"newsroom/internal/news"
+	"newsroom/internal/site"
+	"newsroom/search"
+)
+
+func write(t *testing.T, path, body string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newLive wires a Live on a tiny site with a real archive and index.
+func newLive(t *testing.T) (*Live, content.Dir) {
+	t.Helper()
+	root := t.TempDir()
+	write(t, filepath.Join(root, "hugo.toml"), "baseURL = \"/\"\ntitle = \"测试\"\n")
+	write(t, filepath.Join(root, "layouts/single.html"), `<h1>{{ .Title }}</h1>{{ .Content }}`)
+	write(t, filepath.Join(root, "layouts/list.html"), `{{ .Title }}`)
+	write(t, filepath.Join(root, "layouts/home.html"), `{{ range first 5 site.RegularPages }}{{ .Title }};{{ end }}`)
+	dir := content.Dir{Root: filepath.Join(root, "content")}
+	ix, err := search.Open(filepath.Join(root, ".newsroom", "index"), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	a := &site.Archive{Root: root, Data: filepath.Join(root, ".newsroom")}
+	if _, err := a.BuildAll(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return &Live{Site: a, Index: ix, Content: dir, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, dir
+}
+
+func TestUpdateMakesStoriesLiveAndSearchable(t *testing.T) {
+	ctx := context.Background()
+	live, dir := newLive(t)
+	pub := time.Date(2023, 6, 8, 6, 0, 0, 0, news.Shanghai)
+	s := news.Story{Kind: news.KindStory, Title: "离石区口袋公园开放", Body: "十二座口袋公园全部建成。", Section: "本地",
+		Authors: []string{"记者 张娟娟"}, PublishedAt: &pub}
+	rel := content.RelPath(s.Kind, pub, "kou-dai")
+	s.URL = content.URLOf(rel)
+	data, _ := content.Marshal(s, pub)
+	if err := dir.Write(rel, data); err != nil {
+		t.Fatal(err)
+	}
+	published := 0
+	live.Published = func() { published++ }
+	if err := live.Update(ctx, []news.Story{s}, nil); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(live.Site.(*site.Archive).Current(), "stories/2023/06/kou-dai/index.html"))
+	if err != nil || !strings.Contains(string(page), "十二座口袋公园") {
+		t.Fatalf("page not live: %v", err)
+	}
+	res, err := live.Index.Search(ctx, search.Query{Q: "口袋公园"})
+	if err != nil || res.Total != 1 || res.Hits[0].URL != s.URL {
+		t.Fatalf("not searchable: %v %+v", err, res)
+	}
+	if published != 1 {
+		t.Fatalf("Published hook called %d times", published)
+	}
+
+	// A file added behind the server's back is found by CheckIndex.
+	other := news.Story{Kind: news.KindNotice, Title: "吕梁市某局公告", Body: "特此公告。", Section: "公告", PublishedAt: &pub,
+		Notice: &news.NoticeInfo{Issuers: []string{"吕梁市某局"}, DocNumber: "吕政发〔2023〕12号"}}
+	orel := content.RelPath(other.Kind, pub, "gonggao")
+	data, _ = content.Marshal(other, pub)
+	dir.Write(orel, data)
+	if err := live.CheckIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := live.Index.Search(ctx, search.Query{Q: "吕政发〔2023〕12号"}); res.Total != 1 || res.Hits[0].URL != content.URLOf(orel) {
+		t.Fatalf("notice not indexed by CheckIndex: %+v", res)
+	}
+
+	// Withdrawing removes page and hit.
+	os.Remove(filepath.Join(dir.Root, rel))
+	if err := live.Update(ctx, nil, []string{s.URL}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := live.Index.Search(ctx, search.Query{Q: "口袋公园"}); res.Total != 0 {
+		t.Fatal("withdrawn story still found")
+	}
+	if _, err := os.Stat(filepath.Join(live.Site.(*site.Archive).Current(), "stories/2023/06/kou-dai/index.html")); err == nil {
+		t.Fatal("withdrawn page still served")
+	}
+}
+
+func TestDocumentMapsBylinesAndNotices(t *testing.T) {
+	d := Document(news.Story{URL: "/notices/2023/06/x/", Kind: news.KindNotice, Title: "公告", Authors: []string{"记者 张娟娟", "通讯员 王明"},
+		Photos: []news.Photo{{Caption: "图为考点"}}, Notice: &news.NoticeInfo{Issuers: []string{"甲"}, DocNumber: "吕政发〔2023〕1号"}})
+	if d.ID != "/notices/2023/06/x/" || strings.Join(d.Authors, ",") != "张娟娟,王明" || !strings.Contains(d.Body, "图为考点") ||
+		d.DocNumber != "吕政发〔2023〕1号" || d.Issuers[0] != "甲" {
+		t.Fatalf("document %+v", d)
+	}
+	if fileOf("/stories/2023/06/x/") != "stories/2023/06/x.md" {
+		t.Fatal("fileOf")
+	}
+}
