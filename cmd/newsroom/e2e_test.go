@@ -24,23 +24,7 @@ func copySite(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
 	for _, name := range []string{"hugo.toml", "content", "themes", "static"} {
-		src := filepath.Join("..", "..", name)
-		err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(filepath.Join("..", ".."), p)
-			target := filepath.Join(dst, rel)
-			if fi.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, data, 0o644)
-		})
-		if err != nil && !os.IsNotExist(err) {
+		if err := copyTree(filepath.Join("..", "..", name), filepath.Join(dst, name)); err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
 		}
 	}
