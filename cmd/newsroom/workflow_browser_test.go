@@ -74,7 +74,7 @@ func TestWorkflowBrowser(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool]("(() => { try { return document.readyState === 'complete' && !!(" + js + "); } catch (e) { return false; } })()"))
+			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool]("(() => { try { return document.readyState === 'complete' && !!("+js+"); } catch (e) { return false; } })()"))
 			if err == nil && ok {
 				return
 			}
