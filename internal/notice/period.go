@@ -35,11 +35,11 @@ func AddDays(t time.Time, n int) string {
 
 // Status is where a notice's period stands on a given day.
 type Status struct {
-	State    string // "none" (no period), "pending", "open", "closed"
-	Label    string // 公示中 / 已截止 / 未开始 / ""
-	End      string // the last day, YYYY-MM-DD
-	DaysLeft int    // days after today up to and including End; 0 on the last day
-	Text     string // a sentence for the page: 公示中，还剩 12 天（截止 2023-07-23）
+	State    string `json:"state"`     // "none" (no period), "pending", "open", "closed"; "withdrawn" on /verify/
+	Label    string `json:"label"`     // 公示中 / 已截止 / 未开始 / ""
+	End      string `json:"end"`       // the last day, YYYY-MM-DD
+	DaysLeft int    `json:"days_left"` // days after today up to and including End; 0 on the last day
+	Text     string `json:"text"`      // a sentence for the page: 公示中，还剩 12 天（截止 2023-07-23）
 }
 
 // EndOf returns the last day of the notice's period: the claim deadline for
