@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -717,7 +718,7 @@ func (a *Archive) publishBatch(tree string, names []string, scratch string, mont
 			p.next.Editions = slices.Compact(eds)
 			p.next.Inputs = months[name]
 			if len(months[name]) > 0 {
-				if err := put(p, "sitemaps/"+name+".xml", monthSitemap(base, months[name], meta)); err != nil {
+				if err := put(p, "sitemaps/"+name+".xml", monthSitemap(base, months[name], meta, p.next.Editions)); err != nil {
 					return nil, err
 				}
 			}
@@ -759,17 +760,31 @@ func (a *Archive) publishBatch(tree string, names []string, scratch string, mont
 	return stats, nil
 }
 
-// monthSitemap lists every story and notice of a month, whichever part
-// renders its page, with its date.
-func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMeta) []byte {
+// monthSitemap lists a month's pages: its list pages, its e-paper
+// editions, and every story and notice of the month, whichever part
+// renders it, with its date.
+func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMeta, editions []string) []byte {
 	rels := make([]string, 0, len(files))
+	lists := map[string]bool{}
 	for rel := range files {
 		rels = append(rels, rel)
+		lists[path.Dir(rel)+"/"] = true
 	}
 	sort.Strings(rels)
 	var b bytes.Buffer
 	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
 	b.WriteString("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+	var dirs []string
+	for d := range lists {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		fmt.Fprintf(&b, "  <url><loc>%s%s</loc></url>\n", base, d)
+	}
+	for _, ed := range editions {
+		fmt.Fprintf(&b, "  <url><loc>%sedition/%s/</loc></url>\n", base, ed)
+	}
 	for _, rel := range rels {
 		if meta[rel].Unlisted {
 			continue
