@@ -357,7 +357,7 @@ func (im *importRun) finish(ctx context.Context) error {
 func ensureImportUser(ctx context.Context, db *sqlite.DB, out io.Writer) (*news.User, error) {
 	u, err := db.UserByName(ctx, importUser)
 	if err == nil {
-		if !u.Role.CanPublish() {
+		if !u.Role.Reviewer() {
 			return nil, fmt.Errorf("user %q exists with role %s; imports need an editor account of that name", importUser, u.Role)
 		}
 		return u, nil
