@@ -1,3 +1,5 @@
+//go:build unix
+
 package search
 
 import (
@@ -8,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -51,6 +54,7 @@ func TestScale(t *testing.T) {
 	type row struct {
 		engine              string
 		docsPerSec, sizePer float64
+		cpuPerKDoc          float64 // CPU seconds (user+sys, all threads) per 1000 documents indexed
 		lat                 map[string][2]time.Duration
 		hits                map[string]float64
 	}
@@ -67,7 +71,7 @@ func TestScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		start := time.Now()
+		start, cpu0 := time.Now(), cpuTime()
 		if c, _ := ix.Count(); ix.NeedsRebuild() || c != uint64(n) {
 			if err := ix.Rebuild(context.Background(), docs, nil); err != nil {
 				t.Fatal(err)
@@ -77,7 +81,7 @@ func TestScale(t *testing.T) {
 			t.Fatal(err)
 		}
 		el := time.Since(start)
-		r := row{engine: "ours (gse words + bigrams)", docsPerSec: float64(n) / el.Seconds(),
+		r := row{engine: "ours (gse words + bigrams)", docsPerSec: float64(n) / el.Seconds(), cpuPerKDoc: (cpuTime() - cpu0).Seconds() / float64(n) * 1000,
 			sizePer: float64(dirSize(t, dir)) / (1 << 20) / mb, lat: map[string][2]time.Duration{}, hits: map[string]float64{}}
 		ix, err = Open(dir, Options{Analyzer: a})
 		if err != nil {
@@ -110,13 +114,13 @@ func TestScale(t *testing.T) {
 	}
 	if only == "" || only == "cjk" {
 		dir := t.TempDir()
-		start := time.Now()
+		start, cpu0 := time.Now(), cpuTime()
 		idx := buildCJK(t, dir, docs)
 		if err := idx.Close(); err != nil {
 			t.Fatal(err)
 		}
 		el := time.Since(start)
-		r := row{engine: "baseline (Bleve cjk)", docsPerSec: float64(n) / el.Seconds(),
+		r := row{engine: "baseline (Bleve cjk)", docsPerSec: float64(n) / el.Seconds(), cpuPerKDoc: (cpuTime() - cpu0).Seconds() / float64(n) * 1000,
 			sizePer: float64(dirSize(t, dir)) / (1 << 20) / mb, lat: map[string][2]time.Duration{}, hits: map[string]float64{}}
 		idx, err := bleve.Open(dir)
 		if err != nil {
@@ -150,14 +154,23 @@ func TestScale(t *testing.T) {
 
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/1e6) }
 	var b strings.Builder
-	fmt.Fprintf(&b, "| engine | docs/s | MB index / MB text | word p50 / p95 ms | phrase p50 / p95 ms | filtered p50 / p95 ms | mean hits word / phrase / filtered |\n")
-	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| engine | docs/s | CPU s / 1000 docs | MB index / MB text | word p50 / p95 ms | phrase p50 / p95 ms | filtered p50 / p95 ms | mean hits word / phrase / filtered |\n")
+	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %s / %s | %s / %s | %s / %s | %.0f / %.0f / %.0f |\n", r.engine, r.docsPerSec, r.sizePer,
+		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %s / %s | %s / %s | %s / %s | %.0f / %.0f / %.0f |\n", r.engine, r.docsPerSec, r.cpuPerKDoc, r.sizePer,
 			ms(r.lat["word"][0]), ms(r.lat["word"][1]), ms(r.lat["phrase"][0]), ms(r.lat["phrase"][1]),
 			ms(r.lat["filtered"][0]), ms(r.lat["filtered"][1]), r.hits["word"], r.hits["phrase"], r.hits["filtered"])
 	}
 	t.Logf("%d docs, %.1f MB of text:\n%s", n, mb, b.String())
+}
+
+// cpuTime is the CPU time this process has used, all threads.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func percentiles(lat []time.Duration) [2]time.Duration {

@@ -17,7 +17,7 @@ type Query struct {
 	Q                     string    // user query text (see ParseQuery)
 	Kind, Section, Issuer string    // optional filters (exact)
 	From, To              time.Time // optional date range, inclusive days in the times' locations
-	Sort                  string    // "" or "relevance" | "newest"
+	Sort                  string    // "" or "relevance" (newest first when there is no text to score) | "newest"
 	Page                  int       // 1-based; 0 means 1
 	PageSize              int       // 0 means 10; max 50
 }
