@@ -302,10 +302,21 @@ func (a *Analyzer) Bigrams(text string) []Token {
 	return toks
 }
 
-// prunedPair reports whether the bigram field leaves t out: a character
-// pair whose both characters belong to dictionary words.
+// pruneBigrams makes the bigram field leave out the character pairs whose
+// both characters belong to dictionary words of the text. It makes the
+// index about a third smaller (5.97 → 3.77 times the text at 2,000
+// synthetic documents) and indexing faster, at a cost in recall: a quoted
+// phrase or an unknown word no longer matches where its characters lie
+// inside the text's dictionary words, so a phrase cut in the middle of a
+// word ("展营商环境" in 发展营商环境) no longer matches; whole words and
+// names still do (testdata/judged.json). Changing it changes the mapping
+// version, so indexes are rebuilt.
+const pruneBigrams = true
+
+// prunedPair reports whether the bigram field leaves t out (see
+// pruneBigrams).
 func prunedPair(t bigramTok, inWord []bool) bool {
-	return t.pair >= 0 && inWord[t.pair] && inWord[t.pair+1]
+	return pruneBigrams && t.pair >= 0 && inWord[t.pair] && inWord[t.pair+1]
 }
 
 // queryBigrams returns the bigram-field terms of a query text as a phrase:

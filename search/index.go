@@ -162,7 +162,11 @@ func Open(dir string, opts Options) (*Index, error) {
 }
 
 func (ix *Index) version() string {
-	return mappingVersion + " " + ix.an.Version()
+	v := mappingVersion
+	if pruneBigrams {
+		v += "+prune"
+	}
+	return v + " " + ix.an.Version()
 }
 
 // recreate removes the index files in dir (only ours: the directory may be
