@@ -8,6 +8,24 @@ import (
 	"testing"
 )
 
+// Profiling aids, skipped unless PROF_SITE names a site folder (e.g. one
+// made with `newsroom gen`); see docs/architecture.md. PROF_BATCH sets
+// Archive.BatchFiles, PROF_HOT Archive.HotMin.
+
+// TestTemplateMetrics prints Hugo's per-template timings for a monolithic
+// build of PROF_SITE.
+func TestTemplateMetrics(t *testing.T) {
+	root := os.Getenv("PROF_SITE")
+	if root == "" {
+		t.Skip()
+	}
+	out := filepath.Join(t.TempDir(), "o")
+	if _, err := buildHugo(context.Background(), root, out, map[string]any{"templateMetrics": true, "templateMetricsHints": true}, os.Stdout); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkArchiveBuild times a full build of PROF_SITE in parts.
 func BenchmarkArchiveBuild(b *testing.B) {
 	root := os.Getenv("PROF_SITE")
 	if root == "" {
@@ -24,6 +42,7 @@ func BenchmarkArchiveBuild(b *testing.B) {
 	}
 }
 
+// BenchmarkHotPublish times re-rendering the hot part of PROF_SITE.
 func BenchmarkHotPublish(b *testing.B) {
 	root := os.Getenv("PROF_SITE")
 	if root == "" {
