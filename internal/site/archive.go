@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/spf13/afero"
 )
 
 // Archive renders a newspaper site whose archive is too large to rebuild
@@ -587,23 +589,23 @@ func (a *Archive) stage(dir string, files []string, sectionIndexes bool) error {
 // tree, so it runs without the lock. A full build renders several small
 // months at once: each Hugo build has a fixed cost (about 30 ms to set up
 // its templates), which would otherwise dominate a small archive.
-func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, params map[string]any) (string, error) {
+func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, params map[string]any) (*rendered, error) {
 	work := filepath.Join(a.Data, "work")
 	if err := os.MkdirAll(work, 0o755); err != nil {
-		return "", err
+		return nil, err
 	}
 	scratch, err := os.MkdirTemp(work, label+"-")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	// The staged content is only read during the build.
+	defer os.RemoveAll(scratch)
 	contentDir := filepath.Join(scratch, "content")
 	// The hot part's stories need no year or month sections: month lists
 	// belong to the months, and rendering them here would be thrown away.
 	if err := a.stage(contentDir, files, !hot); err != nil {
-		os.RemoveAll(scratch)
-		return "", fmt.Errorf("stage part %s: %w", label, err)
+		return nil, fmt.Errorf("stage part %s: %w", label, err)
 	}
-	out := filepath.Join(scratch, "out")
 	extra := map[string]any{"contentDir": contentDir, "params.archive": params}
 	if !hot {
 		// A month renders only what it owns: its pages, its lists and its
@@ -617,16 +619,23 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 		}}
 		extra["disableKinds"] = []string{"rss", "robotstxt", "404", "sitemap"}
 	}
-	_, err = buildHugo(ctx, a.Root, out, extra, a.Log)
-	if err == nil && hot {
-		err = copyStatic(a.Root, out)
+	// Hugo renders into memory: every file is then compared with the live
+	// tree's and only changed ones are written, so writing them all to a
+	// scratch folder first would double the disk work.
+	out := afero.NewMemMapFs()
+	if _, err := renderHugo(ctx, a.Root, out, "/", extra, a.Log); err != nil {
+		return nil, fmt.Errorf("render part %s: %w", label, err)
 	}
-	if err != nil {
-		os.RemoveAll(scratch)
-		return "", fmt.Errorf("render part %s: %w", label, err)
+	if hot {
+		if err := copyStaticTo(a.Root, out); err != nil {
+			return nil, fmt.Errorf("render part %s: %w", label, err)
+		}
 	}
-	return scratch, nil
+	return &rendered{fs: out}, nil
 }
+
+// rendered is the output of one Hugo build of the archive, in memory.
+type rendered struct{ fs afero.Fs }
 
 // fileMeta is what a part keeps of each content file besides its
 // signature: the date (for the sitemap) and the e-paper edition.
@@ -651,7 +660,7 @@ func (a *Archive) metaOf(files []string) map[string]fileMeta {
 // to the parts in names, writing only files that changed, deletes the
 // files those parts owned before and no longer render, writes each
 // month's sitemap, and records the parts' state. The caller holds a.mu.
-func (a *Archive) publishBatch(tree string, names []string, scratch string, months map[string]map[string]fileSig, meta map[string]fileMeta) (map[string]PartStats, error) {
+func (a *Archive) publishBatch(tree string, names []string, out *rendered, months map[string]map[string]fileSig, meta map[string]fileMeta) (map[string]PartStats, error) {
 	type part struct {
 		prev, next *partState
 		stats      PartStats
@@ -680,13 +689,11 @@ func (a *Archive) publishBatch(tree string, names []string, scratch string, mont
 		p.stats.Written++
 		return writeAtomic(filepath.Join(tree, filepath.FromSlash(rel)), data)
 	}
-	out := filepath.Join(scratch, "out")
-	err := filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	err := afero.Walk(out.fs, "/", func(name string, info fs.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel(out, path)
-		rel = filepath.ToSlash(rel)
+		rel := strings.TrimPrefix(filepath.ToSlash(name), "/")
 		if rel == "sitemap.xml" {
 			// The hot part's sitemap is one file of the sitemap index.
 			rel = "sitemaps/" + hotPart + ".xml"
@@ -695,7 +702,7 @@ func (a *Archive) publishBatch(tree string, names []string, scratch string, mont
 		if p == nil {
 			return nil
 		}
-		data, err := os.ReadFile(path)
+		data, err := afero.ReadFile(out.fs, name)
 		if err != nil {
 			return err
 		}
@@ -907,11 +914,10 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 	params := a.archiveParams(months, a.parts)
 	a.mu.Unlock()
 
-	scratch, err := a.renderBatch(ctx, name, name == hotPart, files, params)
+	out, err := a.renderBatch(ctx, name, name == hotPart, files, params)
 	if err != nil {
 		return PartStats{}, err
 	}
-	defer os.RemoveAll(scratch)
 	var meta map[string]fileMeta
 	if name != hotPart {
 		meta = a.metaOf(files)
@@ -919,7 +925,7 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	stats, err := a.publishBatch(a.live, []string{name}, scratch, months, meta)
+	stats, err := a.publishBatch(a.live, []string{name}, out, months, meta)
 	if err != nil {
 		return PartStats{}, err
 	}
@@ -1164,17 +1170,16 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		}
 		params := a.archiveParams(months, parts)
 		a.mu.Unlock()
-		scratch, err := a.renderBatch(ctx, batch[0], hot, files, params)
+		out, err := a.renderBatch(ctx, batch[0], hot, files, params)
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(scratch)
 		var meta map[string]fileMeta
 		if !hot {
 			meta = a.metaOf(files)
 		}
 		a.mu.Lock()
-		stats, err := a.publishBatch(tree, batch, scratch, months, meta)
+		stats, err := a.publishBatch(tree, batch, out, months, meta)
 		a.mu.Unlock()
 		if err != nil {
 			return err

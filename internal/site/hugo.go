@@ -18,6 +18,7 @@ import (
 	"github.com/gohugoio/hugo/deps"
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
+	"github.com/spf13/afero"
 )
 
 // Stats describes one finished build.
@@ -29,14 +30,28 @@ type Stats struct {
 // buildHugo renders the Hugo site rooted at root into outDir, which must not
 // exist yet or be empty. Extra settings override hugo.toml.
 func buildHugo(ctx context.Context, root, outDir string, extra map[string]any, logOut io.Writer) (Stats, error) {
+	absOut, err := filepath.Abs(outDir)
+	if err != nil {
+		return Stats{}, fmt.Errorf("output dir: %w", err)
+	}
+	st, err := renderHugo(ctx, root, hugofs.Os, absOut, extra, logOut)
+	if err != nil {
+		return Stats{}, err
+	}
+	if _, err := os.Stat(absOut); err != nil {
+		return Stats{}, fmt.Errorf("hugo wrote no output: %w", err)
+	}
+	return st, nil
+}
+
+// renderHugo renders the Hugo site rooted at root into dest (the disk, or
+// a memory file system for parts of the archive, which are copied into the
+// live tree file by file anyway) below publishDir.
+func renderHugo(ctx context.Context, root string, dest afero.Fs, absOut string, extra map[string]any, logOut io.Writer) (Stats, error) {
 	start := time.Now()
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return Stats{}, fmt.Errorf("site root: %w", err)
-	}
-	absOut, err := filepath.Abs(outDir)
-	if err != nil {
-		return Stats{}, fmt.Errorf("output dir: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err
@@ -69,7 +84,7 @@ func buildHugo(ctx context.Context, root, outDir string, extra map[string]any, l
 	}
 	flags.Set("publishDirStatic", absOut)
 	flags.Set("publishDirDynamic", absOut)
-	fs := hugofs.NewFromSourceAndDestination(hugofs.Os, hugofs.Os, flags)
+	fs := hugofs.NewFromSourceAndDestination(hugofs.Os, dest, flags)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  configs,
 		Fs:       fs,
@@ -87,9 +102,6 @@ func buildHugo(ctx context.Context, root, outDir string, extra map[string]any, l
 	pages := 0
 	for _, s := range sites.Sites {
 		pages += len(s.Pages())
-	}
-	if _, err := os.Stat(absOut); err != nil {
-		return Stats{}, fmt.Errorf("hugo wrote no output: %w", err)
 	}
 	return Stats{Pages: pages, Duration: time.Since(start)}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"github.com/spf13/afero"
 )
 
 var themeRE = regexp.MustCompile(`(?m)^\s*theme\s*=\s*"([^"]+)"`)
@@ -15,6 +17,11 @@ var themeRE = regexp.MustCompile(`(?m)^\s*theme\s*=\s*"([^"]+)"`)
 // the site's last so that it overrides the theme. The hugo command does
 // this itself; Hugo used as a library does not.
 func copyStatic(root, out string) error {
+	return copyStaticTo(root, afero.NewBasePathFs(afero.NewOsFs(), out))
+}
+
+// copyStaticTo copies the static folders into the root of dest.
+func copyStaticTo(root string, dest afero.Fs) error {
 	var dirs []string
 	if cfg, err := os.ReadFile(filepath.Join(root, "hugo.toml")); err == nil {
 		if m := themeRE.FindSubmatch(cfg); m != nil {
@@ -31,11 +38,15 @@ func copyStatic(root, out string) error {
 				return err
 			}
 			rel, _ := filepath.Rel(dir, p)
-			target := filepath.Join(out, rel)
+			target := filepath.Join("/", rel)
 			if d.IsDir() {
-				return os.MkdirAll(target, 0o755)
+				return dest.MkdirAll(target, 0o755)
 			}
-			return copyFile(p, target)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return afero.WriteFile(dest, target, data, 0o644)
 		})
 		if err != nil {
 			return fmt.Errorf("copy static files: %w", err)
