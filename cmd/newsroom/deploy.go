@@ -52,7 +52,7 @@ func newDeployer(root, url string, tree func() string, log *slog.Logger) *deploy
 }
 
 // Request asks for a deploy soon.
-func (d *deployer) Request() {
+func (d *deployer) Request([]string) {
 	select {
 	case d.kick <- struct{}{}:
 	default:

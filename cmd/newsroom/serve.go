@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
 
 	"newsroom/admin"
+	"newsroom/internal/baidu"
 	"newsroom/internal/content"
 	"newsroom/internal/desk"
 	"newsroom/internal/news"
@@ -27,6 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, root := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	secure := fs.String("secure-cookies", "auto", "mark session cookies Secure: auto (not on loopback), true or false")
+	baiduSite := fs.String("baidu-site", "", "site registered with Baidu's link submission, e.g. https://www.example.cn; the token comes from $NEWSROOM_BAIDU_TOKEN")
 	deployTo := fs.String("deploy-to", "", "after each publish, upload the changed files to this bucket URL (needs -tags withdeploy)")
 	mono := fs.Bool("monolithic", false, "render the whole site as one Hugo site on every publish (the benchmarks' baseline; slow on a large archive)")
 	if err := parseArgs(fs, args); err != nil {
@@ -76,10 +79,28 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	var afterPublish []func([]string)
 	if *deployTo != "" {
 		d := newDeployer(p.Root, *deployTo, siteDir, log)
-		live.Published = d.Request
+		afterPublish = append(afterPublish, d.Request)
 		go d.Run(ctx)
+	}
+	if tok := os.Getenv("NEWSROOM_BAIDU_TOKEN"); *baiduSite != "" && tok != "" {
+		push := &baidu.Pusher{Site: *baiduSite, Token: tok, Log: log}
+		afterPublish = append(afterPublish, func(urls []string) {
+			// In the background: a slow answer from Baidu must not hold
+			// up the editor's publish.
+			go func() {
+				if _, err := push.Push(context.WithoutCancel(ctx), urls); err != nil {
+					log.Warn("baidu push failed", "err", err)
+				}
+			}()
+		})
+	}
+	live.Published = func(urls []string) {
+		for _, f := range afterPublish {
+			f(urls)
+		}
 	}
 	var ready atomic.Bool
 	handler := withCorrections(web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,

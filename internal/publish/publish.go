@@ -29,8 +29,9 @@ type Live struct {
 	Content content.Dir
 	Log     *slog.Logger
 	// Published, if set, is called after every update that reached the
-	// live tree (serve uses it to push the site to a CDN's bucket).
-	Published func()
+	// live tree, with the URLs of the changed pages (serve uses it to push
+	// the site to a CDN's bucket and the URLs to Baidu).
+	Published func(changedURLs []string)
 }
 
 // Update indexes changed stories, drops removed URLs from the index, and
@@ -72,7 +73,11 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 	l.Log.Info("site updated", "changed", len(changed), "removed", len(removedURLs), "pages", st.Pages,
 		"written", st.Written, "deleted", st.Deleted, "took", st.Duration.Round(time.Millisecond))
 	if l.Published != nil {
-		l.Published()
+		urls := make([]string, 0, len(changed))
+		for _, s := range changed {
+			urls = append(urls, s.URL)
+		}
+		l.Published(urls)
 	}
 	return nil
 }

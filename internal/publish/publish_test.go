@@ -58,7 +58,11 @@ func TestUpdateMakesStoriesLiveAndSearchable(t *testing.T) {
 		t.Fatal(err)
 	}
 	published := 0
-	live.Published = func() { published++ }
+	live.Published = func(urls []string) {
+		if len(urls) == 1 && urls[0] == s.URL {
+			published++
+		}
+	}
 	if err := live.Update(ctx, []news.Story{s}, nil); err != nil {
 		t.Fatal(err)
 	}

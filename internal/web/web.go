@@ -113,11 +113,11 @@ func (s *server) static(w http.ResponseWriter, r *http.Request) {
 	switch ext := filepath.Ext(full); {
 	case ext == ".html" || ext == ".xml" || ext == ".txt":
 		// Pages change when stories are published or corrected.
-		w.Header().Set("Cache-Control", "public, max-age=60")
+		w.Header().Set("Cache-Control", "public, max-age=60, no-transform")
 	case strings.Contains(filepath.Base(full), ".min.") || hasFingerprint(filepath.Base(full)):
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable, no-transform")
 	default:
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Header().Set("Cache-Control", "public, max-age=3600, no-transform")
 	}
 	http.ServeFile(w, r, full)
 }
@@ -132,7 +132,7 @@ func hasFingerprint(name string) bool {
 func (s *server) notFound(w http.ResponseWriter, dir string) {
 	page, err := os.ReadFile(filepath.Join(dir, "404.html"))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Header().Set("Cache-Control", "public, max-age=60, no-transform")
 	w.WriteHeader(http.StatusNotFound)
 	if err != nil {
 		w.Write([]byte("<!doctype html><meta charset=utf-8><title>页面不存在</title><p>页面不存在。<a href=\"/\">返回首页</a></p>"))

@@ -83,8 +83,13 @@ func get(t *testing.T, u string) (int, http.Header, string) {
 
 func TestStaticFilesAnd404(t *testing.T) {
 	srv, _ := newServer(t, newIndex(t))
-	if code, _, body := get(t, srv.URL+"/stories/a/"); code != 200 || !strings.Contains(body, "稿件") {
+	code, hdr, body := get(t, srv.URL+"/stories/a/")
+	if code != 200 || !strings.Contains(body, "稿件") {
 		t.Fatalf("page: %d %s", code, body)
+	}
+	// Chinese mobile browsers and carriers transcode pages unless told not to.
+	if !strings.Contains(hdr.Get("Cache-Control"), "no-transform") {
+		t.Errorf("Cache-Control %q lacks no-transform", hdr.Get("Cache-Control"))
 	}
 	if code, _, body := get(t, srv.URL+"/stories/missing/"); code != 404 || !strings.Contains(body, "页面不存在") {
 		t.Fatalf("missing page: %d %s", code, body)
