@@ -1,0 +1,387 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// stage prepares a content folder for one part by hard-linking the part's
+// files (copying where links are impossible) next to the section files
+// every part needs; it adds _index.md files so each year and month is a
+// section with its own list page.
+func (a *Archive) stage(dir string, files []string, sectionIndexes bool) error {
+	contentDir := filepath.Join(a.Root, "content")
+	for _, top := range []string{"_index.md", "stories/_index.md", "notices/_index.md", "search/_index.md"} {
+		files = append(files, top)
+	}
+	sections := map[string]bool{}
+	for _, rel := range files {
+		src := filepath.Join(contentDir, filepath.FromSlash(rel))
+		dst := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.Link(src, dst); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // removed meanwhile, or an optional section file
+			}
+			if err := copyFile(src, dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+		if m := monthDirRE.FindStringSubmatch(rel); m != nil && sectionIndexes {
+			sections[m[1]+"/"+m[2]] = true
+			sections[m[1]+"/"+m[2]+"/"+m[3]] = true
+		}
+	}
+	for sec := range sections {
+		dst := filepath.Join(dir, filepath.FromSlash(sec), "_index.md")
+		if _, err := os.Stat(dst); err == nil {
+			continue
+		}
+		src := filepath.Join(contentDir, filepath.FromSlash(sec), "_index.md")
+		if err := os.Link(src, dst); err == nil {
+			continue
+		}
+		p := strings.Split(sec, "/")
+		title := p[1] + "年"
+		if len(p) == 3 {
+			title += p[2] + "月"
+		}
+		body := fmt.Sprintf("---\ntitle: \"%s\"\nparams:\n  archive_of: \"%s\"\n---\n", title, sec)
+		if err := os.WriteFile(dst, []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderBatch renders the content files of one or more parts in one Hugo
+// build, into a scratch folder that it returns. It does not touch the live
+// tree, so it runs without the lock. A full build renders several small
+// months at once: each Hugo build has a fixed cost (about 30 ms to set up
+// its templates), which would otherwise dominate a small archive.
+func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, params map[string]any) (*rendered, error) {
+	work := filepath.Join(a.Data, "work")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp(work, label+"-")
+	if err != nil {
+		return nil, err
+	}
+	// The staged content is only read during the build.
+	defer os.RemoveAll(scratch)
+	contentDir := filepath.Join(scratch, "content")
+	// The hot part's stories need no year or month sections: month lists
+	// belong to the months, and rendering them here would be thrown away.
+	if err := a.stage(contentDir, files, !hot); err != nil {
+		return nil, fmt.Errorf("stage part %s: %w", label, err)
+	}
+	extra := map[string]any{"contentDir": contentDir, "params.archive": params}
+	if !hot {
+		// A month renders only what it owns: its pages, its lists and its
+		// editions (its sitemap is written from the content list). Home,
+		// column, tag and author pages and the feeds belong to the hot
+		// part; rendering them here would be thrown away (the taxonomies
+		// stay, so pages can link their terms).
+		extra["cascade"] = []map[string]any{{
+			"build":  map[string]any{"render": "never", "list": "always"},
+			"target": map[string]any{"path": "{/,/columns,/columns/**,/tags,/tags/**,/authors,/authors/**,/edition,/search,/stories,/notices}"},
+		}}
+		extra["disableKinds"] = []string{"rss", "robotstxt", "404", "sitemap"}
+	}
+	// Hugo renders into memory: every file is then compared with the live
+	// tree's and only changed ones are written, so writing them all to a
+	// scratch folder first would double the disk work.
+	out := afero.NewMemMapFs()
+	if _, err := renderHugo(ctx, a.Root, out, "/", extra, a.Log); err != nil {
+		return nil, fmt.Errorf("render part %s: %w", label, err)
+	}
+	if hot {
+		if err := copyStaticTo(a.Root, out); err != nil {
+			return nil, fmt.Errorf("render part %s: %w", label, err)
+		}
+	}
+	return &rendered{fs: out}, nil
+}
+
+// rendered is the output of one Hugo build of the archive, in memory.
+type rendered struct{ fs afero.Fs }
+
+// fileMeta is what a part keeps of each content file besides its
+// signature: the date (for the sitemap) and the e-paper edition.
+type fileMeta struct {
+	Date    time.Time
+	Edition string
+	// Unlisted is a withdrawn story (build.list: never): its page stays,
+	// but no sitemap or list names it.
+	Unlisted bool
+}
+
+// metaOf reads the date and edition of content files.
+func (a *Archive) metaOf(files []string) map[string]fileMeta {
+	meta := make(map[string]fileMeta, len(files))
+	for _, rel := range files {
+		meta[rel] = frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+	}
+	return meta
+}
+
+// publishBatch copies into tree the files of a rendered batch that belong
+// to the parts in names, writing only files that changed, deletes the
+// files those parts owned before and no longer render, writes each
+// month's sitemap, and records the parts' state. The caller holds a.mu.
+func (a *Archive) publishBatch(tree string, names []string, out *rendered, months map[string]map[string]fileSig, meta map[string]fileMeta) (map[string]PartStats, error) {
+	type part struct {
+		prev, next *partState
+		stats      PartStats
+	}
+	parts := map[string]*part{}
+	for _, n := range names {
+		p := &part{next: &partState{Outputs: map[string]uint64{}}, stats: PartStats{Part: n}}
+		if tree == a.live {
+			p.prev = a.parts[n] // a new tree starts empty
+		}
+		parts[n] = p
+	}
+	put := func(p *part, rel string, data []byte) error {
+		sum := hashBytes(data)
+		p.next.Outputs[rel] = sum
+		if strings.HasSuffix(rel, ".html") {
+			p.stats.Pages++
+		}
+		if p.prev != nil {
+			if old, ok := p.prev.Outputs[rel]; ok && old == sum {
+				if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(rel))); err == nil {
+					return nil
+				}
+			}
+		}
+		p.stats.Written++
+		return writeAtomic(filepath.Join(tree, filepath.FromSlash(rel)), data)
+	}
+	err := afero.Walk(out.fs, "/", func(name string, info fs.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel := strings.TrimPrefix(filepath.ToSlash(name), "/")
+		if rel == "sitemap.xml" {
+			// The hot part's sitemap is one file of the sitemap index.
+			rel = "sitemaps/" + hotPart + ".xml"
+		}
+		p := parts[owner(rel, a.hot)]
+		if p == nil {
+			return nil
+		}
+		data, err := afero.ReadFile(out.fs, name)
+		if err != nil {
+			return err
+		}
+		return put(p, rel, data)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publish %v: %w", names, err)
+	}
+	base := a.baseURL()
+	stats := map[string]PartStats{}
+	for name, p := range parts {
+		if name != hotPart {
+			var eds []string
+			for rel := range months[name] {
+				if ed := meta[rel].Edition; ed != "" && !meta[rel].Unlisted {
+					eds = append(eds, ed)
+				}
+			}
+			sort.Strings(eds)
+			p.next.Editions = slices.Compact(eds)
+			p.next.Inputs = months[name]
+			if len(months[name]) > 0 {
+				if err := put(p, "sitemaps/"+name+".xml", monthSitemap(base, months[name], meta, p.next.Editions)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if p.prev != nil {
+			for rel := range p.prev.Outputs {
+				if _, still := p.next.Outputs[rel]; still || owner(rel, a.hot) != name {
+					continue
+				}
+				full := filepath.Join(tree, filepath.FromSlash(rel))
+				if os.Remove(full) == nil {
+					p.stats.Deleted++
+					removeEmptyDirs(tree, filepath.Dir(full))
+				}
+			}
+		}
+		p.next.Pages = p.stats.Pages
+		if tree == a.live {
+			a.parts[name] = p.next
+			if err := a.saveState(name, p.next); err != nil {
+				return nil, err
+			}
+			delete(a.dirty, name)
+		} else if a.full != nil {
+			a.full.parts[name] = p.next
+		}
+		stats[name] = p.stats
+	}
+	if tree == a.live {
+		if parts[hotPart] != nil {
+			if err := a.saveHot(); err != nil {
+				return nil, err
+			}
+		}
+		if err := a.writeSitemapIndex(tree, base); err != nil {
+			return nil, err
+		}
+	}
+	return stats, nil
+}
+
+// monthSitemap lists a month's pages: its list pages, its e-paper
+// editions, and every story and notice of the month, whichever part
+// renders it, with its date.
+func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMeta, editions []string) []byte {
+	rels := make([]string, 0, len(files))
+	lists := map[string]bool{}
+	for rel := range files {
+		rels = append(rels, rel)
+		lists[path.Dir(rel)+"/"] = true
+	}
+	sort.Strings(rels)
+	var b bytes.Buffer
+	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
+	b.WriteString("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+	var dirs []string
+	for d := range lists {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		fmt.Fprintf(&b, "  <url><loc>%s%s</loc></url>\n", base, d)
+	}
+	for _, ed := range editions {
+		fmt.Fprintf(&b, "  <url><loc>%sedition/%s/</loc></url>\n", base, ed)
+	}
+	for _, rel := range rels {
+		if meta[rel].Unlisted {
+			continue
+		}
+		fmt.Fprintf(&b, "  <url><loc>%s%s/</loc>", base, strings.TrimSuffix(rel, ".md"))
+		if d := meta[rel].Date; !d.IsZero() {
+			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", d.Format(time.RFC3339))
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}
+
+func hashBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}
+
+func removeEmptyDirs(tree, dir string) {
+	for dir != tree && strings.HasPrefix(dir, tree) {
+		if os.Remove(dir) != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+// writeAtomic writes a file through a temporary file and a rename, so a
+// reader sees the old file or the new one.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// writeSitemapIndex lists every part's sitemap in /sitemap.xml. A month
+// of a daily paper is far below the 50,000 URLs a sitemap file may hold.
+func (a *Archive) writeSitemapIndex(tree string, baseURL string) error {
+	names := make([]string, 0, len(a.parts))
+	for name, st := range a.parts {
+		if _, ok := st.Outputs["sitemaps/"+name+".xml"]; ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
+	b.WriteString("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "  <sitemap><loc>%ssitemaps/%s.xml</loc></sitemap>\n", baseURL, n)
+	}
+	b.WriteString("</sitemapindex>\n")
+	return writeAtomic(filepath.Join(tree, "sitemap.xml"), []byte(b.String()))
+}
+
+var baseURLRE = regexp.MustCompile(`(?m)^\s*baseURL\s*=\s*"([^"]*)"`)
+
+func (a *Archive) baseURL() string {
+	cfg, _ := os.ReadFile(filepath.Join(a.Root, "hugo.toml"))
+	if m := baseURLRE.FindSubmatch(cfg); m != nil {
+		u := string(m[1])
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		return u
+	}
+	return "/"
+}
+
+func filesOf(months map[string]map[string]fileSig, name string, hot map[string]bool) []string {
+	var files []string
+	if name == hotPart {
+		for _, m := range months {
+			for rel := range m {
+				if key, _, _ := contentKey(rel); hot[key] {
+					files = append(files, rel)
+				}
+			}
+		}
+	} else {
+		for rel := range months[name] {
+			files = append(files, rel)
+		}
+	}
+	sort.Strings(files)
+	return files
+}
