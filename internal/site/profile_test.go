@@ -10,7 +10,7 @@ import (
 
 // Profiling aids, skipped unless PROF_SITE names a site folder (e.g. one
 // made with `newsroom gen`); see docs/architecture.md. PROF_BATCH sets
-// Archive.BatchFiles, PROF_HOT Archive.HotMin.
+// Archive.BatchFiles, PROF_WORKERS Archive.Workers, PROF_HOT Archive.HotMin.
 
 // TestTemplateMetrics prints Hugo's per-template timings for a monolithic
 // build of PROF_SITE.
@@ -33,7 +33,8 @@ func BenchmarkArchiveBuild(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		batch, _ := strconv.Atoi(os.Getenv("PROF_BATCH"))
-		a := &Archive{Root: root, Data: filepath.Join(b.TempDir(), "d"), BatchFiles: batch}
+		workers, _ := strconv.Atoi(os.Getenv("PROF_WORKERS"))
+		a := &Archive{Root: root, Data: filepath.Join(b.TempDir(), "d"), BatchFiles: batch, Workers: workers}
 		st, err := a.BuildAll(context.Background(), nil)
 		if err != nil {
 			b.Fatal(err)
