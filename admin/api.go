@@ -149,13 +149,30 @@ func (a *Admin) apiGetStory(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// edits is a decoded PUT body: it changes the fields it carries, says
+// which version it was made from, and may carry a correction note.
+type edits interface {
+	apply(*news.Story)
+	base() *int
+	note() *news.Correction
+}
+
+func (in *storyInput) base() *int             { return in.Version }
+func (in *storyInput) note() *news.Correction { return in.Correction }
+
 func (a *Admin) apiUpdateStory(w http.ResponseWriter, r *http.Request) error {
+	return a.update(w, r, &storyInput{}, "")
+}
+
+// update applies a PUT to a story (of the given kind, if not ""). Without
+// "version" the client edits what is there now; with it, a stale version
+// is refused with 409 and the current story, so no edit is silently lost.
+func (a *Admin) update(w http.ResponseWriter, r *http.Request, in edits, kind news.Kind) error {
 	id, err := parseID(r)
 	if err != nil {
 		return err
 	}
-	var in storyInput
-	if err := decode(r, &in); err != nil {
+	if err := decode(r, in); err != nil {
 		return err
 	}
 	u := userOf(r)
@@ -163,14 +180,15 @@ func (a *Admin) apiUpdateStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Without "version" the client edits what is there now; with it, a
-	// stale version is refused with 409 and the current story.
+	if kind != "" && s.Kind != kind {
+		return news.Errorf(news.ENOTFOUND, "%s不存在。", kind.Label())
+	}
 	base := s.Version
-	if in.Version != nil {
-		base = *in.Version
+	if v := in.base(); v != nil {
+		base = *v
 	}
 	in.apply(s)
-	updated, err := a.cfg.Desk.UpdateNoted(r.Context(), u, s, base, in.Correction)
+	updated, err := a.cfg.Desk.UpdateNoted(r.Context(), u, s, base, in.note())
 	if err != nil {
 		if news.ErrorCode(err) == news.ECONFLICT {
 			if cur, gerr := a.cfg.Desk.Get(r.Context(), u, id); gerr == nil {

@@ -153,34 +153,13 @@ func (a *Admin) apiCreateNotice(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (in *noticeInput) base() *int             { return in.Version }
+func (in *noticeInput) note() *news.Correction { return nil }
+
+// apiUpdateNotice edits a notice that is not yet published (a published
+// one is immutable: the desk answers 409).
 func (a *Admin) apiUpdateNotice(w http.ResponseWriter, r *http.Request) error {
-	id, err := parseID(r)
-	if err != nil {
-		return err
-	}
-	var in noticeInput
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	u := userOf(r)
-	s, err := a.cfg.Desk.Get(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	if s.Kind != news.KindNotice {
-		return news.Errorf(news.ENOTFOUND, "公告不存在。")
-	}
-	base := s.Version
-	if in.Version != nil {
-		base = *in.Version
-	}
-	in.apply(s)
-	updated, err := a.cfg.Desk.Update(r.Context(), u, s, base)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, a.storyJSON(updated))
-	return nil
+	return a.update(w, r, &noticeInput{}, news.KindNotice)
 }
 
 func (a *Admin) apiGetNotice(w http.ResponseWriter, r *http.Request) error {
