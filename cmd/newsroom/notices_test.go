@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -105,6 +109,7 @@ func TestNoticesAPI(t *testing.T) {
 	if code != 200 || !strings.Contains(proof, "登报证明") || !strings.Contains(proof, "<svg") || !strings.Contains(proof, fp) || !strings.Contains(proof, "@media print") {
 		t.Fatalf("proof page: %d", code)
 	}
+	checkProofPDF(t, s.base+"/verify/proof/"+number+"/proof.pdf", number, fp)
 
 	// Found by its 统一社会信用代码 in search.
 	if found := searchAPI(t, s.base, "91350100M000100Y43"); found.Total < 1 || found.Hits[0].URL != pageURL {
@@ -232,3 +237,38 @@ func doJSON(t *testing.T, req *http.Request) (int, map[string]any) {
 }
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// checkProofPDF fetches the 登报证明 as PDF (printed by headless Chromium)
+// and reads its text back with pdftotext: the number and the fingerprint
+// must be in it. Without the tools it skips, or fails in CI.
+func checkProofPDF(t *testing.T, url, number, fingerprint string) {
+	t.Helper()
+	_, errC := exec.LookPath("chromium")
+	_, errP := exec.LookPath("pdftotext")
+	if errC != nil || errP != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("chromium and pdftotext are needed for the proof PDF (.ci/run installs them)")
+		}
+		t.Log("skipping the proof PDF: chromium or pdftotext missing")
+		return
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("proof PDF: %d %s %.80q", resp.StatusCode, resp.Header.Get("Content-Type"), data)
+	}
+	file := filepath.Join(t.TempDir(), "proof.pdf")
+	os.WriteFile(file, data, 0o644)
+	out, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), "")
+	if !strings.Contains(text, number) || !strings.Contains(text, fingerprint[:32]) || !strings.Contains(text, "登报证明") {
+		t.Fatalf("proof PDF text lacks number, fingerprint or title:\n%s", out)
+	}
+}

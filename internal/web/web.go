@@ -40,6 +40,9 @@ type Config struct {
 	Notices   NoticeArchive
 	PaperName string
 	Clock     news.Clock
+	// Chromium is the browser that prints 登报证明 PDFs; "" looks for
+	// chromium on the PATH.
+	Chromium string
 }
 
 // New returns the program's root handler.
@@ -55,6 +58,7 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("GET /verify/{$}", s.verify)
 	mux.HandleFunc("POST /verify/{$}", s.verify)
 	mux.HandleFunc("GET /verify/proof/{number}/{$}", s.proof)
+	mux.HandleFunc("GET /verify/proof/{number}/proof.pdf", s.proofPDF)
 	mux.Handle("/admin", cfg.Admin)
 	mux.Handle("/admin/", cfg.Admin)
 	mux.Handle("/api/admin/", cfg.Admin)
