@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"newsroom/internal/news"
+	"newsroom/internal/notice"
 	"newsroom/internal/sqlite"
 )
 
@@ -99,6 +100,10 @@ type showData struct {
 	Can    map[string]bool
 	Others []string // who has the story open in the edit form
 	Now    string   // for the schedule field: now, Shanghai, datetime-local
+	// For notices: the kind's Chinese name, and whether the notice is
+	// sealed (numbered at publication, so immutable).
+	NoticeKind string
+	Sealed     bool
 }
 
 func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
@@ -119,8 +124,13 @@ func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
 	for _, act := range news.Actions {
 		can[string(act)] = news.Permit(u, act, s, s.Chain) == nil
 	}
-	return a.render(w, r, "story", s.Title, &showData{Story: s, Events: events, Can: can,
-		Others: a.presence.others(id, u.Name), Now: a.now().In(news.Shanghai).Add(time.Hour).Format("2006-01-02T15:04")})
+	d := &showData{Story: s, Events: events, Can: can,
+		Others: a.presence.others(id, u.Name), Now: a.now().In(news.Shanghai).Add(time.Hour).Format("2006-01-02T15:04")}
+	if s.Kind == news.KindNotice && s.Notice != nil {
+		d.NoticeKind = notice.Kind(s.Notice.Kind).Label()
+		d.Sealed = s.Notice.Number != ""
+	}
+	return a.render(w, r, "story", s.Title, d)
 }
 
 func (a *Admin) editStory(w http.ResponseWriter, r *http.Request) error {
