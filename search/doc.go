@@ -11,8 +11,9 @@
 // character pairs and is queried only as a phrase, for the words the
 // dictionary does not know; it leaves out the pairs whose both characters
 // belong to dictionary words of the text, which are most of them. The index
-// keeps positions but no offsets: Search marks hits by matching the query
-// against the stored title and body itself. Text is folded first (NFKC width folding,
+// keeps positions but no offsets (and no frequencies or norms for the
+// bigram fields): Search marks hits by matching the query against the
+// stored title and body (deflated) itself. Text is folded first (NFKC width folding,
 // traditional → simplified, lower case) while offsets stay on the original
 // characters, so 呂梁市離石區 and ２０２３年 are found and highlighted as
 // written.

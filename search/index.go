@@ -74,7 +74,7 @@ const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion = "newsroom-search/m4"
+	mappingVersion = "newsroom-search/m5"
 	versionFile    = "newsroom-search-version"
 	batchSize      = 500
 	rebuildDepth   = 2 // batches a rebuild has in flight at once
@@ -419,6 +419,10 @@ const (
 	optWord    = index.IndexField | index.IncludeTermVectors
 	optKeyword = index.IndexField
 	optStored  = index.StoreField
+	// optBigram leaves out term frequencies and norms: the bigram fields
+	// are a fallback, matched only as phrases, and ranking them by how
+	// often a pair occurs buys nothing for the space it takes.
+	optBigram = optWord | index.SkipFreqNorm
 )
 
 // buildDoc turns a Document into Bleve fields analysed by our analyzers.
@@ -449,12 +453,18 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 			continue
 		}
 		opt := optWord
-		if f.store {
+		if f.store && f.name != "body" {
 			opt |= optStored
 		}
 		fa := &fieldAnalysis{an: ix.an, text: v}
 		bd.AddField(document.NewTextFieldCustom(f.name, nil, []byte(v), opt, wordAnalyzer{fa}))
-		bd.AddField(document.NewTextFieldCustom(f.name+bigramSuffix, nil, nil, optWord, bigramAnalyzer{fa}))
+		bd.AddField(document.NewTextFieldCustom(f.name+bigramSuffix, nil, nil, optBigram, bigramAnalyzer{fa}))
+		if f.store && f.name == "body" {
+			// The body is stored deflated: Bleve compresses stored
+			// fields with snappy, which leaves Chinese text at 84 % of
+			// its size; deflate gets it to 65 %.
+			bd.AddField(document.NewTextFieldWithIndexingOptions(bodyStored, nil, deflate(v), optStored))
+		}
 	}
 	keyword := func(name, v string, opt index.FieldIndexingOptions) {
 		if v != "" {

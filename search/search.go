@@ -289,7 +289,7 @@ func startOfDay(t time.Time) time.Time {
 }
 
 // storedFields are the fields Search reads back for hits and snippets.
-var storedFields = []string{"title", "body", "url", "kind", "section", "date_s"}
+var storedFields = []string{"title", bodyStored, "url", "kind", "section", "date_s"}
 
 // Search runs a query. Errors from bad input wrap ErrBadQuery.
 func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
@@ -360,7 +360,7 @@ func (ix *Index) hit(h *bsearch.DocumentMatch, marks []unit) Hit {
 	if t, err := time.Parse(time.RFC3339Nano, str("date_s")); err == nil {
 		hit.Date = t
 	}
-	body := str("body")
+	body := inflate(str(bodyStored))
 	hit.TitleHTML = Highlight(hit.Title, ix.an.matchSpans(hit.Title, marks))
 	hit.Snippet = Snippet(body, ix.an.matchSpans(body, marks), ix.snippet)
 	return hit
