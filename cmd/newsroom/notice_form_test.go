@@ -7,89 +7,18 @@ package main
 // to test-artifacts/notice-form/. Skips like TestBrowser without Chromium.
 
 import (
-	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 func TestNoticeFormBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
-	chromium := findChromium()
-	browserNeeds(t, chromium != "", "Chromium not found (apt-get install -y chromium fonts-noto-cjk)")
-	artifacts := filepath.Join("..", "..", "test-artifacts", "notice-form")
-	if err := os.MkdirAll(artifacts, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	site := copySite(t)
 	s := startServer(t, site)
 	cli(t, "password-of-reporter\n", "user", "add", "--site", site, "--role", "reporter", "王记者")
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start Chromium (%s): %v", chromium, err)
-	}
-
-	eval := func(what, js string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return v
-	}
-	waitFor := func(what, js string) {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool]("(() => { try { return document.readyState === 'complete' && !!("+js+"); } catch (e) { return false; } })()"))
-			if err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: timed out waiting for %s (%v)", what, js, err)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	open := func(what, url string) {
-		t.Helper()
-		if err := chromedp.Do(bctx, chromedp.Navigate(url)); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		waitFor(what, "document.querySelector('main')")
-	}
-	set := func(sel, value string) {
-		t.Helper()
-		eval("set "+sel, fmt.Sprintf("(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event('change', {bubbles: true})); return e.value; })()", sel, value))
-	}
-	send := func(what, sel string) {
-		t.Helper()
-		eval(what, fmt.Sprintf("(() => { window.__old = true; document.querySelector(%q).click(); return ''; })()", sel))
-		waitFor(what, "!window.__old && document.querySelector('main')")
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644)
-	}
+	b := newBrowserSession(t, "notice-form", 90*time.Second)
+	eval, waitFor, open, set, send, shot := b.eval, b.waitFor, b.open, b.set, b.send, b.shot
 	// shown lists the legends of the visible fieldsets, without their
 	// notes in brackets, as |a|b|c|.
 	shown := func() string {
@@ -126,13 +55,13 @@ func TestNoticeFormBrowser(t *testing.T) {
 	for sel, v := range fill {
 		set(sel, v)
 	}
-	shot("01-capital-reduction")
+	shot("capital-reduction")
 	send("save with a bad code", "form.notice-form button[type=submit]")
 	msg := eval("field error", `(() => { const i = document.querySelector('#f-credit_code'); const e = document.getElementById(i.getAttribute('aria-describedby')); return i.getAttribute('aria-invalid') + ' ' + (e ? e.textContent : '') + ' ' + (i.nextElementSibling === e); })()`)
 	if !strings.HasPrefix(msg, "true 统一社会信用代码") || !strings.HasSuffix(msg, " true") {
 		t.Fatalf("credit code error next to the field: %q", msg)
 	}
-	shot("02-bad-credit-code")
+	shot("bad-credit-code")
 	set("#f-credit_code", "91350100M000100Y43")
 	send("save fixed", "form.notice-form button[type=submit]")
 	waitFor("story page", "location.pathname.match(/^\\/admin\\/stories\\/\\d+$/)")
@@ -140,5 +69,5 @@ func TestNoticeFormBrowser(t *testing.T) {
 	if !strings.Contains(main, "吕梁示例有限公司减资公告") || !strings.Contains(main, "公告已保存为草稿") || !strings.Contains(main, "修改公告") {
 		t.Fatalf("story page after saving:\n%s", main)
 	}
-	shot("03-saved")
+	shot("saved")
 }

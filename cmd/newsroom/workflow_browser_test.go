@@ -7,28 +7,13 @@ package main
 // test-artifacts/workflow/. Skips like TestBrowser without Chromium.
 
 import (
-	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 func TestWorkflowBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
-	chromium := findChromium()
-	browserNeeds(t, chromium != "", "Chromium not found (apt-get install -y chromium fonts-noto-cjk)")
-	artifacts := filepath.Join("..", "..", "test-artifacts", "workflow")
-	if err := os.MkdirAll(artifacts, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	site := copySite(t)
 	users := map[string]string{"reporter": "王记者", "editor": "李编辑", "director": "赵主任", "chief": "孙总编"}
 	s := startServer(t, site)
@@ -36,71 +21,8 @@ func TestWorkflowBrowser(t *testing.T) {
 		cli(t, "password-of-"+role+"\n", "user", "add", "--site", site, "--role", role, name)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start Chromium (%s): %v", chromium, err)
-	}
-
-	step := 0
-	shot := func(name string) {
-		t.Helper()
-		step++
-		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(artifacts, fmt.Sprintf("%02d-%s.png", step, name)), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	eval := func(what, js string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return v
-	}
-	// waitFor polls until the JavaScript expression is true (a page
-	// loaded after a form was sent).
-	waitFor := func(what, js string) {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ok, err := chromedp.Run(bctx, chromedp.Evaluate[bool]("(() => { try { return document.readyState === 'complete' && !!("+js+"); } catch (e) { return false; } })()"))
-			if err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: timed out waiting for %s (%v)", what, js, err)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	open := func(what, url string) {
-		t.Helper()
-		if err := chromedp.Do(bctx, chromedp.Navigate(url)); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		waitFor(what, "document.querySelector('main')")
-	}
-	set := func(sel, value string) {
-		t.Helper()
-		eval("set "+sel, fmt.Sprintf("(() => { const e = document.querySelector(%q); e.value = %q; return e.value; })()", sel, value))
-	}
-	// send submits a form (by clicking sel) and waits for the next page.
-	send := func(what, sel string) {
-		t.Helper()
-		eval(what, fmt.Sprintf("(() => { window.__old = true; document.querySelector(%q).click(); return ''; })()", sel))
-		waitFor(what, "!window.__old && document.querySelector('main')")
-	}
+	b := newBrowserSession(t, "workflow", 120*time.Second)
+	eval, waitFor, open, set, send, shot := b.eval, b.waitFor, b.open, b.set, b.send, b.shot
 	text := func() string {
 		t.Helper()
 		return eval("read page", "document.querySelector('main').innerText")
