@@ -298,6 +298,16 @@ func (a *Admin) setSessionCookie(w http.ResponseWriter, value string, maxAge int
 	})
 }
 
+// storyOf loads the story named by the {id} route parameter, if the
+// logged-in user may see it.
+func (a *Admin) storyOf(r *http.Request) (*news.Story, error) {
+	id, err := parseID(r)
+	if err != nil {
+		return nil, err
+	}
+	return a.cfg.Desk.Get(r.Context(), userOf(r), id)
+}
+
 // parseID reads the {id} route parameter.
 func parseID(r *http.Request) (int64, error) {
 	var id int64

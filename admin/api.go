@@ -38,46 +38,37 @@ type storyInput struct {
 	Correction *news.Correction `json:"correction"`
 }
 
+// setIf copies *src to *dst when the request carried the field (src is
+// not nil): a PUT changes only what it sends.
+func setIf[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
 // apply copies the fields present in the request onto s, so a PUT may send
 // only what it changes.
 func (in *storyInput) apply(s *news.Story) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	if in.Kind != nil {
-		s.Kind = *in.Kind
-	}
-	set(&s.Kicker, in.Kicker)
-	set(&s.Title, in.Title)
-	set(&s.Subtitle, in.Subtitle)
-	set(&s.Source, in.Source)
-	set(&s.Section, in.Section)
-	set(&s.Body, in.Body)
-	set(&s.Edition, in.Edition)
-	set(&s.PageName, in.PageName)
-	if in.Vertical != nil {
-		s.Vertical = *in.Vertical
-	}
-	if in.Authors != nil {
-		s.Authors = *in.Authors
-	}
-	if in.Tags != nil {
-		s.Tags = *in.Tags
-	}
-	if in.Photos != nil {
-		s.Photos = *in.Photos
-	}
+	setIf(&s.Kind, in.Kind)
+	setIf(&s.Kicker, in.Kicker)
+	setIf(&s.Title, in.Title)
+	setIf(&s.Subtitle, in.Subtitle)
+	setIf(&s.Source, in.Source)
+	setIf(&s.Section, in.Section)
+	setIf(&s.Body, in.Body)
+	setIf(&s.Edition, in.Edition)
+	setIf(&s.PageName, in.PageName)
+	setIf(&s.Vertical, in.Vertical)
+	setIf(&s.Authors, in.Authors)
+	setIf(&s.Tags, in.Tags)
+	setIf(&s.Photos, in.Photos)
 	if in.Repost != nil {
 		s.Repost = in.Repost
 	}
 	if in.Notice != nil {
 		s.Notice = in.Notice
 	}
-	if in.Page != nil {
-		s.Page = *in.Page
-	}
+	setIf(&s.Page, in.Page)
 }
 
 func decode(r *http.Request, v any) error {
@@ -137,11 +128,7 @@ func (a *Admin) apiCreateStory(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *Admin) apiGetStory(w http.ResponseWriter, r *http.Request) error {
-	id, err := parseID(r)
-	if err != nil {
-		return err
-	}
-	s, err := a.cfg.Desk.Get(r.Context(), userOf(r), id)
+	s, err := a.storyOf(r)
 	if err != nil {
 		return err
 	}

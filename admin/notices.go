@@ -60,59 +60,45 @@ func (in *noticeInput) apply(s *news.Story) {
 		s.Notice = &news.NoticeInfo{}
 	}
 	n := s.Notice
-	str := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	list := func(dst *[]string, src *[]string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	str(&n.Kind, in.Kind)
-	str(&s.Title, in.Title)
-	str(&s.Subtitle, in.Subtitle)
-	str(&s.Body, in.Body)
-	str(&s.Section, in.Section)
-	list(&s.Tags, in.Tags)
-	str(&s.Edition, in.Edition)
-	str(&s.PageName, in.PageName)
-	if in.Page != nil {
-		s.Page = *in.Page
-	}
-	list(&n.Issuers, in.Issuers)
-	str(&n.DocNumber, in.DocNumber)
-	str(&n.IssuedOn, in.SignedDate)
-	str(&n.Signature, in.Signature)
-	list(&n.Addressees, in.Addressees)
-	if in.Attachments != nil {
-		n.Attachments = *in.Attachments
-	}
-	str(&n.ProjectName, in.ProjectName)
-	str(&n.ProjectNumber, in.ProjectNumber)
-	str(&n.Agency, in.Agency)
-	str(&n.Budget, in.Budget)
-	str(&n.BidDeadline, in.BidDeadline)
-	str(&n.Company, in.Company)
-	str(&n.CreditCode, in.CreditCode)
-	str(&n.CapitalBefore, in.CapitalBefore)
-	str(&n.CapitalAfter, in.CapitalAfter)
-	str(&n.ResolutionDate, in.ResolutionDate)
-	list(&n.Parties, in.Parties)
-	str(&n.Holder, in.Holder)
-	str(&n.LostItem, in.LostItem)
-	str(&n.LostNumber, in.LostNumber)
-	str(&n.Contact, in.Contact)
-	list(&n.Phones, in.Phones)
+	setIf(&n.Kind, in.Kind)
+	setIf(&s.Title, in.Title)
+	setIf(&s.Subtitle, in.Subtitle)
+	setIf(&s.Body, in.Body)
+	setIf(&s.Section, in.Section)
+	setIf(&s.Tags, in.Tags)
+	setIf(&s.Edition, in.Edition)
+	setIf(&s.PageName, in.PageName)
+	setIf(&s.Page, in.Page)
+	setIf(&n.Issuers, in.Issuers)
+	setIf(&n.DocNumber, in.DocNumber)
+	setIf(&n.IssuedOn, in.SignedDate)
+	setIf(&n.Signature, in.Signature)
+	setIf(&n.Addressees, in.Addressees)
+	setIf(&n.Attachments, in.Attachments)
+	setIf(&n.ProjectName, in.ProjectName)
+	setIf(&n.ProjectNumber, in.ProjectNumber)
+	setIf(&n.Agency, in.Agency)
+	setIf(&n.Budget, in.Budget)
+	setIf(&n.BidDeadline, in.BidDeadline)
+	setIf(&n.Company, in.Company)
+	setIf(&n.CreditCode, in.CreditCode)
+	setIf(&n.CapitalBefore, in.CapitalBefore)
+	setIf(&n.CapitalAfter, in.CapitalAfter)
+	setIf(&n.ResolutionDate, in.ResolutionDate)
+	setIf(&n.Parties, in.Parties)
+	setIf(&n.Holder, in.Holder)
+	setIf(&n.LostItem, in.LostItem)
+	setIf(&n.LostNumber, in.LostNumber)
+	setIf(&n.Contact, in.Contact)
+	setIf(&n.Phones, in.Phones)
 	if in.Phone != nil && *in.Phone != "" {
 		n.Phones = append(n.Phones, *in.Phone)
 	}
-	str(&n.Email, in.Email)
-	str(&n.Address, in.Address)
-	str(&n.PeriodStart, in.PeriodStart)
-	str(&n.PeriodEnd, in.PeriodEnd)
-	str(&n.Corrects, in.Corrects)
+	setIf(&n.Email, in.Email)
+	setIf(&n.Address, in.Address)
+	setIf(&n.PeriodStart, in.PeriodStart)
+	setIf(&n.PeriodEnd, in.PeriodEnd)
+	setIf(&n.Corrects, in.Corrects)
 }
 
 // noticeJSON is a story in API answers; a published notice adds its
@@ -163,11 +149,7 @@ func (a *Admin) apiUpdateNotice(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *Admin) apiGetNotice(w http.ResponseWriter, r *http.Request) error {
-	id, err := parseID(r)
-	if err != nil {
-		return err
-	}
-	s, err := a.cfg.Desk.Get(r.Context(), userOf(r), id)
+	s, err := a.storyOf(r)
 	if err != nil {
 		return err
 	}

@@ -107,15 +107,12 @@ type showData struct {
 }
 
 func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
-	id, err := parseID(r)
-	if err != nil {
-		return err
-	}
 	u := userOf(r)
-	s, err := a.cfg.Desk.Get(r.Context(), u, id)
+	s, err := a.storyOf(r)
 	if err != nil {
 		return err
 	}
+	id := s.ID
 	events, err := a.cfg.DB.Events(r.Context(), id)
 	if err != nil {
 		return err
@@ -134,15 +131,12 @@ func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *Admin) editStory(w http.ResponseWriter, r *http.Request) error {
-	id, err := parseID(r)
-	if err != nil {
-		return err
-	}
 	u := userOf(r)
-	s, err := a.cfg.Desk.Get(r.Context(), u, id)
+	s, err := a.storyOf(r)
 	if err != nil {
 		return err
 	}
+	id := s.ID
 	a.presence.see(id, u.Name)
 	return a.render(w, r, "edit", "修改稿件", &formData{Story: s, Base: s.Version, Sections: a.cfg.Sections,
 		Others: a.presence.others(id, u.Name), Live: s.State.Live()})
