@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"newsroom/internal/notice"
 )
 
 // errNoChromium means no browser is installed to print the proof.
@@ -68,23 +66,11 @@ func lastLine(s string) string {
 
 // proofPDF answers the 登报证明 of a notice as a PDF file.
 func (s *server) proofPDF(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Notices == nil {
-		http.Error(w, "verification is not configured", http.StatusServiceUnavailable)
+	page, number, ok := s.proofPage(w, r)
+	if !ok {
 		return
 	}
-	number := strings.ToUpper(r.PathValue("number"))
-	rec, err := s.cfg.Notices.NoticeByNumber(r.Context(), number)
-	if err != nil || !notice.ValidNumber(number) {
-		http.Error(w, "档案中没有编号为 "+number+" 的公告。", http.StatusNotFound)
-		return
-	}
-	var page bytes.Buffer
-	if err := verifyTmpl.ExecuteTemplate(&page, "proof", s.verified(r, *rec)); err != nil {
-		s.cfg.Log.Error("proof page", "err", err)
-		http.Error(w, "登报证明生成失败。", http.StatusInternalServerError)
-		return
-	}
-	data, err := printPDF(r.Context(), s.cfg.Chromium, page.Bytes())
+	data, err := printPDF(r.Context(), s.cfg.Chromium, page)
 	if errors.Is(err, errNoChromium) {
 		http.Error(w, "服务器未安装 Chromium，无法生成 PDF；请打开登报证明页面，用浏览器的“打印 → 另存为 PDF”。", http.StatusServiceUnavailable)
 		return

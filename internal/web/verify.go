@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
@@ -191,16 +192,17 @@ func (s *server) verified(r *http.Request, rec notice.Record) verifiedNotice {
 	return v
 }
 
-// proof serves the proof of publication (登报证明) of one notice: a
-// printable page with the paper, date, edition and page, the notice's
-// canonical text, its fingerprint and a QR code to its verification URL.
-// Browsers print it or save it as PDF (print stylesheet, A4).
-func (s *server) proof(w http.ResponseWriter, r *http.Request) {
+// proofPage renders the proof of publication (登报证明) of the notice
+// named in the route: a printable page with the paper, date, edition and
+// page, the notice's canonical text, its fingerprint and a QR code to its
+// verification URL. When there is no such notice it answers the request
+// itself and returns ok false.
+func (s *server) proofPage(w http.ResponseWriter, r *http.Request) (page []byte, number string, ok bool) {
 	if s.cfg.Notices == nil {
 		http.Error(w, "verification is not configured", http.StatusServiceUnavailable)
-		return
+		return nil, "", false
 	}
-	number := strings.ToUpper(r.PathValue("number"))
+	number = strings.ToUpper(r.PathValue("number"))
 	rec, err := s.cfg.Notices.NoticeByNumber(r.Context(), number)
 	if err != nil || !notice.ValidNumber(number) {
 		if news.ErrorCode(err) != news.ENOTFOUND && err != nil {
@@ -209,14 +211,27 @@ func (s *server) proof(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
 		io.WriteString(w, "<!doctype html><meta charset=utf-8><title>没有这份公告</title><p>档案中没有编号为 "+template.HTMLEscapeString(number)+" 的公告。<a href=\"/verify/\">公告核验</a></p>")
+		return nil, number, false
+	}
+	var buf bytes.Buffer
+	if err := verifyTmpl.ExecuteTemplate(&buf, "proof", s.verified(r, *rec)); err != nil {
+		s.cfg.Log.Error("proof page", "err", err)
+		http.Error(w, "登报证明生成失败。", http.StatusInternalServerError)
+		return nil, number, false
+	}
+	return buf.Bytes(), number, true
+}
+
+// proof serves the 登报证明 page; browsers print it or save it as PDF
+// (print stylesheet, A4).
+func (s *server) proof(w http.ResponseWriter, r *http.Request) {
+	page, _, ok := s.proofPage(w, r)
+	if !ok {
 		return
 	}
-	v := s.verified(r, *rec)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := verifyTmpl.ExecuteTemplate(w, "proof", v); err != nil {
-		s.cfg.Log.Error("proof page", "err", err)
-	}
+	w.Write(page)
 }
 
 // qrSVG renders text as a QR code (level M) in inline SVG, one square per
