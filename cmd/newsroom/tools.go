@@ -134,7 +134,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs, root := newFlags("user add", stderr)
-	role := fs.String("role", "", "reporter, editor or admin")
+	role := fs.String("role", "", "reporter, editor, director, chief or admin")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
