@@ -499,15 +499,16 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 	return bd, nil
 }
 
-// fieldQuery is a Bleve term or phrase query on one field.
+// fieldQuery is a Bleve term query or our phraseQuery on one field. The
+// bigram fields always take a phraseQuery, even for one term: they are
+// indexed without frequencies and norms, for which Bleve's term scorer
+// returns NaN.
 func fieldQuery(field string, terms []string, boost float64) query.Query {
-	if len(terms) == 1 {
+	if len(terms) == 1 && !strings.HasSuffix(field, bigramSuffix) {
 		q := query.NewTermQuery(terms[0])
 		q.SetField(field)
 		q.SetBoost(boost)
 		return q
 	}
-	q := query.NewPhraseQuery(terms, field)
-	q.SetBoost(boost)
-	return q
+	return &phraseQuery{field: field, terms: terms, boost: boost}
 }

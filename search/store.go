@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -18,6 +19,10 @@ var deflaters = sync.Pool{New: func() any {
 	w, _ := flate.NewWriter(nil, deflateLevel)
 	return w
 }}
+
+// inflaters are reused: a new flate reader allocates a 32 KB window,
+// which for ten hits per search was most of a search's garbage.
+var inflaters = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
 
 // deflate compresses s for storing.
 func deflate(s string) []byte {
@@ -36,8 +41,11 @@ func inflate(s string) string {
 	if s == "" {
 		return ""
 	}
-	r := flate.NewReader(bytes.NewReader([]byte(s)))
-	defer r.Close()
+	r := inflaters.Get().(io.ReadCloser)
+	defer inflaters.Put(r)
+	if err := r.(flate.Resetter).Reset(strings.NewReader(s), nil); err != nil {
+		return ""
+	}
 	var b bytes.Buffer
 	b.Grow(len(s) * 2)
 	if _, err := io.Copy(&b, r); err != nil {
