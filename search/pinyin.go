@@ -1,0 +1,154 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// maxPinyinWords bounds the proper nouns pinyinWords returns per call, so a
+// very long body (a full-page list of names) cannot blow up the pinyin
+// terms indexed for one document.
+const maxPinyinWords = 64
+
+// Bounds of a pinyin query key (pinyinQuery): one letter matches far too
+// much to be a name's initials, and a real name's full pinyin is short.
+const (
+	minPinyinQuery = 2
+	maxPinyinQuery = 40
+)
+
+// properNounPOS are the gse/jieba part-of-speech tag prefixes of proper
+// nouns: nr person (nrt, nrfg ...), ns place, nt organisation, nz other
+// proper name. Readers type these, and only these, in pinyin; ordinary
+// words in pinyin would mostly add noise.
+var properNounPOS = []string{"nr", "ns", "nt", "nz"}
+
+// pinyinArgs renders each character in its first (most common) reading
+// without tone marks (Style Normal, ü as v). A polyphonic character in a
+// name may really be read otherwise (单 as shan); the first reading is a
+// deliberate simplification, and it is what most input methods offer first.
+var pinyinArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Style = pinyin.Normal
+	a.Heteronym = false
+	a.Fallback = func(rune, pinyin.Args) []string { return nil }
+	return a
+}()
+
+// pinyinWords returns the distinct proper nouns of texts, in order of first
+// occurrence: the word-field tokens (primary and sub-words, e.g. 吕梁市 and
+// 吕梁) of two or more Chinese characters whose dictionary part of speech
+// is a person, place, organisation or other proper name. Terms are folded
+// (simplified script). At most maxPinyinWords are returned.
+func (a *Analyzer) pinyinWords(texts ...string) []string {
+	var out []string
+	seen := make(map[string]struct{})
+	for _, text := range texts {
+		for _, t := range a.Words(text) {
+			if _, dup := seen[t.Term]; dup || !a.properNoun(t.Term) {
+				continue
+			}
+			seen[t.Term] = struct{}{}
+			out = append(out, t.Term)
+			if len(out) == maxPinyinWords {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// properNoun reports whether the folded term w is a dictionary proper noun
+// of at least two Chinese characters (see properNounPOS).
+func (a *Analyzer) properNoun(w string) bool {
+	if utf8.RuneCountInString(w) < 2 {
+		return false
+	}
+	for _, r := range w {
+		if !isHan(r) {
+			return false
+		}
+	}
+	// Find also answers ok for a prefix of a word (freq 0, no POS), so
+	// the frequency is checked too.
+	freq, pos, ok := a.seg.Find(w)
+	if !ok || freq <= 0 {
+		return false
+	}
+	for _, p := range properNounPOS {
+		if strings.HasPrefix(pos, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// pinyinKeys returns the pinyin lookup keys of a Chinese word: its full
+// pinyin without tones or separators (吕梁 → lvliang) and its initials
+// (吕梁 → ll), lower case, ü written v, duplicates removed. Initials are
+// the first letter of each syllable (zh, ch, sh count as z, c, s, as in
+// pinyin input methods). It returns nil unless every character has a
+// reading.
+func pinyinKeys(word string) []string {
+	if word == "" {
+		return nil
+	}
+	var full, initials strings.Builder
+	for _, r := range word {
+		if !isHan(r) {
+			return nil
+		}
+		py := pinyin.SinglePinyin(r, pinyinArgs)
+		if len(py) == 0 || py[0] == "" {
+			return nil
+		}
+		s := normalizeV(strings.ToLower(py[0]))
+		full.WriteString(s)
+		initials.WriteByte(s[0])
+	}
+	f, i := full.String(), initials.String()
+	if f == i {
+		return []string{f}
+	}
+	return []string{f, i}
+}
+
+// normalizeV writes ü (and its ASCII spellings u: and the combining
+// diaeresis form) as v, the form pinyin input methods and go-pinyin's
+// Normal style use, so every spelling of 吕 meets as lv.
+func normalizeV(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf || r == ':' }) < 0 {
+		return s
+	}
+	return strings.NewReplacer("ü", "v", "u\u0308", "v", "u:", "v").Replace(s)
+}
+
+// pinyinQuery recognises a query clause typed in pinyin ("LvLiang",
+// "lü liang", "xi'an", "ll") and returns its key in the form pinyinKeys
+// produces: lower case, without spaces, apostrophes or hyphens, ü as v.
+// It reports false for anything else (digits, Chinese characters, other
+// symbols) and for keys outside 2–40 letters.
+func pinyinQuery(s string) (string, bool) {
+	s = normalizeV(Fold(s))
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			if b.Len() == maxPinyinQuery {
+				return "", false
+			}
+			b.WriteRune(r)
+		case unicode.IsSpace(r), r == '\'', r == '\u2018', r == '\u2019', r == '-':
+			// separators between syllables or words
+		default:
+			return "", false
+		}
+	}
+	if b.Len() < minPinyinQuery {
+		return "", false
+	}
+	return b.String(), true
+}
