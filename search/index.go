@@ -51,6 +51,13 @@ type Options struct {
 	Analyzer *Analyzer
 	// SnippetRunes is the snippet length in characters; 0 means 120.
 	SnippetRunes int
+	// BodyOf, when set, returns the current body text of a document for
+	// its snippet, and the index then keeps no copy of the bodies: the
+	// archive's content files already hold them, and the copy was a fifth
+	// of the index. Without it the body is stored in the index, deflated.
+	// The two kinds of index differ on disk: switching makes Open report
+	// NeedsRebuild.
+	BodyOf func(id string) (body string, ok bool)
 	// LockTimeout is how long Open waits for another process that has the
 	// index open; 0 means 5 s. Open then fails rather than hang forever.
 	LockTimeout time.Duration
@@ -62,6 +69,7 @@ type Index struct {
 	dir     string
 	an      *Analyzer
 	snippet int
+	bodyOf  func(id string) (string, bool)
 
 	mu           sync.RWMutex // guards idx and needsRebuild; Rebuild swaps idx
 	idx          bleve.Index
@@ -74,7 +82,7 @@ const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion = "newsroom-search/m5"
+	mappingVersion = "newsroom-search/m6"
 	versionFile    = "newsroom-search-version"
 	batchSize      = 500
 	rebuildDepth   = 2 // batches a rebuild has in flight at once
@@ -88,22 +96,23 @@ const (
 // Only the fields Search reads back (title and body, for the hit and its
 // snippet) are stored.
 type textField struct {
-	name  string
-	boost float64
-	store bool
+	name   string
+	boost  float64
+	store  bool
+	pinyin bool // its names and places are found by pinyin too
 }
 
 var textFields = []textField{
-	{"title", 3, true},
-	{"kicker", 1.5, false},
-	{"subtitle", 1.5, false},
-	{"tags", 1.5, false},
-	{"body", 1, true},
-	{"authors", 1, false},
-	{"source", 0.5, false},
-	{"issuers", 1, false},
-	{"docnum", 1, false},
-	{"credit", 1, false},
+	{"title", 3, true, true},
+	{"kicker", 1.5, false, true},
+	{"subtitle", 1.5, false, true},
+	{"tags", 1.5, false, true},
+	{"body", 1, true, true},
+	{"authors", 1, false, true},
+	{"source", 0.5, false, false},
+	{"issuers", 1, false, true},
+	{"docnum", 1, false, false},
+	{"credit", 1, false, false},
 }
 
 const (
@@ -128,7 +137,7 @@ func Open(dir string, opts Options) (*Index, error) {
 			return nil, err
 		}
 	}
-	ix := &Index{dir: dir, an: an, snippet: opts.SnippetRunes}
+	ix := &Index{dir: dir, an: an, snippet: opts.SnippetRunes, bodyOf: opts.BodyOf}
 	if ix.snippet <= 0 {
 		ix.snippet = 120
 	}
@@ -165,6 +174,9 @@ func (ix *Index) version() string {
 	v := mappingVersion
 	if pruneBigrams {
 		v += "+prune"
+	}
+	if ix.bodyOf != nil {
+		v += "+extbody"
 	}
 	return v + " " + ix.an.Version()
 }
@@ -447,6 +459,7 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 		"docnum":   d.DocNumber,
 		"credit":   d.CreditCode,
 	}
+	var analysed []*fieldAnalysis
 	for _, f := range textFields {
 		v := values[f.name]
 		if v == "" {
@@ -457,14 +470,20 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 			opt |= optStored
 		}
 		fa := &fieldAnalysis{an: ix.an, text: v}
+		if f.pinyin {
+			analysed = append(analysed, fa)
+		}
 		bd.AddField(document.NewTextFieldCustom(f.name, nil, []byte(v), opt, wordAnalyzer{fa}))
 		bd.AddField(document.NewTextFieldCustom(f.name+bigramSuffix, nil, nil, optBigram, bigramAnalyzer{fa}))
-		if f.store && f.name == "body" {
+		if f.store && f.name == "body" && ix.bodyOf == nil {
 			// The body is stored deflated: Bleve compresses stored
 			// fields with snappy, which leaves Chinese text at 84 % of
 			// its size; deflate gets it to 65 %.
 			bd.AddField(document.NewTextFieldWithIndexingOptions(bodyStored, nil, deflate(v), optStored))
 		}
+	}
+	if len(analysed) > 0 {
+		bd.AddField(document.NewTextFieldCustom(pinyinField, nil, nil, optKeyword, pinyinAnalyzer{analysed}))
 	}
 	keyword := func(name, v string, opt index.FieldIndexingOptions) {
 		if v != "" {
@@ -473,7 +492,9 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 	}
 	keyword("kind", d.Kind, optKeyword|optStored)
 	keyword("section", d.Section, optKeyword|optStored)
-	keyword("url", url, optStored)
+	if url != d.ID {
+		keyword("url", url, optStored) // most URLs are the ID: not stored twice
+	}
 	for _, is := range d.Issuers {
 		keyword("issuer", is, optKeyword)
 	}

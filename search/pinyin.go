@@ -1,10 +1,12 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/mozillazg/go-pinyin"
 )
 
@@ -151,4 +153,59 @@ func pinyinQuery(s string) (string, bool) {
 		return "", false
 	}
 	return b.String(), true
+}
+
+// pinyinField is the field of a document's pinyin keys: those of the
+// proper nouns (pinyinWords) of its text fields.
+const pinyinField = "py"
+
+// pinyinBoost ranks a match by pinyin below the same word typed in
+// Chinese: initials in particular (ll) stand for many names.
+const pinyinBoost = 0.5
+
+// pinyinAnalyzer turns the proper nouns of a document's analysed fields
+// into the pinyin field's tokens. It reuses the fields' segmentation
+// (fieldAnalysis runs once per field), so pinyin costs one dictionary
+// lookup per distinct token, not a second segmentation.
+type pinyinAnalyzer struct{ fields []*fieldAnalysis }
+
+func (p pinyinAnalyzer) Analyze([]byte) analysis.TokenStream {
+	seen := map[string]bool{}
+	var ts analysis.TokenStream
+	names := 0
+	for _, fa := range p.fields {
+		fa.once.Do(fa.run)
+		for _, t := range fa.words {
+			if seen[string(t.Term)] {
+				continue
+			}
+			w := string(t.Term)
+			seen[w] = true
+			if !fa.an.properNoun(w) {
+				continue
+			}
+			for _, k := range pinyinKeys(w) {
+				ts = append(ts, &analysis.Token{Term: []byte(k), Position: len(ts) + 1, Type: analysis.AlphaNumeric})
+			}
+			if names++; names == maxPinyinWords {
+				return ts
+			}
+		}
+	}
+	return ts
+}
+
+// pinyinMarks returns, for highlighting, the proper nouns of the texts
+// whose pinyin keys include one of keys.
+func (a *Analyzer) pinyinMarks(keys []string, texts ...string) []unit {
+	var out []unit
+	for _, w := range a.pinyinWords(texts...) {
+		for _, k := range pinyinKeys(w) {
+			if slices.Contains(keys, k) {
+				out = append(out, unit{words: []string{w}})
+				break
+			}
+		}
+	}
+	return out
 }

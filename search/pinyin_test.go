@@ -162,3 +162,26 @@ func TestPinyinRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestPinyinSearchMarksTheName searches in pinyin and requires the Chinese
+// name it stands for marked in the hit, and an English word still found as
+// text (a clause in Latin letters is a word as well as pinyin).
+func TestPinyinSearchMarksTheName(t *testing.T) {
+	ix := openTestIndex(t, []Document{
+		{ID: "/a/", Kind: "story", Title: "离石区高考首日", Body: "6月7日，离石区考点秩序井然。"},
+		{ID: "/b/", Kind: "story", Title: "CEO访谈", Body: "企业CEO谈营商环境。"},
+	})
+	res := search(t, ix, Query{Q: "lishiqu"})
+	if got := ids(res); !slices.Equal(got, []string{"/a/"}) {
+		t.Fatalf("lishiqu: %v", got)
+	}
+	if h := res.Hits[0]; !strings.Contains(h.TitleHTML, "<mark>离石区</mark>") || !strings.Contains(h.Snippet, "<mark>离石区</mark>") {
+		t.Fatalf("marks: %q / %q", h.TitleHTML, h.Snippet)
+	}
+	if got := ids(search(t, ix, Query{Q: "ceo"})); !slices.Equal(got, []string{"/b/"}) {
+		t.Fatalf("ceo: %v", got)
+	}
+	if got := ids(search(t, ix, Query{Q: "-lishiqu 高考"})); len(got) != 0 {
+		t.Fatalf("-lishiqu 高考: %v", got)
+	}
+}

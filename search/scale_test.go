@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -67,7 +68,24 @@ func TestScale(t *testing.T) {
 		if dir == "" {
 			dir = t.TempDir()
 		}
-		ix, err := Open(dir, Options{Analyzer: a})
+		// As in production (publish.BodyOf), snippets read each hit's
+		// body from a file of its own; the index keeps no copy.
+		bodyDir := t.TempDir()
+		for _, d := range docs {
+			if err := os.WriteFile(filepath.Join(bodyDir, strings.Trim(d.ID, "/")+".txt"), []byte(d.Body), 0o644); err != nil {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(bodyDir, strings.Trim(d.ID, "/"))), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(bodyDir, strings.Trim(d.ID, "/")+".txt"), []byte(d.Body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		opts := Options{Analyzer: a, BodyOf: func(id string) (string, bool) {
+			b, err := os.ReadFile(filepath.Join(bodyDir, strings.Trim(id, "/")+".txt"))
+			return string(b), err == nil
+		}}
+		ix, err := Open(dir, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +101,7 @@ func TestScale(t *testing.T) {
 		el := time.Since(start)
 		r := row{engine: "ours (gse words + bigrams)", docsPerSec: float64(n) / el.Seconds(), cpuPerKDoc: (cpuTime() - cpu0).Seconds() / float64(n) * 1000,
 			sizePer: float64(dirSize(t, dir)) / (1 << 20) / mb, lat: map[string][2]time.Duration{}, hits: map[string]float64{}}
-		ix, err = Open(dir, Options{Analyzer: a})
+		ix, err = Open(dir, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

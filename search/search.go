@@ -1,8 +1,10 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -188,10 +190,10 @@ func trimGaps(terms []string) []string {
 // It also returns the units of the clauses that must match, for
 // highlighting, and whether any text must match (else every score is the
 // same).
-func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, scored bool, err error) {
+func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, pyKeys []string, scored bool, err error) {
 	pq, err := ParseQuery(q.Q)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, false, err
 	}
 	var must, mustNot []query.Query
 	nUnits := 0
@@ -199,7 +201,7 @@ func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, scored bool,
 		us := ix.units(c)
 		nUnits += len(us)
 		if nUnits > maxUnits {
-			return nil, nil, false, fmt.Errorf("%w: too many words", ErrBadQuery)
+			return nil, nil, nil, false, fmt.Errorf("%w: too many words", ErrBadQuery)
 		}
 		if len(us) == 0 {
 			continue // punctuation only
@@ -214,6 +216,16 @@ func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, scored bool,
 			}
 			cq = query.NewConjunctionQuery(parts)
 		}
+		if key, ok := pinyinQuery(c.Text); ok && !c.Phrase {
+			// typed in pinyin (lvliang, ll): its names and places too
+			py := query.NewTermQuery(key)
+			py.SetField(pinyinField)
+			py.SetBoost(pinyinBoost)
+			cq = query.NewDisjunctionQuery([]query.Query{cq, py})
+			if !c.Exclude {
+				pyKeys = append(pyKeys, key)
+			}
+		}
 		if c.Exclude {
 			mustNot = append(mustNot, cq)
 		} else {
@@ -222,7 +234,7 @@ func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, scored bool,
 		}
 	}
 	if strings.TrimSpace(q.Q) != "" && len(must) == 0 && len(mustNot) == 0 && pq.CodeKind == CodeNone {
-		return nil, nil, false, fmt.Errorf("%w: nothing searchable in %q", ErrBadQuery, q.Q)
+		return nil, nil, nil, false, fmt.Errorf("%w: nothing searchable in %q", ErrBadQuery, q.Q)
 	}
 	var text query.Query
 	switch len(must) {
@@ -269,7 +281,7 @@ func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, scored bool,
 			end = startOfDay(q.To).AddDate(0, 0, 1)
 		}
 		if !start.IsZero() && !end.IsZero() && !start.Before(end) {
-			return nil, nil, false, fmt.Errorf("%w: date range ends before it starts", ErrBadQuery)
+			return nil, nil, nil, false, fmt.Errorf("%w: date range ends before it starts", ErrBadQuery)
 		}
 		incl, excl := true, false
 		dr := query.NewDateRangeInclusiveQuery(start, end, &incl, &excl)
@@ -280,7 +292,7 @@ func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, scored bool,
 	if len(filters) == 0 {
 		filters = append(filters, query.NewMatchAllQuery())
 	}
-	return query.NewBooleanQuery(filters, nil, mustNot), marks, text != nil, nil
+	return query.NewBooleanQuery(filters, nil, mustNot), marks, pyKeys, text != nil, nil
 }
 
 func startOfDay(t time.Time) time.Time {
@@ -311,7 +323,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if q.Sort != "" && q.Sort != "relevance" && q.Sort != "newest" {
 		return nil, fmt.Errorf("%w: unknown sort %q", ErrBadQuery, q.Sort)
 	}
-	bq, marks, scored, err := ix.buildQuery(q)
+	bq, marks, pyKeys, scored, err := ix.buildQuery(q)
 	if err != nil {
 		return nil, err
 	}
@@ -345,22 +357,30 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	out := &Results{Total: res.Total, Page: page, PageSize: size, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, ix.hit(h, marks))
+		out.Hits = append(out.Hits, ix.hit(h, marks, pyKeys))
 	}
 	out.Took = time.Since(start)
 	return out, nil
 }
 
-func (ix *Index) hit(h *bsearch.DocumentMatch, marks []unit) Hit {
+func (ix *Index) hit(h *bsearch.DocumentMatch, marks []unit, pyKeys []string) Hit {
 	str := func(k string) string {
 		s, _ := h.Fields[k].(string)
 		return s
 	}
-	hit := Hit{ID: h.ID, URL: str("url"), Title: str("title"), Kind: str("kind"), Section: str("section"), Score: h.Score}
+	hit := Hit{ID: h.ID, URL: cmp.Or(str("url"), h.ID), Title: str("title"), Kind: str("kind"), Section: str("section"), Score: h.Score}
 	if t, err := time.Parse(time.RFC3339Nano, str("date_s")); err == nil {
 		hit.Date = t
 	}
-	body := inflate(str(bodyStored))
+	var body string
+	if ix.bodyOf != nil {
+		body, _ = ix.bodyOf(h.ID)
+	} else {
+		body = inflate(str(bodyStored))
+	}
+	if len(pyKeys) > 0 {
+		marks = append(slices.Clip(marks), ix.an.pinyinMarks(pyKeys, hit.Title, body)...)
+	}
 	hit.TitleHTML = Highlight(hit.Title, ix.an.matchSpans(hit.Title, marks))
 	hit.Snippet = Snippet(body, ix.an.matchSpans(body, marks), ix.snippet)
 	return hit

@@ -107,7 +107,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	index, err := search.Open(p.Index, search.Options{UserDict: p.UserDict})
+	index, err := search.Open(p.Index, searchOptions(p))
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ type readerSide struct {
 // openReaderSide opens the search index of site p and wires the Live
 // updater; Close releases the index.
 func openReaderSide(p paths, log *slog.Logger) (*readerSide, error) {
-	index, err := search.Open(p.Index, search.Options{UserDict: p.UserDict})
+	index, err := search.Open(p.Index, searchOptions(p))
 	if err != nil {
 		return nil, fmt.Errorf("open search index: %w", err)
 	}
@@ -33,3 +33,10 @@ func openReaderSide(p paths, log *slog.Logger) (*readerSide, error) {
 
 // Close closes the search index.
 func (r *readerSide) Close() error { return r.Index.Close() }
+
+// searchOptions are the search index settings of site p; serve and index
+// must agree on them, or each would find the other's index of the wrong
+// kind and rebuild it.
+func searchOptions(p paths) search.Options {
+	return search.Options{UserDict: p.UserDict, BodyOf: publish.BodyOf(content.Dir{Root: p.Content})}
+}

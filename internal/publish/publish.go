@@ -111,6 +111,19 @@ func Document(s news.Story) search.Document {
 	return d
 }
 
+// BodyOf returns the search body of the story at a public URL, read from
+// its content file: the search index keeps no copy of the bodies and asks
+// for them to build snippets (search.Options.BodyOf).
+func BodyOf(c content.Dir) func(id string) (string, bool) {
+	return func(id string) (string, bool) {
+		it, err := c.Read(fileOf(id))
+		if err != nil {
+			return "", false
+		}
+		return Document(it.Story).Body, true
+	}
+}
+
 // Documents reads every content file as a search document. Files that do
 // not parse are logged and skipped.
 func (l *Live) Documents() ([]search.Document, error) {

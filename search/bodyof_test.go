@@ -1,0 +1,69 @@
+package search
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestBodyOf indexes the fixture corpus twice, storing bodies and reading
+// them through Options.BodyOf, and requires the same hits and snippets, an
+// empty snippet for a body that is gone, and a rebuild when the mode
+// changes.
+func TestBodyOf(t *testing.T) {
+	docs := loadCorpus(t)
+	bodies := map[string]string{}
+	for _, d := range docs {
+		bodies[d.ID] = d.Body
+	}
+	calls := 0
+	bodyOf := func(id string) (string, bool) {
+		calls++
+		b, ok := bodies[id]
+		return b, ok
+	}
+	stored := openTestIndex(t, docs)
+	extDir := t.TempDir()
+	ext, err := Open(extDir, Options{Analyzer: testAnalyzer(t), BodyOf: bodyOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ext.Close()
+	if err := ext.Put(docs...); err != nil {
+		t.Fatal(err)
+	}
+	marked := 0
+	for _, q := range []string{"营商环境", "吕梁", "\"高考\""} {
+		a, b := search(t, stored, Query{Q: q}), search(t, ext, Query{Q: q})
+		if len(a.Hits) == 0 || len(a.Hits) != len(b.Hits) {
+			t.Fatalf("%s: %d hits stored, %d external", q, len(a.Hits), len(b.Hits))
+		}
+		for i := range a.Hits {
+			if a.Hits[i].ID != b.Hits[i].ID || a.Hits[i].Snippet != b.Hits[i].Snippet || a.Hits[i].URL != b.Hits[i].URL {
+				t.Fatalf("%s hit %d: stored %+v, external %+v", q, i, a.Hits[i], b.Hits[i])
+			}
+			if strings.Contains(b.Hits[i].Snippet, "<mark>") {
+				marked++
+			}
+		}
+	}
+	if calls == 0 || marked == 0 {
+		t.Fatalf("BodyOf called %d times, %d snippets marked", calls, marked)
+	}
+	// a body that is gone gives an empty snippet, not an error
+	delete(bodies, search(t, ext, Query{Q: "吕梁"}).Hits[0].ID)
+	if res := search(t, ext, Query{Q: "吕梁"}); res.Hits[0].Snippet != "" {
+		t.Fatalf("snippet of a missing body: %q", res.Hits[0].Snippet)
+	}
+	if err := ext.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// opening the same directory in the other mode needs a rebuild
+	again, err := Open(extDir, Options{Analyzer: testAnalyzer(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if !again.NeedsRebuild() {
+		t.Fatal("switching BodyOf off did not ask for a rebuild")
+	}
+}
