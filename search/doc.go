@@ -13,13 +13,17 @@
 // belong to dictionary words of the text, which are most of them. The index
 // keeps positions but no offsets (and no frequencies or norms for the
 // bigram fields): Search marks hits by matching the query against the
-// stored title and body (deflated) itself. Text is folded first (NFKC width folding,
-// traditional → simplified, lower case) while offsets stay on the original
-// characters, so 呂梁市離石區 and ２０２３年 are found and highlighted as
-// written.
+// stored title and the body (read back through Options.BodyOf from the
+// caller's own files, or stored deflated without it) itself. Text is folded
+// first (NFKC width folding, traditional → simplified, lower case) while
+// offsets stay on the original characters, so 呂梁市離石區 and ２０２３年 are
+// found and highlighted as written. The proper nouns of a document (people,
+// places, organisations in the dictionaries) are also indexed by their
+// pinyin and its initials (lvliang, ll → 吕梁).
 //
-// Terms are ANDed; "quoted phrases" need adjacency; -term excludes. A query
-// that is exactly a notice's 文号 or 统一社会信用代码 returns that notice
-// first. The package imports nothing from the rest of the repository: the
+// Terms are ANDed; "quoted phrases" need adjacency (checked by phraseQuery,
+// which walks the postings without Bleve's per-hit location maps); -term
+// excludes. A query that is exactly a notice's 文号 or 统一社会信用代码
+// returns that notice first. The package imports nothing from the rest of the repository: the
 // caller maps its own types onto Document.
 package search

@@ -82,7 +82,7 @@ const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion = "newsroom-search/m6"
+	mappingVersion = "newsroom-search/m7"
 	versionFile    = "newsroom-search-version"
 	batchSize      = 500
 	rebuildDepth   = 2 // batches a rebuild has in flight at once
@@ -505,11 +505,9 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 		keyword("credit_key", NormalizeCreditCode(d.CreditCode), optKeyword)
 	}
 	if !d.Date.IsZero() {
-		df, err := document.NewDateTimeFieldWithIndexingOptions("date", nil, d.Date, time.RFC3339, optKeyword)
-		if err != nil {
-			return nil, fmt.Errorf("search: document %q: %w", d.ID, err)
+		for _, t := range dayTerms(d.Date) {
+			keyword(dayField, t, optKeyword)
 		}
-		bd.AddField(df)
 		// stored separately as text so the zone offset survives
 		keyword("date_s", d.Date.Format(time.RFC3339Nano), optStored)
 		// sorted on as one short term: the date field's doc values hold a

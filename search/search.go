@@ -18,7 +18,7 @@ import (
 type Query struct {
 	Q                     string    // user query text (see ParseQuery)
 	Kind, Section, Issuer string    // optional filters (exact)
-	From, To              time.Time // optional date range, inclusive days in the times' locations
+	From, To              time.Time // optional range of calendar days, inclusive: the dates of From and To against the documents' own dates
 	Sort                  string    // "" or "relevance" (newest first when there is no text to score) | "newest"
 	Page                  int       // 1-based; 0 means 1
 	PageSize              int       // 0 means 10; max 50
@@ -273,31 +273,15 @@ func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, pyKeys []str
 		}
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
-		var start, end time.Time
-		if !q.From.IsZero() {
-			start = startOfDay(q.From)
-		}
-		if !q.To.IsZero() {
-			end = startOfDay(q.To).AddDate(0, 0, 1)
-		}
-		if !start.IsZero() && !end.IsZero() && !start.Before(end) {
+		if !q.From.IsZero() && !q.To.IsZero() && civil(q.To).Before(civil(q.From)) {
 			return nil, nil, nil, false, fmt.Errorf("%w: date range ends before it starts", ErrBadQuery)
 		}
-		incl, excl := true, false
-		dr := query.NewDateRangeInclusiveQuery(start, end, &incl, &excl)
-		dr.SetField("date")
-		dr.SetBoost(0.001)
-		filters = append(filters, dr)
+		filters = append(filters, dayRangeQuery(q.From, q.To))
 	}
 	if len(filters) == 0 {
 		filters = append(filters, query.NewMatchAllQuery())
 	}
 	return query.NewBooleanQuery(filters, nil, mustNot), marks, pyKeys, text != nil, nil
-}
-
-func startOfDay(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
 
 // storedFields are the fields Search reads back for hits and snippets.
