@@ -40,7 +40,7 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		a.mu.Unlock()
 		return Stats{}, err
 	}
-	full := &fullBuild{tree: tree, changed: map[string]bool{}, parts: map[string]*partState{}}
+	full := &fullBuild{tree: tree, changed: map[string]bool{}, parts: map[string]*partState{}, dirs: map[string]bool{}}
 	a.full = full
 	a.mu.Unlock()
 	defer func() {
