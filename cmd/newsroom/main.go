@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"path/filepath"
 	"syscall"
 )
@@ -38,6 +39,9 @@ DIR defaults to the current folder; data lives in DIR/.newsroom/.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 {
+		tuneGC(os.Args[1])
+	}
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return
@@ -45,6 +49,18 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "newsroom:", err)
 		os.Exit(1)
+	}
+}
+
+// tuneGC gives the garbage collector twice its default headroom in the
+// commands that render the whole archive (build, bench): Hugo allocates
+// heavily while rendering, and GOGC=200 made a full build of 10,000 stories
+// about a fifth faster for 48 KB instead of 24 KB peak RSS per page
+// (BENCHMARKS.md). A GOGC the operator sets wins; GOMEMLIMIT still bounds
+// the heap.
+func tuneGC(cmd string) {
+	if (cmd == "build" || cmd == "bench") && os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
 	}
 }
 
