@@ -20,29 +20,28 @@ import (
 	"github.com/spf13/afero"
 )
 
-// stage prepares a content folder for one part by hard-linking the part's
-// files (copying where links are impossible) next to the section files
-// every part needs; it adds _index.md files so each year and month is a
-// section with its own list page.
-func (a *Archive) stage(dir string, files []string, sectionIndexes bool) error {
+// stage prepares the content folder dir of one part in the memory layer
+// fs: the part's files next to the section files every part needs, plus
+// _index.md files so each year and month is a section with its own list
+// page. The files are read from the site's content folder; nothing is
+// written to disk (hard links and a scratch folder per part were a
+// thousand metadata writes per part on a journaling file system).
+func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndexes bool) error {
 	contentDir := filepath.Join(a.Root, "content")
 	for _, top := range []string{"_index.md", "stories/_index.md", "notices/_index.md", "search/_index.md"} {
 		files = append(files, top)
 	}
 	sections := map[string]bool{}
 	for _, rel := range files {
-		src := filepath.Join(contentDir, filepath.FromSlash(rel))
-		dst := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		data, err := os.ReadFile(filepath.Join(contentDir, filepath.FromSlash(rel)))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed meanwhile, or an optional section file
+		}
+		if err != nil {
 			return err
 		}
-		if err := os.Link(src, dst); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				continue // removed meanwhile, or an optional section file
-			}
-			if err := copyFile(src, dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
+		if err := afero.WriteFile(layer, filepath.Join(dir, filepath.FromSlash(rel)), data, 0o644); err != nil {
+			return err
 		}
 		if m := monthDirRE.FindStringSubmatch(rel); m != nil && sectionIndexes {
 			sections[m[1]+"/"+m[2]] = true
@@ -51,20 +50,19 @@ func (a *Archive) stage(dir string, files []string, sectionIndexes bool) error {
 	}
 	for sec := range sections {
 		dst := filepath.Join(dir, filepath.FromSlash(sec), "_index.md")
-		if _, err := os.Stat(dst); err == nil {
+		if _, err := layer.Stat(dst); err == nil {
 			continue
 		}
-		src := filepath.Join(contentDir, filepath.FromSlash(sec), "_index.md")
-		if err := os.Link(src, dst); err == nil {
-			continue
+		data, err := os.ReadFile(filepath.Join(contentDir, filepath.FromSlash(sec), "_index.md"))
+		if err != nil {
+			p := strings.Split(sec, "/")
+			title := p[1] + "年"
+			if len(p) == 3 {
+				title += p[2] + "月"
+			}
+			data = fmt.Appendf(nil, "---\ntitle: \"%s\"\nparams:\n  archive_of: \"%s\"\n---\n", title, sec)
 		}
-		p := strings.Split(sec, "/")
-		title := p[1] + "年"
-		if len(p) == 3 {
-			title += p[2] + "月"
-		}
-		body := fmt.Sprintf("---\ntitle: \"%s\"\nparams:\n  archive_of: \"%s\"\n---\n", title, sec)
-		if err := os.WriteFile(dst, []byte(body), 0o644); err != nil {
+		if err := afero.WriteFile(layer, dst, data, 0o644); err != nil {
 			return err
 		}
 	}
@@ -72,27 +70,25 @@ func (a *Archive) stage(dir string, files []string, sectionIndexes bool) error {
 }
 
 // renderBatch renders the content files of one or more parts in one Hugo
-// build, into a scratch folder that it returns. It does not touch the live
+// build, in memory, and returns the output. It does not touch the live
 // tree, so it runs without the lock. A full build renders several small
 // months at once: each Hugo build has a fixed cost (about 30 ms to set up
 // its templates), which would otherwise dominate a small archive.
 func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, params map[string]any) (*rendered, error) {
-	work := filepath.Join(a.Data, "work")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		return nil, err
-	}
-	scratch, err := os.MkdirTemp(work, label+"-")
+	// The part's content lives in a memory layer over the disk, at a path
+	// of its own below the site's data folder (which exists only there).
+	layer := afero.NewMemMapFs()
+	data, err := filepath.Abs(a.Data)
 	if err != nil {
 		return nil, err
 	}
-	// The staged content is only read during the build.
-	defer os.RemoveAll(scratch)
-	contentDir := filepath.Join(scratch, "content")
+	contentDir := filepath.Join(data, "work", label, "content")
 	// The hot part's stories need no year or month sections: month lists
 	// belong to the months, and rendering them here would be thrown away.
-	if err := a.stage(contentDir, files, !hot); err != nil {
+	if err := a.stage(layer, contentDir, files, !hot); err != nil {
 		return nil, fmt.Errorf("stage part %s: %w", label, err)
 	}
+	source := newOverlayFs(contentDir, layer)
 	extra := map[string]any{"contentDir": contentDir, "params.archive": params}
 	if !hot {
 		// A month renders only what it owns: its pages, its lists and its
@@ -110,7 +106,7 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 	// tree's and only changed ones are written, so writing them all to a
 	// scratch folder first would double the disk work.
 	out := newOutputFs()
-	if _, err := renderHugo(ctx, a.Root, out, "/", extra, a.Log); err != nil {
+	if _, err := renderHugo(ctx, a.Root, source, out, "/", extra, a.Log); err != nil {
 		return nil, fmt.Errorf("render part %s: %w", label, err)
 	}
 	if hot {

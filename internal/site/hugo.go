@@ -34,7 +34,7 @@ func buildHugo(ctx context.Context, root, outDir string, extra map[string]any, l
 	if err != nil {
 		return Stats{}, fmt.Errorf("output dir: %w", err)
 	}
-	st, err := renderHugo(ctx, root, hugofs.Os, absOut, extra, logOut)
+	st, err := renderHugo(ctx, root, hugofs.Os, hugofs.Os, absOut, extra, logOut)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -44,10 +44,12 @@ func buildHugo(ctx context.Context, root, outDir string, extra map[string]any, l
 	return st, nil
 }
 
-// renderHugo renders the Hugo site rooted at root into dest (the disk, or
-// a memory file system for parts of the archive, which are copied into the
-// live tree file by file anyway) below publishDir.
-func renderHugo(ctx context.Context, root string, dest afero.Fs, absOut string, extra map[string]any, logOut io.Writer) (Stats, error) {
+// renderHugo renders the Hugo site rooted at root, read from source (the
+// disk, or for parts of the archive the disk under an in-memory layer that
+// holds the part's staged content), into dest (the disk, or a memory file
+// system for parts, which are copied into the live tree file by file
+// anyway) below publishDir.
+func renderHugo(ctx context.Context, root string, source, dest afero.Fs, absOut string, extra map[string]any, logOut io.Writer) (Stats, error) {
 	start := time.Now()
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
@@ -74,7 +76,7 @@ func renderHugo(ctx context.Context, root string, dest afero.Fs, absOut string, 
 	logger := loggers.New(loggers.Options{Level: logg.LevelWarn, StdOut: logOut, StdErr: logOut})
 	configs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
 		Flags:       flags,
-		Fs:          hugofs.Os,
+		Fs:          source,
 		Filename:    filepath.Join(absRoot, "hugo.toml"),
 		Environment: "production",
 		Logger:      logger,
@@ -84,7 +86,7 @@ func renderHugo(ctx context.Context, root string, dest afero.Fs, absOut string, 
 	}
 	flags.Set("publishDirStatic", absOut)
 	flags.Set("publishDirDynamic", absOut)
-	fs := hugofs.NewFromSourceAndDestination(hugofs.Os, dest, flags)
+	fs := hugofs.NewFromSourceAndDestination(source, dest, flags)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  configs,
 		Fs:       fs,
