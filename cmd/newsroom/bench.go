@@ -132,8 +132,13 @@ func (r benchReport) write(w io.Writer) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000) }
 	fmt.Fprintf(w, "### %d stories (%s, %d cores, %s)\n\n", r.Stories, r.CPU, r.Cores, r.Date)
 	fmt.Fprintf(w, "| | archive in parts | monolithic baseline |\n|---|---|---|\n")
-	fmt.Fprintf(w, "| full build | %d pages in %s (%.0f pages/s) | %d pages in %s (%.0f pages/s) |\n",
-		r.Parts.Pages, r.Parts.Wall.Round(time.Second), r.Parts.PagesPerSec(), r.Mono.Pages, r.Mono.Wall.Round(time.Second), r.Mono.PagesPerSec())
+	build := func(b buildRun) string {
+		if b.Pages == 0 {
+			return "not run"
+		}
+		return fmt.Sprintf("%d pages in %s (%.0f pages/s)", b.Pages, b.Wall.Round(time.Second), b.PagesPerSec())
+	}
+	fmt.Fprintf(w, "| full build | %s | %s |\n", build(r.Parts), build(r.Mono))
 	perPage := func(b buildRun) string {
 		if b.Pages == 0 {
 			return "–"
@@ -141,8 +146,17 @@ func (r benchReport) write(w io.Writer) {
 		return fmt.Sprintf("%d MB (%.0f KB/page)", b.MaxRSS>>20, float64(b.MaxRSS)/1024/float64(b.Pages))
 	}
 	fmt.Fprintf(w, "| peak RSS of the build | %s | %s |\n", perPage(r.Parts), perPage(r.Mono))
-	fmt.Fprintf(w, "| publish-to-live p50 | %s (n=%d) | %s (n=%d) |\n", ms(percentile(r.PublishParts, 0.5)), len(r.PublishParts), ms(percentile(r.PublishMono, 0.5)), len(r.PublishMono))
-	fmt.Fprintf(w, "| publish-to-live p95 | %s | %s |\n", ms(percentile(r.PublishParts, 0.95)), ms(percentile(r.PublishMono, 0.95)))
+	latency := func(d []time.Duration, p float64, withN bool) string {
+		if len(d) == 0 {
+			return "–"
+		}
+		if withN {
+			return fmt.Sprintf("%s (n=%d)", ms(percentile(d, p)), len(d))
+		}
+		return ms(percentile(d, p))
+	}
+	fmt.Fprintf(w, "| publish-to-live p50 | %s | %s |\n", latency(r.PublishParts, 0.5, true), latency(r.PublishMono, 0.5, true))
+	fmt.Fprintf(w, "| publish-to-live p95 | %s | %s |\n", latency(r.PublishParts, 0.95, false), latency(r.PublishMono, 0.95, false))
 	fmt.Fprintf(w, "| search index rebuild | %s | |\n\n", r.IndexWall.Round(time.Second))
 }
 
