@@ -116,3 +116,23 @@ func TestBigramMatchesAreRanked(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionWordGaps: a phrase's inner one-character function words
+// become gaps (any one word), its first and last words never do, and the
+// phrase still needs the words around a gap at their exact distance.
+func TestFunctionWordGaps(t *testing.T) {
+	if got := gapFunctionWords([]string{"党", "的", "十八", "大", "以来"}); !slices.Equal(got, []string{"党", "", "十八", "大", "以来"}) {
+		t.Errorf("inner 的: %q", got)
+	}
+	if got := gapFunctionWords([]string{"的", "发展", "和"}); !slices.Equal(got, []string{"的", "发展", "和"}) {
+		t.Errorf("ends: %q", got)
+	}
+	ix := openTestIndex(t, []Document{
+		{ID: "/a/", Kind: "story", Title: "回顾", Body: "党的十八大以来，吕梁市脱贫攻坚取得决定性成就。"},
+		{ID: "/b/", Kind: "story", Title: "回顾", Body: "党员十八大以来的变化。"},
+		{ID: "/c/", Kind: "story", Title: "回顾", Body: "党的工作。十八大以来，全市发展迅速。"},
+	})
+	if got := ids(search(t, ix, Query{Q: `"党的十八大以来"`})); !slices.Equal(got, []string{"/a/"}) {
+		t.Fatalf("phrase with 的: %v", got)
+	}
+}

@@ -165,13 +165,40 @@ var functionChars = map[rune]bool{
 // unitQuery matches a unit in any text field.
 func unitQuery(u unit) query.Query {
 	var qs []query.Query
+	words := gapFunctionWords(u.words)
 	for _, f := range textFields {
-		qs = append(qs, fieldQuery(f.name, u.words, f.boost))
+		qs = append(qs, fieldQuery(f.name, words, f.boost))
 		if bs := trimGaps(u.bigrams); len(bs) > 0 {
 			qs = append(qs, fieldQuery(f.name+bigramSuffix, bs, f.boost*bigramBoost))
 		}
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// gapFunctionWords turns the one-character function words inside a phrase
+// (的, 了, 在 …) into gaps that any word fills. They are the longest
+// postings with the most positions per document, and decoding those
+// positions was most of a phrase query's time; the words around them keep
+// their exact distance, so "党的十八大以来" still needs one word between
+// 党 and 十八 (in practice always 的). Words at either end stay: there a
+// gap would match nothing.
+func gapFunctionWords(words []string) []string {
+	if len(words) < 3 {
+		return words
+	}
+	var out []string
+	for i, w := range words {
+		if i > 0 && i < len(words)-1 && len(w) <= utf8.UTFMax && functionChars[[]rune(w)[0]] && utf8.RuneCountInString(w) == 1 {
+			if out == nil {
+				out = slices.Clone(words)
+			}
+			out[i] = ""
+		}
+	}
+	if out == nil {
+		return words
+	}
+	return out
 }
 
 // trimGaps drops the gaps ("") at both ends of a phrase.
