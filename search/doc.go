@@ -11,8 +11,7 @@
 // character pairs and is queried only as a phrase, for the words the
 // dictionary does not know; it leaves out the pairs whose both characters
 // belong to dictionary words of the text, which are most of them. The index
-// keeps positions but no offsets (and no frequencies or norms for the
-// bigram fields): Search marks hits by matching the query against the
+// keeps positions but no offsets: Search marks hits by matching the query against the
 // stored title and the body (read back through Options.BodyOf from the
 // caller's own files, or stored deflated without it) itself. Text is folded
 // first (NFKC width folding, traditional → simplified, lower case) while

@@ -82,7 +82,7 @@ const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion = "newsroom-search/m7"
+	mappingVersion = "newsroom-search/m8"
 	versionFile    = "newsroom-search-version"
 	batchSize      = 500
 	rebuildDepth   = 2 // batches a rebuild has in flight at once
@@ -431,10 +431,10 @@ const (
 	optWord    = index.IndexField | index.IncludeTermVectors
 	optKeyword = index.IndexField
 	optStored  = index.StoreField
-	// optBigram leaves out term frequencies and norms: the bigram fields
-	// are a fallback, matched only as phrases, and ranking them by how
-	// often a pair occurs buys nothing for the space it takes.
-	optBigram = optWord | index.SkipFreqNorm
+	// optBigram is optWord: without frequencies and norms (SkipFreqNorm,
+	// 3 % of the index) zap allocates every position it decodes, which
+	// made phrase queries a third slower, and Bleve scores such a field NaN.
+	optBigram = optWord
 )
 
 // buildDoc turns a Document into Bleve fields analysed by our analyzers.
@@ -518,12 +518,9 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 	return bd, nil
 }
 
-// fieldQuery is a Bleve term query or our phraseQuery on one field. The
-// bigram fields always take a phraseQuery, even for one term: they are
-// indexed without frequencies and norms, for which Bleve's term scorer
-// returns NaN.
+// fieldQuery is a Bleve term query or our phraseQuery on one field.
 func fieldQuery(field string, terms []string, boost float64) query.Query {
-	if len(terms) == 1 && !strings.HasSuffix(field, bigramSuffix) {
+	if len(terms) == 1 {
 		q := query.NewTermQuery(terms[0])
 		q.SetField(field)
 		q.SetBoost(boost)

@@ -199,8 +199,8 @@ func (s *phraseSearcher) match(ctx *bsearch.SearchContext) (*bsearch.DocumentMat
 			}
 		}
 		if all {
-			if n := s.inSequence(); n > 0 {
-				return s.hit(ctx, n), nil
+			if s.inSequence() {
+				return s.hit(ctx), nil
 			}
 			var err error
 			lead.cur, err = lead.reader.Next(lead.tfd.Reset())
@@ -213,12 +213,11 @@ func (s *phraseSearcher) match(ctx *bsearch.SearchContext) (*bsearch.DocumentMat
 	return nil, nil
 }
 
-// inSequence returns how many times the current document has the phrase:
-// every term at its offset from an occurrence of the lead term. Each term
-// occurs a few times per document, so a nested scan is cheapest.
-func (s *phraseSearcher) inSequence() int {
+// inSequence reports whether the current document has the phrase: every
+// term at its offset from an occurrence of the lead term. Each term occurs
+// a few times per document, so a nested scan is cheapest.
+func (s *phraseSearcher) inSequence() bool {
 	lead := &s.terms[0]
-	n := 0
 next:
 	for _, v := range lead.cur.Vectors {
 		if v.Pos < lead.offset {
@@ -239,33 +238,20 @@ next:
 				continue next
 			}
 		}
-		n++
+		return true
 	}
-	return n
+	return false
 }
 
-// freqlessNorm stands in for the length norm of fields indexed without
-// frequencies and norms (the bigram fields): that of a field of a hundred
-// terms, between a title's and a body's.
-const freqlessNorm = 0.1
-
-// hit scores the current document, which has the phrase n times, as Bleve
-// scores a phrase: the sum over the terms of sqrt(term frequency) × norm ×
-// idf × query weight. Bleve gives a field without frequencies (the bigram
-// fields) a score of 0, which left documents found only through bigrams
-// (unknown names) in index order; there the phrase's own count and a fixed
-// norm take the place of the missing ones.
-func (s *phraseSearcher) hit(ctx *bsearch.SearchContext, n int) *bsearch.DocumentMatch {
+// hit scores the current document as Bleve scores a phrase: the sum over
+// the terms of sqrt(term frequency) × norm × idf × query weight.
+func (s *phraseSearcher) hit(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
 	dm := ctx.DocumentMatchPool.Get()
 	lead := s.terms[0].cur
 	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, lead.ID)
 	if s.score {
 		var score float64
 		for _, t := range s.terms {
-			if t.cur.Freq == 0 {
-				score += math.Sqrt(float64(n)) * freqlessNorm * t.idf * t.weight
-				continue
-			}
 			score += math.Sqrt(float64(t.cur.Freq)) * t.cur.Norm * t.idf * t.weight
 		}
 		dm.Score = score
