@@ -72,7 +72,7 @@ type Index struct {
 	bodyOf  func(id string) (string, bool)
 
 	mu           sync.RWMutex // guards idx and needsRebuild; Rebuild swaps idx
-	idx          bleve.Index
+	idx          *shards
 	needsRebuild bool
 
 	rebuildMu sync.Mutex // one Rebuild at a time
@@ -151,7 +151,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		if timeout <= 0 {
 			timeout = defaultLockTimeout
 		}
-		idx, err := bleve.OpenUsing(dir, map[string]interface{}{"bolt_timeout": timeout.String()})
+		idx, err := openShards(dir, timeout)
 		if err == nil {
 			ix.idx = idx
 			return ix, nil
@@ -175,6 +175,7 @@ func (ix *Index) version() string {
 	if pruneBigrams {
 		v += "+prune"
 	}
+	v += fmt.Sprintf("+shards%d", numShards)
 	if ix.bodyOf != nil {
 		v += "+extbody"
 	}
@@ -189,14 +190,9 @@ func (ix *Index) recreate() error {
 		_ = ix.idx.Close()
 		ix.idx = nil
 	}
-	for _, name := range []string{versionFile, "index_meta.json", "store"} {
-		if err := os.RemoveAll(filepath.Join(ix.dir, name)); err != nil {
-			return fmt.Errorf("search: remove old index: %w", err)
-		}
-	}
-	idx, err := bleve.New(ix.dir, newMapping())
+	idx, err := createShards(ix.dir)
 	if err != nil {
-		return fmt.Errorf("search: create index: %w", err)
+		return err
 	}
 	// The stamp is written after the index exists: a crash in between
 	// leaves no stamp, and the next Open recreates again.
@@ -258,17 +254,15 @@ func (ix *Index) put(docs []Document) error {
 	}
 	for len(docs) > 0 {
 		n := min(len(docs), batchSize)
-		b := ix.idx.NewBatch()
+		bds := make([]*document.Document, 0, n)
 		for _, d := range docs[:n] {
 			bd, err := ix.buildDoc(d)
 			if err != nil {
 				return err
 			}
-			if err := b.IndexAdvanced(bd); err != nil {
-				return fmt.Errorf("search: document %q: %w", d.ID, err)
-			}
+			bds = append(bds, bd)
 		}
-		if err := ix.idx.Batch(b); err != nil {
+		if err := ix.idx.apply(bds, nil); err != nil {
 			return fmt.Errorf("search: index batch: %w", err)
 		}
 		docs = docs[n:]
@@ -283,11 +277,7 @@ func (ix *Index) Delete(ids ...string) error {
 	if ix.idx == nil {
 		return errClosed
 	}
-	b := ix.idx.NewBatch()
-	for _, id := range ids {
-		b.Delete(id)
-	}
-	if err := ix.idx.Batch(b); err != nil {
+	if err := ix.idx.apply(nil, ids); err != nil {
 		return fmt.Errorf("search: delete: %w", err)
 	}
 	return nil

@@ -104,7 +104,7 @@ func TestOpenCorruptIndex(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{not json"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(shardDir(dir, numShards-1), "index_meta.json"), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ix, err = Open(dir, Options{Analyzer: a})
