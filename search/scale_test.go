@@ -27,8 +27,8 @@ import (
 // default 200; ours includes building titles and snippets from the bodies
 // it reads back from one file per document, as in production, the
 // baseline includes Bleve's highlighter). Queries run after both indexes
-// are built and the corpus is dropped from memory. It is skipped unless the
-// variable is set:
+// are built, flushed to disk, and the corpus is dropped from memory. It is
+// skipped unless the variable is set:
 //
 //	SEARCH_SCALE_DOCS=100000 go test -run TestScale -timeout 2h -v ./search/
 //
@@ -185,8 +185,11 @@ func TestScale(t *testing.T) {
 	// Queries run after both indexes are built and the corpus is dropped:
 	// a server does not hold its archive's text in memory, and a heap of
 	// it would make every query's garbage collection slower.
+	// The indexes just written are flushed first, so the queries of one
+	// engine do not compete with the write-back of the other's files.
 	docs = nil
 	runtime.GC()
+	syscall.Sync()
 	for _, q := range queries {
 		q()
 	}
