@@ -82,6 +82,10 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 	if err != nil {
 		return nil, err
 	}
+	// The overlay matches the path Hugo uses, which has no symbolic links.
+	if real, err := filepath.EvalSymlinks(data); err == nil {
+		data = real
+	}
 	contentDir := filepath.Join(data, "work", label, "content")
 	// The hot part's stories need no year or month sections: month lists
 	// belong to the months, and rendering them here would be thrown away.
