@@ -76,13 +76,12 @@ func TestScale(t *testing.T) {
 		// body from a file of its own; the index keeps no copy.
 		bodyDir := t.TempDir()
 		for _, d := range docs {
-			if err := os.WriteFile(filepath.Join(bodyDir, strings.Trim(d.ID, "/")+".txt"), []byte(d.Body), 0o644); err != nil {
-				if err := os.MkdirAll(filepath.Dir(filepath.Join(bodyDir, strings.Trim(d.ID, "/"))), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(bodyDir, strings.Trim(d.ID, "/")+".txt"), []byte(d.Body), 0o644); err != nil {
-					t.Fatal(err)
-				}
+			path := filepath.Join(bodyDir, strings.Trim(d.ID, "/")+".txt")
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(d.Body), 0o644); err != nil {
+				t.Fatal(err)
 			}
 		}
 		opts := Options{Analyzer: a, BodyOf: func(id string) (string, bool) {

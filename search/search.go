@@ -188,7 +188,7 @@ func gapFunctionWords(words []string) []string {
 	}
 	var out []string
 	for i, w := range words {
-		if i > 0 && i < len(words)-1 && len(w) <= utf8.UTFMax && functionChars[[]rune(w)[0]] && utf8.RuneCountInString(w) == 1 {
+		if i > 0 && i < len(words)-1 && utf8.RuneCountInString(w) == 1 && functionChars[[]rune(w)[0]] {
 			if out == nil {
 				out = slices.Clone(words)
 			}

@@ -69,6 +69,7 @@ func createShards(dir string) (*shards, error) {
 // may hold other data.
 func removeShards(dir string) error {
 	names := []string{versionFile, "index_meta.json", "store"}
+	// shard folders of any earlier shard count, too
 	for i := range 16 {
 		names = append(names, filepath.Base(shardDir(dir, i)))
 	}
