@@ -27,12 +27,12 @@ const (
 // dayTerms returns the terms of the calendar day of t, in t's location.
 func dayTerms(t time.Time) []string {
 	y, m, d := t.Date()
-	return []string{
-		fmt.Sprintf("Y%04d", y),
-		fmt.Sprintf("M%04d%02d", y, m),
-		fmt.Sprintf("D%04d%02d%02d", y, m, d),
-	}
+	return []string{yearTerm(y), monthTerm(y, m), dayTerm(y, m, d)}
 }
+
+func yearTerm(y int) string                     { return fmt.Sprintf("Y%04d", y) }
+func monthTerm(y int, m time.Month) string      { return fmt.Sprintf("M%04d%02d", y, m) }
+func dayTerm(y int, m time.Month, d int) string { return fmt.Sprintf("D%04d%02d%02d", y, m, d) }
 
 // civil is a calendar date; arithmetic on it runs in UTC, where every day
 // has 24 hours.
@@ -63,13 +63,13 @@ func dayRangeTerms(from, to time.Time) []string {
 		y, m, d := cur.Date()
 		switch {
 		case m == 1 && d == 1 && !cur.AddDate(1, 0, -1).After(end):
-			out = append(out, fmt.Sprintf("Y%04d", y))
+			out = append(out, yearTerm(y))
 			cur = cur.AddDate(1, 0, 0)
 		case d == 1 && !cur.AddDate(0, 1, -1).After(end):
-			out = append(out, fmt.Sprintf("M%04d%02d", y, m))
+			out = append(out, monthTerm(y, m))
 			cur = cur.AddDate(0, 1, 0)
 		default:
-			out = append(out, fmt.Sprintf("D%04d%02d%02d", y, m, d))
+			out = append(out, dayTerm(y, m, d))
 			cur = cur.AddDate(0, 0, 1)
 		}
 	}

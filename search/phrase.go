@@ -49,14 +49,12 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 			offset: uint64(off),
 			idf:    1 + math.Log(float64(total)/float64(n+1)),
 			count:  n,
+			boost:  q.boost,
 			tfd:    &index.TermFieldDoc{},
 		})
 	}
 	// The rarest term leads: the others only jump to its documents.
 	slices.SortFunc(s.terms, func(a, b phraseTerm) int { return int(a.count) - int(b.count) })
-	for i := range s.terms {
-		s.terms[i].boost = q.boost
-	}
 	return s, nil
 }
 
