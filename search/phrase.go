@@ -7,6 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -44,6 +45,14 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 			return nil, err
 		}
 		n := tr.Count()
+		if n == 0 {
+			// A term the field never holds: no document can match, and
+			// the other terms' postings need not be opened. Most of a
+			// phrase's fields (kicker, tags, issuers …) end here.
+			tr.Close()
+			s.Close()
+			return searcher.NewMatchNoneSearcher(r)
+		}
 		s.terms = append(s.terms, phraseTerm{
 			reader: tr,
 			offset: uint64(off),

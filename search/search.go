@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -366,10 +367,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := &Results{Total: res.Total, Page: page, PageSize: size, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, ix.hit(h, marks, pyKeys))
+	out := &Results{Total: res.Total, Page: page, PageSize: size, Hits: make([]Hit, len(res.Hits))}
+	// Each hit's snippet reads and segments its body: a few hundred
+	// microseconds that the hits of a page spend in parallel.
+	var wg sync.WaitGroup
+	for i, h := range res.Hits {
+		wg.Go(func() { out.Hits[i] = ix.hit(h, marks, pyKeys) })
 	}
+	wg.Wait()
 	out.Took = time.Since(start)
 	return out, nil
 }
