@@ -300,10 +300,17 @@ func (d Dir) Read(rel string) (Item, error) {
 	return Parse(rel, data)
 }
 
-// Walk calls fn for every story and notice file, in path order. A file that
-// does not parse is passed to bad (if not nil) and skipped, so one broken
-// file never hides the rest of the archive.
-func (d Dir) Walk(fn func(Item) error, bad func(rel string, err error)) error {
+// Count returns how many story and notice files there are, from their
+// names alone (no file is read): a cheap total for progress bars.
+func (d Dir) Count() (int, error) {
+	n := 0
+	err := d.walkFiles(func(string) error { n++; return nil })
+	return n, err
+}
+
+// walkFiles calls fn with the path of every story and notice file, in path
+// order.
+func (d Dir) walkFiles(fn func(path string) error) error {
 	for _, top := range []string{"stories", "notices"} {
 		root := filepath.Join(d.Root, top)
 		err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
@@ -317,22 +324,31 @@ func (d Dir) Walk(fn func(Item) error, bad func(rel string, err error)) error {
 			if e.IsDir() || !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
 				return nil
 			}
-			rel, _ := filepath.Rel(d.Root, p)
-			rel = filepath.ToSlash(rel)
-			it, err := d.Read(rel)
-			if err != nil {
-				if bad != nil {
-					bad(rel, err)
-				}
-				return nil
-			}
-			return fn(it)
+			return fn(p)
 		})
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Walk calls fn for every story and notice file, in path order. A file that
+// does not parse is passed to bad (if not nil) and skipped, so one broken
+// file never hides the rest of the archive.
+func (d Dir) Walk(fn func(Item) error, bad func(rel string, err error)) error {
+	return d.walkFiles(func(p string) error {
+		rel, _ := filepath.Rel(d.Root, p)
+		rel = filepath.ToSlash(rel)
+		it, err := d.Read(rel)
+		if err != nil {
+			if bad != nil {
+				bad(rel, err)
+			}
+			return nil
+		}
+		return fn(it)
+	})
 }
 
 func validRel(rel string) bool {

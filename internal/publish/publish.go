@@ -5,7 +5,9 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"strings"
 	"time"
@@ -124,47 +126,72 @@ func BodyOf(c content.Dir) func(id string) (string, bool) {
 	}
 }
 
-// Documents reads every content file as a search document. Files that do
-// not parse are logged and skipped.
-func (l *Live) Documents() ([]search.Document, error) {
-	var docs []search.Document
-	err := l.Content.Walk(func(it content.Item) error {
-		if it.Story.State == news.StateWithdrawn {
-			return nil // withdrawn (撤稿): the page stays, search drops it
+// documents yields every content file that search should hold as a
+// search document, one file at a time: an archive of decades is read as a
+// stream, never held in memory. Files that do not parse are logged and
+// skipped; a failure to walk the folder ends the sequence with its error.
+func (l *Live) documents() iter.Seq2[search.Document, error] {
+	return func(yield func(search.Document, error) bool) {
+		errStop := errors.New("stop")
+		err := l.Content.Walk(func(it content.Item) error {
+			if it.Story.State == news.StateWithdrawn {
+				return nil // withdrawn (撤稿): the page stays, search drops it
+			}
+			if !yield(Document(it.Story), nil) {
+				return errStop
+			}
+			return nil
+		}, func(rel string, err error) {
+			l.Log.Warn("skipping unreadable content file", "path", rel, "err", err)
+		})
+		if err != nil && !errors.Is(err, errStop) {
+			yield(search.Document{}, fmt.Errorf("read content: %w", err))
 		}
-		docs = append(docs, Document(it.Story))
-		return nil
-	}, func(rel string, err error) {
-		l.Log.Warn("skipping unreadable content file", "path", rel, "err", err)
-	})
-	return docs, err
+	}
 }
 
-// Reindex rebuilds the whole search index from the content files.
+// Reindex rebuilds the whole search index from the content files and
+// returns how many documents it indexed. progress gets the number of
+// content files as its total (withdrawn ones are counted there but not
+// indexed).
 func (l *Live) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
-	docs, err := l.Documents()
+	total, err := l.Content.Count()
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("count content files: %w", err)
 	}
-	if err := l.Index.Rebuild(ctx, docs, progress); err != nil {
+	n := 0
+	counted := func(yield func(search.Document, error) bool) {
+		for d, err := range l.documents() {
+			if err == nil {
+				n++
+			}
+			if !yield(d, err) {
+				return
+			}
+		}
+	}
+	if err := l.Index.RebuildFrom(ctx, counted, total, progress); err != nil {
 		return 0, fmt.Errorf("rebuild index: %w", err)
 	}
-	return len(docs), nil
+	return n, nil
 }
 
 // CheckIndex rebuilds the index when it is new, from another version,
 // corrupt, or holds a different number of documents than there are content
 // files (files added or removed while the server was down).
 func (l *Live) CheckIndex(ctx context.Context) error {
-	docs, err := l.Documents()
-	if err != nil {
-		return err
+	want := 0
+	for _, err := range l.documents() {
+		if err != nil {
+			return err
+		}
+		want++
 	}
 	n, err := l.Index.Count()
-	if err != nil || l.Index.NeedsRebuild() || n != uint64(len(docs)) {
-		l.Log.Info("rebuilding search index", "documents", len(docs), "indexed", n, "needs_rebuild", l.Index.NeedsRebuild())
-		if err := l.Index.Rebuild(ctx, docs, nil); err != nil {
-			return fmt.Errorf("rebuild index: %w", err)
+	if err != nil || l.Index.NeedsRebuild() || n != uint64(want) {
+		l.Log.Info("rebuilding search index", "documents", want, "indexed", n, "needs_rebuild", l.Index.NeedsRebuild())
+		if _, err := l.Reindex(ctx, nil); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -113,5 +114,42 @@ func TestDocumentMapsBylinesAndNotices(t *testing.T) {
 	}
 	if fileOf("/stories/2023/06/x/") != "stories/2023/06/x.md" {
 		t.Fatal("fileOf")
+	}
+}
+
+// Reindex reads the archive file by file: it indexes every story but the
+// withdrawn one, skips a file that does not parse, and reports the number
+// of content files as the progress total.
+func TestReindexStreamsTheArchive(t *testing.T) {
+	ctx := context.Background()
+	live, dir := newLive(t)
+	pub := time.Date(2023, 6, 8, 6, 0, 0, 0, news.Shanghai)
+	for i, title := range []string{"离石区口袋公园开放", "汾阳市新建三所学校", "交城县撤稿一则"} {
+		s := news.Story{Kind: news.KindStory, Title: title, Body: title + "。", Section: "本地", PublishedAt: &pub}
+		if i == 2 {
+			s.Withdrawn = &news.Withdrawal{At: pub, Reason: "事实有误"}
+		}
+		data, _ := content.Marshal(s, pub)
+		if err := dir.Write(content.RelPath(s.Kind, pub, fmt.Sprintf("s%d", i)), data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, filepath.Join(dir.Root, "stories/2023/06/broken.md"), "---\ntitle: [\n---\n")
+	var lastDone, lastTotal int
+	n, err := live.Reindex(ctx, func(done, total int) { lastDone, lastTotal = done, total })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || lastDone != 2 || lastTotal != 4 {
+		t.Fatalf("indexed %d, progress %d/%d; want 2, 2/4", n, lastDone, lastTotal)
+	}
+	for q, want := range map[string]uint64{"口袋公园": 1, "学校": 1, "撤稿": 0} {
+		if res, err := live.Index.Search(ctx, search.Query{Q: q}); err != nil || res.Total != want {
+			t.Fatalf("%s: %v, %d hits, want %d", q, err, res.Total, want)
+		}
+	}
+	// Nothing changed: CheckIndex finds the counts equal and keeps the index.
+	if err := live.CheckIndex(ctx); err != nil || live.Index.NeedsRebuild() {
+		t.Fatal(err)
 	}
 }
