@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -164,6 +165,17 @@ func TestEndToEnd(t *testing.T) {
 	code, home := get(t, http.DefaultClient, s.base+"/")
 	if code != 200 || !strings.Contains(home, "吕梁日报") {
 		t.Fatalf("home: %d", code)
+	}
+	// A column page built in parts lists the hot stories and links the
+	// column's whole archive: a search filtered by the column, newest first.
+	_, column := get(t, http.DefaultClient, s.base+"/columns/"+url.PathEscape("教育")+"/")
+	more := regexp.MustCompile(`<p class="list-more"><a href="([^"]+)">`).FindStringSubmatch(column)
+	if more == nil || !strings.Contains(column, "近期") {
+		t.Fatalf("column page has no link to its archive:\n%s", column)
+	}
+	code, archive := get(t, http.DefaultClient, s.base+html.UnescapeString(more[1]))
+	if code != 200 || !strings.Contains(archive, "/stories/2023/06/gaokao-shouri/") || strings.Contains(archive, "/stories/2023/06/yijianshi-yicibang/") {
+		t.Fatalf("column archive %s: %d, want the 教育 stories only:\n%s", more[1], code, archive)
 	}
 	gaokao := searchAPI(t, s.base, "高考")
 	urls := map[string]bool{}
