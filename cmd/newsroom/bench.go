@@ -77,19 +77,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log("  %d pages in %s, %.0f pages/s, peak RSS %d MB", r.Mono.Pages, r.Mono.Wall.Round(time.Millisecond), r.Mono.PagesPerSec(), r.Mono.MaxRSS>>20)
 	}
 	log("search index")
-	start := time.Now()
-	if _, err := child(ctx, self, "index", "--site", dir); err != nil {
+	if r.Index, err = timedBuild(ctx, self, "index", "--site", dir); err != nil {
 		return err
 	}
-	r.IndexWall = time.Since(start)
+	log("  %s, peak RSS %d MB", r.Index.Wall.Round(time.Millisecond), r.Index.MaxRSS>>20)
 
 	log("publishing %d stories (parts)", *publishes)
-	if r.PublishParts, err = timePublishes(ctx, self, dir, *publishes, false, log); err != nil {
+	if r.PublishParts, r.StartParts, err = timePublishes(ctx, self, dir, *publishes, false, log); err != nil {
 		return err
 	}
 	if !*skipBaseline && *basePublishes > 0 {
 		log("publishing %d stories (monolithic)", *basePublishes)
-		if r.PublishMono, err = timePublishes(ctx, self, dir, *basePublishes, true, log); err != nil {
+		if r.PublishMono, _, err = timePublishes(ctx, self, dir, *basePublishes, true, log); err != nil {
 			return err
 		}
 	}
@@ -114,7 +113,8 @@ type benchReport struct {
 	Stories, Cores            int
 	CPU, Date                 string
 	Parts, Mono               buildRun
-	IndexWall                 time.Duration
+	Index                     buildRun      // newsroom index (no pages)
+	StartParts                time.Duration // serve on the built site: start until /healthz is ready
 	PublishParts, PublishMono []time.Duration
 }
 
@@ -157,7 +157,8 @@ func (r benchReport) write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "| publish-to-live p50 | %s | %s |\n", latency(r.PublishParts, 0.5, true), latency(r.PublishMono, 0.5, true))
 	fmt.Fprintf(w, "| publish-to-live p95 | %s | %s |\n", latency(r.PublishParts, 0.95, false), latency(r.PublishMono, 0.95, false))
-	fmt.Fprintf(w, "| search index rebuild | %s | |\n\n", r.IndexWall.Round(time.Second))
+	fmt.Fprintf(w, "| search index rebuild (`newsroom index`) | %s, peak RSS %d MB | |\n", r.Index.Wall.Round(time.Second), r.Index.MaxRSS>>20)
+	fmt.Fprintf(w, "| `serve` start-up on the built site, until ready | %s | |\n\n", r.StartParts.Round(100*time.Millisecond))
 }
 
 // child runs this program with args and returns its standard output.
@@ -199,7 +200,8 @@ func timedBuild(ctx context.Context, self string, args ...string) (buildRun, err
 
 // timePublishes starts the server on dir and times publishes: from the
 // publish request until the story's page is served and search finds it.
-func timePublishes(ctx context.Context, self, dir string, count int, mono bool, log func(string, ...any)) ([]time.Duration, error) {
+// It also returns how long the server took from its start to ready.
+func timePublishes(ctx context.Context, self, dir string, count int, mono bool, log func(string, ...any)) ([]time.Duration, time.Duration, error) {
 	args := []string{"serve", "--site", dir, "--addr", "127.0.0.1:0"}
 	if mono {
 		args = append(args, "--monolithic")
@@ -207,12 +209,13 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 	cmd := exec.CommandContext(ctx, self, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
+	started := time.Now()
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer func() {
 		cmd.Process.Signal(os.Interrupt)
@@ -233,7 +236,7 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 	}
 	go io.Copy(io.Discard, stdout)
 	if base == "" {
-		return nil, fmt.Errorf("server did not start:\n%s", lastLines(errb.String(), 10))
+		return nil, 0, fmt.Errorf("server did not start:\n%s", lastLines(errb.String(), 10))
 	}
 	for deadline := time.Now().Add(2 * time.Hour); ; time.Sleep(200 * time.Millisecond) {
 		if resp, err := http.Get(base + "/healthz"); err == nil {
@@ -243,12 +246,14 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 			}
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return nil, errors.New("server not ready")
+			return nil, 0, errors.New("server not ready")
 		}
 	}
+	startup := time.Since(started)
+	log("  server ready after %s", startup.Round(100*time.Millisecond))
 	tokOut, err := child(ctx, self, "token", "create", "--site", dir, "admin")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	token := lastLine(tokOut)
 	var lat []time.Duration
@@ -261,7 +266,7 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 			"title": "基准测试稿件 " + marker, "section": "本地", "source": "本报讯", "authors": []string{"记者 测试"},
 			"body": "这是一篇用于测量发布延迟的稿件，编号 " + marker + "。\n\n第二段正文。",
 		}, &created); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		// Through the review chain first (the admin may sign every
 		// level); only the publish itself is timed.
@@ -270,11 +275,11 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 			State string `json:"state"`
 		}
 		if err := benchCall(base, token, "POST", id+"/submit", nil, &st); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for k := 0; st.State != "approved" && k < 5; k++ {
 			if err := benchCall(base, token, "POST", id+"/approve", nil, &st); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 		var pub struct {
@@ -282,21 +287,21 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 		}
 		start := time.Now()
 		if err := benchCall(base, token, "POST", fmt.Sprintf("/api/admin/stories/%d/publish", created.ID), nil, &pub); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for {
 			if servedAndFound(base, pub.URL, marker) {
 				break
 			}
 			if time.Since(start) > 30*time.Minute {
-				return nil, fmt.Errorf("story %s never became visible", pub.URL)
+				return nil, 0, fmt.Errorf("story %s never became visible", pub.URL)
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
 		lat = append(lat, time.Since(start))
 		log("  publish %d: %s", i+1, lat[len(lat)-1].Round(time.Millisecond))
 	}
-	return lat, nil
+	return lat, startup, nil
 }
 
 func servedAndFound(base, path, marker string) bool {
