@@ -332,3 +332,34 @@ func TestAdminLoginAndCSRF(t *testing.T) {
 		t.Fatalf("create by form: %d", resp.StatusCode)
 	}
 }
+
+// TestServeFindsFilesAddedWhileDown indexes the demo site, adds a content
+// file as if copied in while the server was down, and starts the server:
+// the index check that runs once the server is ready finds the count
+// short and rebuilds, and search then finds the new story.
+func TestServeFindsFilesAddedWhileDown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	site := copySite(t)
+	cli(t, "", "index", "--site", site)
+	story := "---\ntitle: \"离石区新建十二座口袋公园\"\ndate: 2023-06-09T08:00:00+08:00\ncolumns: [\"本地\"]\n---\n\n十二座口袋公园本月全部建成开放。\n"
+	if err := os.WriteFile(filepath.Join(site, "content", "stories", "2023", "06", "koudai-gongyuan.md"), []byte(story), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, site)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		a := searchAPI(t, s.base, "口袋公园")
+		if a.Total == 1 && a.Hits[0].URL == "/stories/2023/06/koudai-gongyuan/" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the story added while the server was down is not found: %+v", a)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if a := searchAPI(t, s.base, "高考"); a.Total < 2 {
+		t.Fatalf("the rebuilt index lost the archive: %+v", a)
+	}
+}

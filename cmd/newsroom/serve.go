@@ -64,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if _, err := whole.Build(ctx); err != nil {
 				return err
 			}
-			return live.CheckIndex(ctx)
+			return rebuildMissingIndex(ctx, live)
 		}
 	}
 	deskSvc := &desk.Service{DB: db, Content: content.Dir{Root: p.Content}, Live: live, Clock: news.SystemClock{}, Log: log}
@@ -121,6 +121,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		ready.Store(true)
 		log.Info("ready")
+		// The index's document count is checked against content/ once
+		// the server is ready: counting reads every content file (minutes
+		// for a million stories), and search answers from the index as it
+		// is meanwhile.
+		go func() {
+			if err := live.CheckIndex(ctx); err != nil && ctx.Err() == nil {
+				log.Error("search index check failed", "err", err)
+			}
+		}()
 		// Scheduled stories are published on time, also those that fell
 		// due while the server was down (see workflow.go).
 		go deskSvc.RunScheduler(ctx, schedulerInterval)
@@ -145,8 +154,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // startup brings the site up to date (a full build only when there is no
-// live tree or the theme changed; the old tree serves meanwhile) and makes
-// sure the search index matches content/.
+// live tree or the theme changed; the old tree serves meanwhile) and fills
+// a missing search index.
 func startup(ctx context.Context, a *site.Archive, live *publish.Live, log *slog.Logger) error {
 	needFull, err := a.Start(ctx)
 	if err != nil {
@@ -158,6 +167,17 @@ func startup(ctx context.Context, a *site.Archive, live *publish.Live, log *slog
 			return err
 		}
 		log.Info("site built", "pages", st.Pages, "took", st.Duration.Round(time.Millisecond))
+	}
+	return rebuildMissingIndex(ctx, live)
+}
+
+// rebuildMissingIndex fills an index that Open found missing, of another
+// version or corrupt before the server says it is ready, so that search
+// finds the archive from the first answer; a count check of an index that
+// is there comes later (live.CheckIndex, after ready).
+func rebuildMissingIndex(ctx context.Context, live *publish.Live) error {
+	if !live.Index.NeedsRebuild() {
+		return nil
 	}
 	return live.CheckIndex(ctx)
 }

@@ -10,6 +10,7 @@ import (
 	"iter"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"newsroom/internal/content"
@@ -34,6 +35,10 @@ type Live struct {
 	// live tree, with the URLs of the changed pages (serve uses it to push
 	// the site to a CDN's bucket and the URLs to Baidu).
 	Published func(changedURLs []string)
+
+	// For CheckIndex: Update calls begun, and those still running.
+	updatesBegun   atomic.Uint64
+	updatesRunning atomic.Int64
 }
 
 // Update indexes changed stories, drops removed URLs from the index, and
@@ -41,6 +46,9 @@ type Live struct {
 // it takes milliseconds, and a hit that links to a page still being built
 // for a moment is better than a live page that cannot be found.
 func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []string) error {
+	l.updatesBegun.Add(1)
+	l.updatesRunning.Add(1)
+	defer l.updatesRunning.Add(-1)
 	docs := make([]search.Document, 0, len(changed))
 	var unindex []string
 	for _, s := range changed {
@@ -178,21 +186,37 @@ func (l *Live) Reindex(ctx context.Context, progress func(done, total int)) (int
 
 // CheckIndex rebuilds the index when it is new, from another version,
 // corrupt, or holds a different number of documents than there are content
-// files (files added or removed while the server was down).
+// files (files added or removed while the server was down). Counting reads
+// every content file, minutes for a million stories, so the server runs it
+// after it is ready (see cmd/newsroom); a publish that runs meanwhile
+// changes both counts, and the count is taken again rather than rebuilding
+// the whole index for nothing.
 func (l *Live) CheckIndex(ctx context.Context) error {
-	want := 0
-	for _, err := range l.documents() {
-		if err != nil {
-			return err
+	for attempt := 1; ; attempt++ {
+		before := l.updatesBegun.Load()
+		quiet := l.updatesRunning.Load() == 0
+		want := 0
+		if !l.Index.NeedsRebuild() {
+			for _, err := range l.documents() {
+				if err != nil {
+					return err
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				want++
+			}
 		}
-		want++
-	}
-	n, err := l.Index.Count()
-	if err != nil || l.Index.NeedsRebuild() || n != uint64(want) {
+		n, err := l.Index.Count()
+		if err == nil && !l.Index.NeedsRebuild() && n == uint64(want) {
+			return nil
+		}
+		quiet = quiet && l.updatesRunning.Load() == 0 && l.updatesBegun.Load() == before
+		if !quiet && attempt < 3 {
+			continue
+		}
 		l.Log.Info("rebuilding search index", "documents", want, "indexed", n, "needs_rebuild", l.Index.NeedsRebuild())
-		if _, err := l.Reindex(ctx, nil); err != nil {
-			return err
-		}
+		_, err = l.Reindex(ctx, nil)
+		return err
 	}
-	return nil
 }
