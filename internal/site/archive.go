@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -37,9 +38,12 @@ type Archive struct {
 	Data string    // data folder: builds/, parts/, work/ and the public link
 	Log  io.Writer // Hugo's warnings; nil discards them
 
-	HotMin  int           // the newest stories that are always hot; 0: 150
-	HotAge  time.Duration // stories dated or touched this recently are hot; 0: 48h
-	Workers int           // month parts rendered at once in a full build; 0: 2
+	HotMin int           // the newest stories that are always hot; 0: 150
+	HotAge time.Duration // stories dated or touched this recently are hot; 0: 48h
+	// MonthQuiet and MonthMaxDelay bound when Run re-renders the months
+	// that publishes touched (see settle); 0: 30 s and 5 minutes.
+	MonthQuiet, MonthMaxDelay time.Duration
+	Workers                   int // month parts rendered at once in a full build; 0: 2
 	// BatchFiles: a full build renders small months together, up to this
 	// many content files per Hugo build; 0: 1000.
 	BatchFiles int
@@ -310,9 +314,9 @@ func (a *Archive) wake() {
 }
 
 // Run keeps month parts up to date in the background until ctx ends: after
-// publishes it re-renders the months they touched (after a short pause, so
-// a burst costs one render), and every interval it moves stories that are
-// no longer recent from the hot part to their months.
+// publishes it re-renders the months they touched (once publishing has
+// paused, see settle), and every interval it moves stories that are no
+// longer recent from the hot part to their months.
 func (a *Archive) Run(ctx context.Context, interval time.Duration, logf func(string, ...any)) {
 	a.mu.Lock()
 	a.bg = make(chan struct{}, 1)
@@ -324,9 +328,7 @@ func (a *Archive) Run(ctx context.Context, interval time.Duration, logf func(str
 		case <-ctx.Done():
 			return
 		case <-a.bg:
-			select {
-			case <-time.After(2 * time.Second):
-			case <-ctx.Done():
+			if !a.settle(ctx) {
 				return
 			}
 		case <-tick.C:
@@ -345,6 +347,41 @@ func (a *Archive) Run(ctx context.Context, interval time.Duration, logf func(str
 			if _, err := a.render(ctx, m); err != nil && logf != nil {
 				logf("month part failed", "part", m, "err", err)
 			}
+		}
+	}
+}
+
+// Months touched by publishes are re-rendered after MonthQuiet without
+// another publish, and no later than MonthMaxDelay after the first. A
+// published story is live at once through the hot part; only its month's
+// list pages wait. At a real paper's density a month is thousands of
+// stories, a Hugo build of many seconds on both cores, and re-rendering it
+// two seconds after every publish made the next publishes of a busy
+// evening wait for the CPU.
+const (
+	defaultMonthQuiet    = 30 * time.Second
+	defaultMonthMaxDelay = 5 * time.Minute
+)
+
+// settle waits until publishing pauses (see MonthQuiet); it reports false
+// when ctx ends first.
+func (a *Archive) settle(ctx context.Context) bool {
+	quiet, maxDelay := cmp.Or(a.MonthQuiet, defaultMonthQuiet), cmp.Or(a.MonthMaxDelay, defaultMonthMaxDelay)
+	deadline := time.Now().Add(maxDelay)
+	for {
+		wait := min(quiet, time.Until(deadline))
+		if wait <= 0 {
+			return true
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-a.bg:
+			timer.Stop() // another publish: wait for the next pause
+		case <-timer.C:
+			return true
+		case <-ctx.Done():
+			timer.Stop()
+			return false
 		}
 	}
 }

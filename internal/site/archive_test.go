@@ -220,3 +220,42 @@ func TestOwner(t *testing.T) {
 		}
 	}
 }
+
+// settle waits for a pause in publishing, but not forever while
+// publishes keep coming, and gives up when the server stops.
+func TestSettleWaitsForAPause(t *testing.T) {
+	a := &Archive{MonthQuiet: 50 * time.Millisecond, MonthMaxDelay: 400 * time.Millisecond, bg: make(chan struct{}, 1)}
+	start := time.Now()
+	if !a.settle(context.Background()) {
+		t.Fatal("settle gave up")
+	}
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Fatalf("no publish for %v, but settle returned before the quiet period", d)
+	}
+
+	// Publishes every 10 ms for 2 s: settle returns at the maximum delay.
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+				a.wake()
+			}
+		}
+	}()
+	start = time.Now()
+	a.settle(context.Background())
+	d := time.Since(start)
+	close(stop)
+	if d < 400*time.Millisecond || d > 1500*time.Millisecond {
+		t.Fatalf("with publishes all the time settle returned after %v, want about 400ms", d)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if a.settle(ctx) {
+		t.Fatal("settle went on after its context ended")
+	}
+}
