@@ -323,7 +323,11 @@ func (a *Archive) themeSignature() string {
 			}
 			info, err := d.Info()
 			if err == nil {
-				fmt.Fprintf(h, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+				// Relative: a site folder moved or restored elsewhere
+				// keeps its signature (a million-story full build is
+				// half an hour).
+				rel, _ := filepath.Rel(a.Root, p)
+				fmt.Fprintf(h, "%s %d %d\n", filepath.ToSlash(rel), info.Size(), info.ModTime().UnixNano())
 			}
 			return nil
 		})

@@ -259,3 +259,24 @@ func TestSettleWaitsForAPause(t *testing.T) {
 		t.Fatal("settle went on after its context ended")
 	}
 }
+
+// A site folder moved elsewhere (same files, same times) keeps its theme
+// signature, so it does not need a full build; a changed template does.
+func TestThemeSignatureSurvivesAMove(t *testing.T) {
+	a := archiveSite(t)
+	before := a.themeSignature()
+	moved := filepath.Join(t.TempDir(), "moved")
+	if err := os.Rename(a.Root, moved); err != nil {
+		t.Fatal(err)
+	}
+	a.Root = moved
+	if got := a.themeSignature(); got != before {
+		t.Fatalf("signature changed with the folder's path: %s, was %s", got, before)
+	}
+	if err := os.WriteFile(filepath.Join(moved, "layouts", "single.html"), []byte("<h1>{{ .Title }}</h1>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if a.themeSignature() == before {
+		t.Fatal("a changed template kept the signature")
+	}
+}
