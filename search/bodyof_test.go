@@ -2,6 +2,7 @@ package search
 
 import (
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -15,9 +16,9 @@ func TestBodyOf(t *testing.T) {
 	for _, d := range docs {
 		bodies[d.ID] = d.Body
 	}
-	calls := 0
+	var calls atomic.Int64 // the hits of a page call BodyOf in parallel
 	bodyOf := func(id string) (string, bool) {
-		calls++
+		calls.Add(1)
 		b, ok := bodies[id]
 		return b, ok
 	}
@@ -52,8 +53,8 @@ func TestBodyOf(t *testing.T) {
 			}
 		}
 	}
-	if calls == 0 || marked == 0 {
-		t.Fatalf("BodyOf called %d times, %d snippets marked", calls, marked)
+	if calls.Load() == 0 || marked == 0 {
+		t.Fatalf("BodyOf called %d times, %d snippets marked", calls.Load(), marked)
 	}
 	// a body that is gone gives an empty snippet, not an error
 	delete(bodies, search(t, ext, Query{Q: "吕梁"}).Hits[0].ID)

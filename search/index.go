@@ -56,7 +56,8 @@ type Options struct {
 	// archive's content files already hold them, and the copy was a fifth
 	// of the index. Without it the body is stored in the index, deflated.
 	// The two kinds of index differ on disk: switching makes Open report
-	// NeedsRebuild.
+	// NeedsRebuild. It is called from several goroutines at once (the
+	// hits of a page in parallel).
 	BodyOf func(id string) (body string, ok bool)
 	// LockTimeout is how long Open waits for another process that has the
 	// index open; 0 means 5 s. Open then fails rather than hang forever.
