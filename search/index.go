@@ -83,11 +83,12 @@ const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion = "newsroom-search/m8"
+	mappingVersion = "newsroom-search/m9"
 	versionFile    = "newsroom-search-version"
 	batchSize      = 500
 	rebuildDepth   = 2 // batches a rebuild has in flight at once
-	// dateSortField holds the date in UTC as text that sorts in time order.
+	// dateSortField holds the date in UTC as text that sorts in time
+	// order, then the document ID.
 	dateSortField      = "date_k"
 	dateSortLayout     = "20060102150405"
 	defaultLockTimeout = 5 * time.Second
@@ -504,7 +505,11 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 		// sorted on as one short term: the date field's doc values hold a
 		// dozen prefix-coded terms per document, and decoding them for
 		// every candidate dominated the cost of a search
-		keyword(dateSortField, d.Date.UTC().Format(dateSortLayout), optKeyword|index.DocValues)
+		// The ID after the date makes the key unique: documents of the
+		// same second sort the same way in every shard and on every page
+		// (the shards' hits are merged, and a tie could come back in
+		// either order, repeating a hit on the next page).
+		keyword(dateSortField, d.Date.UTC().Format(dateSortLayout)+" "+d.ID, optKeyword|index.DocValues)
 	}
 	return bd, nil
 }
