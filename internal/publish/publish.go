@@ -163,9 +163,12 @@ func (l *Live) documents() iter.Seq2[search.Document, error] {
 // content files as its total (withdrawn ones are counted there but not
 // indexed).
 func (l *Live) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
-	total, err := l.Content.Count()
-	if err != nil {
-		return 0, fmt.Errorf("count content files: %w", err)
+	total := 0
+	if progress != nil { // the total is only for the progress bar: one more walk of the folder
+		var err error
+		if total, err = l.Content.Count(); err != nil {
+			return 0, fmt.Errorf("count content files: %w", err)
+		}
 	}
 	n := 0
 	counted := func(yield func(search.Document, error) bool) {
