@@ -462,12 +462,17 @@ func (a *Archive) baseURL() string {
 	return "/"
 }
 
+// filesOf lists the content files a part renders. For the hot part it
+// looks up the hot keys in the catalog rather than scanning the catalog:
+// a publish must not cost time proportional to the archive (scanning a
+// million entries with a regular expression took seconds per publish).
 func filesOf(months map[string]map[string]fileSig, name string, hot map[string]bool) []string {
 	var files []string
 	if name == hotPart {
-		for _, m := range months {
-			for rel := range m {
-				if key, _, _ := contentKey(rel); hot[key] {
+		for key := range hot {
+			rel := key + ".md"
+			if _, month, ok := contentKey(rel); ok {
+				if _, there := months[month][rel]; there {
 					files = append(files, rel)
 				}
 			}

@@ -280,3 +280,31 @@ func TestThemeSignatureSurvivesAMove(t *testing.T) {
 		t.Fatal("a changed template kept the signature")
 	}
 }
+
+// BenchmarkHotFiles measures listing the hot part's content files, done
+// on every publish, against catalogs of 10k, 100k and 1M files with the
+// same hot set: the time must not grow with the archive.
+func BenchmarkHotFiles(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		months := map[string]map[string]fileSig{}
+		hot := map[string]bool{}
+		for i := range n {
+			month := fmt.Sprintf("%04d-%02d", 2006+i*240/n/12, 1+i*240/n%12)
+			rel := fmt.Sprintf("stories/%s/%s/g%07d.md", month[:4], month[5:], i)
+			if months[month] == nil {
+				months[month] = map[string]fileSig{}
+			}
+			months[month][rel] = fileSig{Size: int64(i)}
+			if i >= n-170 {
+				hot[strings.TrimSuffix(rel, ".md")] = true
+			}
+		}
+		b.Run(fmt.Sprintf("archive=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if got := filesOf(months, hotPart, hot); len(got) != 170 {
+					b.Fatalf("%d hot files, want 170", len(got))
+				}
+			}
+		})
+	}
+}
