@@ -285,6 +285,21 @@ func (ix *Index) Delete(ids ...string) error {
 	return nil
 }
 
+// EachID calls fn with the ID of every document in the index, in no
+// particular order, from one snapshot of each shard; it stops at the first
+// error fn returns. It reads IDs only, no stored fields.
+func (ix *Index) EachID(ctx context.Context, fn func(id string) error) error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return errClosed
+	}
+	if err := ix.idx.eachID(ctx, fn); err != nil {
+		return fmt.Errorf("search: list documents: %w", err)
+	}
+	return nil
+}
+
 // Count returns the number of documents in the index.
 func (ix *Index) Count() (uint64, error) {
 	ix.mu.RLock()

@@ -130,3 +130,49 @@ func (s *shards) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// eachID calls fn with the ID of every document in every shard.
+func (s *shards) eachID(ctx context.Context, fn func(id string) error) error {
+	for _, p := range s.parts {
+		if err := eachShardID(ctx, p, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func eachShardID(ctx context.Context, p bleve.Index, fn func(id string) error) error {
+	adv, err := p.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		return err
+	}
+	defer all.Close()
+	for n := 0; ; n++ {
+		internal, err := all.Next()
+		if err != nil {
+			return err
+		}
+		if internal == nil {
+			return nil
+		}
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		id, err := r.ExternalID(internal)
+		if err != nil {
+			return err
+		}
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
+}

@@ -121,12 +121,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		ready.Store(true)
 		log.Info("ready")
-		// The index's document count is checked against content/ once
-		// the server is ready: counting reads every content file (minutes
-		// for a million stories), and search answers from the index as it
-		// is meanwhile.
+		// The index is reconciled with content/ (files added or removed
+		// while the server was down) once the server is ready: it lists a
+		// million file names and index IDs, and search answers from the
+		// index as it is meanwhile.
 		go func() {
-			if err := live.CheckIndex(ctx); err != nil && ctx.Err() == nil {
+			if _, _, err := live.CheckIndex(ctx); err != nil && ctx.Err() == nil {
 				log.Error("search index check failed", "err", err)
 			}
 		}()
@@ -173,13 +173,14 @@ func startup(ctx context.Context, a *site.Archive, live *publish.Live, log *slog
 
 // rebuildMissingIndex fills an index that Open found missing, of another
 // version or corrupt before the server says it is ready, so that search
-// finds the archive from the first answer; a count check of an index that
-// is there comes later (live.CheckIndex, after ready).
+// finds the archive from the first answer; an index that is there is
+// reconciled with content/ later (live.CheckIndex, after ready).
 func rebuildMissingIndex(ctx context.Context, live *publish.Live) error {
 	if !live.Index.NeedsRebuild() {
 		return nil
 	}
-	return live.CheckIndex(ctx)
+	_, _, err := live.CheckIndex(ctx)
+	return err
 }
 
 // ensureAdmin creates the first admin on a fresh database and prints its

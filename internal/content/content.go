@@ -308,6 +308,16 @@ func (d Dir) Count() (int, error) {
 	return n, err
 }
 
+// Files calls fn with the path (relative to the content folder, with
+// slashes) of every story and notice file, in path order, from the names
+// alone: no file is read.
+func (d Dir) Files(fn func(rel string) error) error {
+	return d.walkFiles(func(p string) error {
+		rel, _ := filepath.Rel(d.Root, p)
+		return fn(filepath.ToSlash(rel))
+	})
+}
+
 // walkFiles calls fn with the path of every story and notice file, in path
 // order.
 func (d Dir) walkFiles(fn func(path string) error) error {

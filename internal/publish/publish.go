@@ -7,10 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"newsroom/internal/content"
@@ -36,9 +40,10 @@ type Live struct {
 	// the site to a CDN's bucket and the URLs to Baidu).
 	Published func(changedURLs []string)
 
-	// For CheckIndex: Update calls begun, and those still running.
-	updatesBegun   atomic.Uint64
-	updatesRunning atomic.Int64
+	// updating is held for reading by every Update and for writing while
+	// CheckIndex applies what it found, so it never re-adds a story that
+	// a concurrent withdrawal just removed.
+	updating sync.RWMutex
 }
 
 // Update indexes changed stories, drops removed URLs from the index, and
@@ -46,9 +51,8 @@ type Live struct {
 // it takes milliseconds, and a hit that links to a page still being built
 // for a moment is better than a live page that cannot be found.
 func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []string) error {
-	l.updatesBegun.Add(1)
-	l.updatesRunning.Add(1)
-	defer l.updatesRunning.Add(-1)
+	l.updating.RLock()
+	defer l.updating.RUnlock()
 	docs := make([]search.Document, 0, len(changed))
 	var unindex []string
 	for _, s := range changed {
@@ -187,39 +191,115 @@ func (l *Live) Reindex(ctx context.Context, progress func(done, total int)) (int
 	return n, nil
 }
 
-// CheckIndex rebuilds the index when it is new, from another version,
-// corrupt, or holds a different number of documents than there are content
-// files (files added or removed while the server was down). Counting reads
-// every content file, minutes for a million stories, so the server runs it
-// after it is ready (see cmd/newsroom); a publish that runs meanwhile
-// changes both counts, and the count is taken again rather than rebuilding
-// the whole index for nothing.
-func (l *Live) CheckIndex(ctx context.Context) error {
-	for attempt := 1; ; attempt++ {
-		before := l.updatesBegun.Load()
-		quiet := l.updatesRunning.Load() == 0
-		want := 0
-		if !l.Index.NeedsRebuild() {
-			for _, err := range l.documents() {
-				if err != nil {
-					return err
-				}
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				want++
+// CheckIndex brings the index in step with the content folder at start.
+// A new, other-version or corrupt index is rebuilt from every file. An
+// index that is there is reconciled by name: files it lacks (added while
+// the server was down) are read and indexed, documents whose file is gone
+// are deleted. This reads file names, not files, so it takes seconds
+// where a rebuild of a million stories takes most of an hour; a file
+// edited or withdrawn by hand while the server was down is not noticed
+// (the desk and `newsroom import` update the index themselves; `newsroom
+// index` rebuilds it). It returns how many documents it added and deleted.
+func (l *Live) CheckIndex(ctx context.Context) (added, deleted int, err error) {
+	if l.Index.NeedsRebuild() {
+		l.Log.Info("rebuilding search index")
+		n, err := l.Reindex(ctx, nil)
+		return n, 0, err
+	}
+	// The index's IDs first, then the folder: a publish in between shows
+	// up as a file the snapshot lacks, and each difference is looked at
+	// again below, with publishing held, before it is applied.
+	indexed := map[string]bool{}
+	if err := l.Index.EachID(ctx, func(id string) error { indexed[id] = false; return nil }); err != nil {
+		return 0, 0, err
+	}
+	var missing []string
+	err = l.Content.Files(func(rel string) error {
+		id := content.URLOf(rel)
+		if _, ok := indexed[id]; ok {
+			indexed[id] = true
+		} else {
+			missing = append(missing, rel)
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("list content: %w", err)
+	}
+	var gone []string
+	for id, seen := range indexed {
+		if !seen {
+			gone = append(gone, id)
+		}
+	}
+	if len(missing) == 0 && len(gone) == 0 {
+		return 0, 0, nil
+	}
+	// In chunks, each with publishing held for a moment: after an import
+	// of thousands of files while the server was down, editors must not
+	// wait for all of them.
+	for chunk := range slices.Chunk(missing, 500) {
+		n, err := l.addMissing(chunk)
+		added += n
+		if err != nil {
+			return added, deleted, err
+		}
+	}
+	for chunk := range slices.Chunk(gone, 500) {
+		n, err := l.deleteGone(chunk)
+		deleted += n
+		if err != nil {
+			return added, deleted, err
+		}
+	}
+	l.Log.Info("search index reconciled with content", "added", added, "deleted", deleted)
+	return added, deleted, nil
+}
+
+// addMissing indexes content files the index lacks, read again now that
+// publishing is held: the file may have changed since the walk.
+func (l *Live) addMissing(rels []string) (int, error) {
+	l.updating.Lock()
+	defer l.updating.Unlock()
+	var docs []search.Document
+	for _, rel := range rels {
+		it, err := l.Content.Read(rel)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				l.Log.Warn("skipping unreadable content file", "path", rel, "err", err)
 			}
-		}
-		n, err := l.Index.Count()
-		if err == nil && !l.Index.NeedsRebuild() && n == uint64(want) {
-			return nil
-		}
-		quiet = quiet && l.updatesRunning.Load() == 0 && l.updatesBegun.Load() == before
-		if !quiet && attempt < 3 {
 			continue
 		}
-		l.Log.Info("rebuilding search index", "documents", want, "indexed", n, "needs_rebuild", l.Index.NeedsRebuild())
-		_, err = l.Reindex(ctx, nil)
-		return err
+		if it.Story.State != news.StateWithdrawn {
+			docs = append(docs, Document(it.Story))
+		}
 	}
+	if len(docs) == 0 {
+		return 0, nil
+	}
+	if err := l.Index.Put(docs...); err != nil {
+		return 0, err
+	}
+	return len(docs), nil
+}
+
+// deleteGone deletes documents whose content file is still missing now
+// that publishing is held.
+func (l *Live) deleteGone(ids []string) (int, error) {
+	l.updating.Lock()
+	defer l.updating.Unlock()
+	var del []string
+	for _, id := range ids {
+		_, err := os.Stat(filepath.Join(l.Content.Root, filepath.FromSlash(fileOf(id))))
+		if errors.Is(err, fs.ErrNotExist) {
+			del = append(del, id)
+		}
+	}
+	if len(del) == 0 {
+		return 0, nil
+	}
+	if err := l.Index.Delete(del...); err != nil {
+		return 0, err
+	}
+	return len(del), nil
 }

@@ -79,17 +79,29 @@ func TestUpdateMakesStoriesLiveAndSearchable(t *testing.T) {
 		t.Fatalf("Published hook called %d times", published)
 	}
 
+	// The index is new, so the first check rebuilds it from the files.
+	if added, _, err := live.CheckIndex(ctx); err != nil || added != 1 || live.Index.NeedsRebuild() {
+		t.Fatalf("first CheckIndex added %d, err %v; want a rebuild with 1", added, err)
+	}
 	// A file added behind the server's back is found by CheckIndex.
 	other := news.Story{Kind: news.KindNotice, Title: "吕梁市某局公告", Body: "特此公告。", Section: "公告", PublishedAt: &pub,
 		Notice: &news.NoticeInfo{Issuers: []string{"吕梁市某局"}, DocNumber: "吕政发〔2023〕12号"}}
 	orel := content.RelPath(other.Kind, pub, "gonggao")
 	data, _ = content.Marshal(other, pub)
 	dir.Write(orel, data)
-	if err := live.CheckIndex(ctx); err != nil {
-		t.Fatal(err)
+	if added, deleted, err := live.CheckIndex(ctx); err != nil || added != 1 || deleted != 0 {
+		t.Fatalf("CheckIndex added %d, deleted %d, err %v; want 1, 0", added, deleted, err)
 	}
 	if res, _ := live.Index.Search(ctx, search.Query{Q: "吕政发〔2023〕12号"}); res.Total != 1 || res.Hits[0].URL != content.URLOf(orel) {
 		t.Fatalf("notice not indexed by CheckIndex: %+v", res)
+	}
+	// And one removed behind its back leaves the index.
+	os.Remove(filepath.Join(dir.Root, orel))
+	if added, deleted, err := live.CheckIndex(ctx); err != nil || added != 0 || deleted != 1 {
+		t.Fatalf("CheckIndex added %d, deleted %d, err %v; want 0, 1", added, deleted, err)
+	}
+	if res, _ := live.Index.Search(ctx, search.Query{Q: "吕政发〔2023〕12号"}); res.Total != 0 {
+		t.Fatalf("removed notice still found: %+v", res)
 	}
 
 	// Withdrawing removes page and hit.
@@ -148,8 +160,12 @@ func TestReindexStreamsTheArchive(t *testing.T) {
 			t.Fatalf("%s: %v, %d hits, want %d", q, err, res.Total, want)
 		}
 	}
-	// Nothing changed: CheckIndex finds the counts equal and keeps the index.
-	if err := live.CheckIndex(ctx); err != nil || live.Index.NeedsRebuild() {
-		t.Fatal(err)
+	// Nothing changed: CheckIndex keeps the index as it is (the withdrawn
+	// and the broken file are not indexed again).
+	if added, deleted, err := live.CheckIndex(ctx); err != nil || added != 0 || deleted != 0 || live.Index.NeedsRebuild() {
+		t.Fatalf("CheckIndex added %d, deleted %d, err %v; want nothing", added, deleted, err)
+	}
+	if res, _ := live.Index.Search(ctx, search.Query{Q: "撤稿"}); res.Total != 0 {
+		t.Fatal("CheckIndex indexed the withdrawn story")
 	}
 }
