@@ -18,8 +18,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"newsroom/internal/content"
 )
 
 // runBench measures the archive at a given size, end to end, with real
@@ -34,8 +37,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	basePublishes := fs.Int("baseline-publishes", 3, "publishes to time on the monolithic baseline (each rebuilds everything)")
 	skipBaseline := fs.Bool("skip-baseline", false, "do not measure the monolithic baseline")
 	keep := fs.Bool("keep", false, "keep the generated site folder")
+	years := fs.Int("years", 20, "years the generated archive spans (with --stories, its density: 1,000,000 over 20 years is 137 a day)")
+	reuse := fs.String("reuse", "", "a site folder kept by an earlier bench (--keep): measure only start-up and publishes on it")
 	if err := parseArgs(fs, args); err != nil {
 		return err
+	}
+	log := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
+	if *reuse != "" {
+		return benchReuse(ctx, *reuse, *publishes, stdout, log)
 	}
 	p, err := sitePaths(*root)
 	if err != nil {
@@ -57,11 +66,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	log := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
-	r := benchReport{Stories: *n, Cores: runtime.NumCPU(), CPU: cpuModel(), Date: time.Now().Format(time.DateOnly)}
+	r := benchReport{Stories: *n, Years: *years, Cores: runtime.NumCPU(), CPU: cpuModel(), Date: time.Now().Format(time.DateOnly)}
 
 	log("generating %d stories in %s", *n, dir)
-	if _, err := child(ctx, self, "gen", "--site", dir, "--stories", strconv.Itoa(*n)); err != nil {
+	if _, err := child(ctx, self, "gen", "--site", dir, "--stories", strconv.Itoa(*n), "--years", strconv.Itoa(*years)); err != nil {
 		return err
 	}
 	log("full build in parts")
@@ -83,12 +91,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log("  %s, peak RSS %d MB", r.Index.Wall.Round(time.Millisecond), r.Index.MaxRSS>>20)
 
 	log("publishing %d stories (parts)", *publishes)
-	if r.PublishParts, r.StartParts, err = timePublishes(ctx, self, dir, *publishes, false, log); err != nil {
+	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, *publishes, false, log); err != nil {
 		return err
 	}
 	if !*skipBaseline && *basePublishes > 0 {
 		log("publishing %d stories (monolithic)", *basePublishes)
-		if r.PublishMono, _, err = timePublishes(ctx, self, dir, *basePublishes, true, log); err != nil {
+		if r.PublishMono, _, _, err = timePublishes(ctx, self, dir, *basePublishes, true, log); err != nil {
 			return err
 		}
 	}
@@ -110,11 +118,12 @@ func (b buildRun) PagesPerSec() float64 {
 }
 
 type benchReport struct {
-	Stories, Cores            int
+	Stories, Years, Cores     int
 	CPU, Date                 string
 	Parts, Mono               buildRun
 	Index                     buildRun      // newsroom index (no pages)
 	StartParts                time.Duration // serve on the built site: start until /healthz is ready
+	CheckParts                time.Duration // then until the search index check is done
 	PublishParts, PublishMono []time.Duration
 }
 
@@ -130,7 +139,8 @@ func percentile(d []time.Duration, p float64) time.Duration {
 
 func (r benchReport) write(w io.Writer) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000) }
-	fmt.Fprintf(w, "### %d stories (%s, %d cores, %s)\n\n", r.Stories, r.CPU, r.Cores, r.Date)
+	fmt.Fprintf(w, "### %d stories over %d years, %.0f a day (%s, %d cores, %s)\n\n", r.Stories, r.Years,
+		float64(r.Stories)/(float64(r.Years)*365.25), r.CPU, r.Cores, r.Date)
 	fmt.Fprintf(w, "| | archive in parts | monolithic baseline |\n|---|---|---|\n")
 	build := func(b buildRun) string {
 		if b.Pages == 0 {
@@ -158,7 +168,35 @@ func (r benchReport) write(w io.Writer) {
 	fmt.Fprintf(w, "| publish-to-live p50 | %s | %s |\n", latency(r.PublishParts, 0.5, true), latency(r.PublishMono, 0.5, true))
 	fmt.Fprintf(w, "| publish-to-live p95 | %s | %s |\n", latency(r.PublishParts, 0.95, false), latency(r.PublishMono, 0.95, false))
 	fmt.Fprintf(w, "| search index rebuild (`newsroom index`) | %s, peak RSS %d MB | |\n", r.Index.Wall.Round(time.Second), r.Index.MaxRSS>>20)
-	fmt.Fprintf(w, "| `serve` start-up on the built site, until ready | %s | |\n\n", r.StartParts.Round(100*time.Millisecond))
+	fmt.Fprintf(w, "| `serve` start-up on the built site, until ready | %s | |\n", r.StartParts.Round(100*time.Millisecond))
+	fmt.Fprintf(w, "| then the search index check (publishes wait for it) | %s | |\n\n", r.CheckParts.Round(100*time.Millisecond))
+}
+
+// benchReuse measures start-up and publishes on a site an earlier bench
+// generated, built and indexed (--keep), which at a million stories saves
+// the hour and a half those steps take.
+func benchReuse(ctx context.Context, dir string, publishes int, stdout io.Writer, log func(string, ...any)) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	n, err := content.Dir{Root: filepath.Join(dir, "content")}.Count()
+	if err != nil {
+		return err
+	}
+	log("reusing %s (%d content files); publishing %d stories", dir, n, publishes)
+	lat, startup, check, err := timePublishes(ctx, self, dir, publishes, false, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "### %d content files, reused site (%s, %d cores, %s)\n\n", n, cpuModel(), runtime.NumCPU(), time.Now().Format(time.DateOnly))
+	fmt.Fprintf(stdout, "| | archive in parts |\n|---|---|\n")
+	fmt.Fprintf(stdout, "| `serve` start-up until ready | %s |\n", startup.Round(100*time.Millisecond))
+	fmt.Fprintf(stdout, "| then the search index check | %s |\n", check.Round(100*time.Millisecond))
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000) }
+	fmt.Fprintf(stdout, "| publish-to-live p50 | %s (n=%d) |\n", ms(percentile(lat, 0.5)), len(lat))
+	fmt.Fprintf(stdout, "| publish-to-live p95 | %s |\n\n", ms(percentile(lat, 0.95)))
+	return nil
 }
 
 // child runs this program with args and returns its standard output.
@@ -201,7 +239,7 @@ func timedBuild(ctx context.Context, self string, args ...string) (buildRun, err
 // timePublishes starts the server on dir and times publishes: from the
 // publish request until the story's page is served and search finds it.
 // It also returns how long the server took from its start to ready.
-func timePublishes(ctx context.Context, self, dir string, count int, mono bool, log func(string, ...any)) ([]time.Duration, time.Duration, error) {
+func timePublishes(ctx context.Context, self, dir string, count int, mono bool, log func(string, ...any)) (lat []time.Duration, startup, check time.Duration, err error) {
 	args := []string{"serve", "--site", dir, "--addr", "127.0.0.1:0"}
 	if mono {
 		args = append(args, "--monolithic")
@@ -209,14 +247,42 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 	cmd := exec.CommandContext(ctx, self, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
+	// The server's log: kept for an error message, and watched for the
+	// end of the start-up index check, which the publishes wait for (they
+	// measure the steady state, not a server still checking its index).
+	logr, logw := io.Pipe()
+	cmd.Stderr = logw
+	var (
+		errMu   sync.Mutex
+		errTail []string
+		checked = make(chan struct{})
+	)
+	go func() {
+		sc := bufio.NewScanner(logr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		once := sync.OnceFunc(func() { close(checked) })
+		for sc.Scan() {
+			line := sc.Text()
+			if strings.Contains(line, `msg="search index checked"`) {
+				once()
+			}
+			errMu.Lock()
+			errTail = append(errTail[max(0, len(errTail)-20):], line)
+			errMu.Unlock()
+		}
+	}()
+	serverLog := func() string {
+		errMu.Lock()
+		defer errMu.Unlock()
+		return lastLines(strings.Join(errTail, "\n"), 10)
+	}
 	started := time.Now()
 	if err := cmd.Start(); err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
+	defer logw.Close()
 	defer func() {
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
@@ -236,7 +302,7 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 	}
 	go io.Copy(io.Discard, stdout)
 	if base == "" {
-		return nil, 0, fmt.Errorf("server did not start:\n%s", lastLines(errb.String(), 10))
+		return nil, 0, 0, fmt.Errorf("server did not start:\n%s", serverLog())
 	}
 	for deadline := time.Now().Add(2 * time.Hour); ; time.Sleep(200 * time.Millisecond) {
 		if resp, err := http.Get(base + "/healthz"); err == nil {
@@ -246,17 +312,25 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 			}
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return nil, 0, errors.New("server not ready")
+			return nil, 0, 0, errors.New("server not ready")
 		}
 	}
-	startup := time.Since(started)
+	startup = time.Since(started)
 	log("  server ready after %s", startup.Round(100*time.Millisecond))
+	select {
+	case <-checked:
+	case <-time.After(2 * time.Hour):
+		return nil, 0, 0, fmt.Errorf("search index check did not finish:\n%s", serverLog())
+	case <-ctx.Done():
+		return nil, 0, 0, ctx.Err()
+	}
+	check = time.Since(started) - startup
+	log("  search index checked %s later", check.Round(100*time.Millisecond))
 	tokOut, err := child(ctx, self, "token", "create", "--site", dir, "admin")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	token := lastLine(tokOut)
-	var lat []time.Duration
 	for i := 0; i < count; i++ {
 		marker := fmt.Sprintf("bench%dx%d", time.Now().UnixNano()%1e9, i)
 		var created struct {
@@ -266,7 +340,7 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 			"title": "基准测试稿件 " + marker, "section": "本地", "source": "本报讯", "authors": []string{"记者 测试"},
 			"body": "这是一篇用于测量发布延迟的稿件，编号 " + marker + "。\n\n第二段正文。",
 		}, &created); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		// Through the review chain first (the admin may sign every
 		// level); only the publish itself is timed.
@@ -275,11 +349,11 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 			State string `json:"state"`
 		}
 		if err := benchCall(base, token, "POST", id+"/submit", nil, &st); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		for k := 0; st.State != "approved" && k < 5; k++ {
 			if err := benchCall(base, token, "POST", id+"/approve", nil, &st); err != nil {
-				return nil, 0, err
+				return nil, 0, 0, err
 			}
 		}
 		var pub struct {
@@ -287,21 +361,21 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 		}
 		start := time.Now()
 		if err := benchCall(base, token, "POST", fmt.Sprintf("/api/admin/stories/%d/publish", created.ID), nil, &pub); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		for {
 			if servedAndFound(base, pub.URL, marker) {
 				break
 			}
 			if time.Since(start) > 30*time.Minute {
-				return nil, 0, fmt.Errorf("story %s never became visible", pub.URL)
+				return nil, 0, 0, fmt.Errorf("story %s never became visible", pub.URL)
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
 		lat = append(lat, time.Since(start))
 		log("  publish %d: %s", i+1, lat[len(lat)-1].Round(time.Millisecond))
 	}
-	return lat, startup, nil
+	return lat, startup, check, nil
 }
 
 func servedAndFound(base, path, marker string) bool {

@@ -126,9 +126,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// million file names and index IDs, and search answers from the
 		// index as it is meanwhile.
 		go func() {
-			if _, _, err := live.CheckIndex(ctx); err != nil && ctx.Err() == nil {
-				log.Error("search index check failed", "err", err)
+			began := time.Now()
+			added, deleted, err := live.CheckIndex(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Error("search index check failed", "err", err)
+				}
+				return
 			}
+			// `newsroom bench` waits for this line before it publishes.
+			log.Info("search index checked", "added", added, "deleted", deleted, "took", time.Since(began).Round(time.Millisecond))
 		}()
 		// Scheduled stories are published on time, also those that fell
 		// due while the server was down (see workflow.go).
