@@ -38,8 +38,12 @@ type Archive struct {
 	Data string    // data folder: builds/, parts/, work/ and the public link
 	Log  io.Writer // Hugo's warnings; nil discards them
 
-	HotMin int           // the newest stories that are always hot; 0: 150
-	HotAge time.Duration // stories dated or touched this recently are hot; 0: 48h
+	// HotMin: the newest stories are hot (0: 150). Stories published or
+	// corrected are hot too until the next rollover (see Run).
+	HotMin int
+	// NewsAge: the Google News sitemap lists stories and notices dated
+	// this recently; 0: 48h.
+	NewsAge time.Duration
 	// MonthQuiet and MonthMaxDelay bound when Run re-renders the months
 	// that publishes touched (see settle); 0: 30 s and 5 minutes.
 	MonthQuiet, MonthMaxDelay time.Duration
@@ -49,16 +53,16 @@ type Archive struct {
 	BatchFiles int
 	Now        func() time.Time // the clock; nil: time.Now
 
-	mu      sync.Mutex // guards everything below and all writes to the live tree
-	loaded  bool
-	live    string                // folder of the live tree
-	parts   map[string]*partState // by part name
-	touched map[string]time.Time  // content keys published or corrected recently
-	hot     map[string]bool       // content keys (stories/2023/06/slug) in the hot part
-	dirty   map[string]bool       // month parts whose output is out of date
-	full    *fullBuild            // the full build in progress, if any
-	bg      chan struct{}         // wakes the background worker
-	queues  map[string]*partQueue
+	mu     sync.Mutex // guards everything below and all writes to the live tree
+	loaded bool
+	live   string                // folder of the live tree
+	parts  map[string]*partState // by part name
+	hot    map[string]bool       // content keys (stories/2023/06/slug) in the hot part
+	news   map[string]newsItem   // content keys dated within NewsAge, for the news sitemap
+	dirty  map[string]bool       // month parts whose output is out of date
+	full   *fullBuild            // the full build in progress, if any
+	bg     chan struct{}         // wakes the background worker
+	queues map[string]*partQueue
 	// months caches the content catalog, so a publish does not walk an
 	// archive of a million files; full walks happen at start, in full
 	// builds and at rollovers, and a publish updates only its files.
@@ -187,9 +191,9 @@ func (a *Archive) hotMin() int {
 	return 60
 }
 
-func (a *Archive) hotAge() time.Duration {
-	if a.HotAge > 0 {
-		return a.HotAge
+func (a *Archive) newsAge() time.Duration {
+	if a.NewsAge > 0 {
+		return a.NewsAge
 	}
 	return 48 * time.Hour
 }
@@ -258,21 +262,20 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 		a.mu.Unlock()
 		return PartStats{}, ErrNoLiveTree
 	}
-	now := a.now()
 	if a.hot == nil {
 		a.hot = map[string]bool{}
 	}
 	a.touchCatalog(append(slices.Clone(changed), removed...))
 	for _, rel := range changed {
 		if key, month, ok := contentKey(rel); ok {
-			a.touched[key] = now
 			a.hot[key] = true
 			a.dirty[month] = true
+			a.noteNews(key, rel)
 		}
 	}
 	for _, rel := range removed {
 		if key, month, ok := contentKey(rel); ok {
-			delete(a.touched, key)
+			delete(a.news, key)
 			a.dirty[month] = true
 			// The page disappears at once, whichever part rendered it: a
 			// withdrawal must not wait for the next render of a month.
@@ -313,10 +316,11 @@ func (a *Archive) wake() {
 	}
 }
 
-// Run keeps month parts up to date in the background until ctx ends: after
-// publishes it re-renders the months they touched (once publishing has
-// paused, see settle), and every interval it moves stories that are no
-// longer recent from the hot part to their months.
+// Run keeps month parts up to date in the background until ctx ends. After
+// publishes, and every interval, it waits until publishing pauses (see
+// settle), then rolls over (stories published or corrected meanwhile, and
+// those no longer among the newest, leave the hot part for their months)
+// and re-renders the other months that publishes touched.
 func (a *Archive) Run(ctx context.Context, interval time.Duration, logf func(string, ...any)) {
 	a.mu.Lock()
 	a.bg = make(chan struct{}, 1)
@@ -328,13 +332,13 @@ func (a *Archive) Run(ctx context.Context, interval time.Duration, logf func(str
 		case <-ctx.Done():
 			return
 		case <-a.bg:
-			if !a.settle(ctx) {
-				return
-			}
 		case <-tick.C:
-			if err := a.Rollover(ctx); err != nil && logf != nil {
-				logf("rollover failed", "err", err)
-			}
+		}
+		if !a.settle(ctx) {
+			return
+		}
+		if err := a.Rollover(ctx); err != nil && logf != nil {
+			logf("rollover failed", "err", err)
 		}
 		a.mu.Lock()
 		var todo []string
@@ -386,9 +390,10 @@ func (a *Archive) settle(ctx context.Context) bool {
 	}
 }
 
-// Rollover recomputes the hot set; stories that leave it are rendered into
-// their months before the hot part lets go of them, so no page is ever
-// missing in between.
+// Rollover recomputes the hot set (the newest HotMin stories: those
+// published or corrected since the last rollover leave it unless they are
+// among them); stories that leave it are rendered into their months before
+// the hot part lets go of them, so no page is ever missing in between.
 func (a *Archive) Rollover(ctx context.Context) error {
 	a.mu.Lock()
 	a.load()
@@ -397,7 +402,8 @@ func (a *Archive) Rollover(ctx context.Context) error {
 		a.mu.Unlock()
 		return err
 	}
-	next := a.chooseHot(months)
+	next, news := a.chooseHot(months)
+	a.news = news
 	leaving := map[string]bool{}
 	for key := range a.hot {
 		if !next[key] {

@@ -29,7 +29,7 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		a.mu.Unlock()
 		return Stats{}, err
 	}
-	a.hot = a.chooseHot(months)
+	a.hot, a.news = a.chooseHot(months)
 	builds := filepath.Join(a.Data, "builds")
 	if err := os.MkdirAll(builds, 0o755); err != nil {
 		a.mu.Unlock()

@@ -201,22 +201,21 @@ func frontMeta(file string) fileMeta {
 	return fileMeta{Date: t, Edition: edition, Unlisted: buildNeverRE.Match(head)}
 }
 
-// chooseHot picks the hot set: the HotMin newest items by date, items
-// dated within HotAge, and items touched (published, corrected) within
-// HotAge. Only the newest months are read, so the cost does not grow with
-// the archive.
-func (a *Archive) chooseHot(months map[string]map[string]fileSig) map[string]bool {
+// chooseHot picks the hot set, the HotMin newest items by date, and the
+// items dated within NewsAge for the news sitemap. Only the newest months
+// are read, so the cost does not grow with the archive. The caller holds
+// a.mu.
+func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bool, map[string]newsItem) {
 	type item struct {
-		key  string
-		date time.Time
+		key, rel string
+		date     time.Time
 	}
 	names := make([]string, 0, len(months))
 	for m := range months {
 		names = append(names, m)
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
-	now := a.now()
-	cutoff := now.Add(-a.hotAge())
+	cutoff := a.now().Add(-a.newsAge())
 	var items []item
 	for _, m := range names {
 		monthEnd, _ := time.Parse("2006-01", m)
@@ -227,7 +226,7 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) map[string]boo
 		for rel := range months[m] {
 			key, _, _ := contentKey(rel)
 			d, _ := frontDate(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
-			items = append(items, item{key, d})
+			items = append(items, item{key, rel, d})
 		}
 	}
 	sort.Slice(items, func(i, j int) bool {
@@ -237,21 +236,18 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) map[string]boo
 		return items[i].key > items[j].key
 	})
 	hot := map[string]bool{}
+	news := map[string]newsItem{}
 	for i, it := range items {
-		if i < a.hotMin() || it.date.After(cutoff) {
+		if i < a.hotMin() {
 			hot[it.key] = true
 		}
-	}
-	for key, at := range a.touched {
-		if at.After(cutoff) {
-			if _, err := os.Stat(filepath.Join(a.Root, "content", filepath.FromSlash(key)+".md")); err == nil {
-				hot[key] = true
+		if it.date.After(cutoff) {
+			if n, ok := a.readNews(it.rel); ok {
+				news[it.key] = n
 			}
-		} else {
-			delete(a.touched, key)
 		}
 	}
-	return hot
+	return hot, news
 }
 
 // load reads the parts' state saved by the last build.
@@ -261,7 +257,7 @@ func (a *Archive) load() {
 	}
 	a.loaded = true
 	a.parts = map[string]*partState{}
-	a.touched = map[string]time.Time{}
+	a.news = map[string]newsItem{}
 	a.dirty = map[string]bool{}
 	a.live = a.Current()
 	entries, _ := os.ReadDir(filepath.Join(a.Data, "parts"))
@@ -356,5 +352,5 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[
 		list = append(list, map[string]any{"month": m, "year": m[:4], "mon": m[5:], "count": counts[m],
 			"url": "/stories/" + m[:4] + "/" + m[5:] + "/"})
 	}
-	return map[string]any{"months": list, "editions": editions}
+	return map[string]any{"months": list, "editions": editions, "news": a.newsParams()}
 }

@@ -35,7 +35,7 @@ func archiveSite(t *testing.T) *Archive {
 	}
 	writeStory(t, root, "notices", "2023-06-08", "n0", "公告零")
 	now := time.Date(2023, 6, 30, 12, 0, 0, 0, time.UTC)
-	return &Archive{Root: root, Data: filepath.Join(root, ".newsroom"), HotMin: 2, HotAge: time.Hour, Now: func() time.Time { return now }}
+	return &Archive{Root: root, Data: filepath.Join(root, ".newsroom"), HotMin: 2, NewsAge: 30 * 24 * time.Hour, Now: func() time.Time { return now }}
 }
 
 func writeStory(t *testing.T, root, kind, date, slug, title string) string {
@@ -92,6 +92,11 @@ func TestArchiveFullBuildAndPublish(t *testing.T) {
 	if !a.hot["stories/2023/06/s5"] || !a.hot["stories/2023/06/s4"] || a.hot["stories/2023/06/s3"] {
 		t.Fatalf("hot set %v: want the two newest", a.hot)
 	}
+	// The news sitemap's list covers NewsAge (30 days here), beyond the
+	// two hot stories, newest first.
+	if got := newsURLs(a); got != "/stories/2023/06/s5/ /notices/2023/06/n0/ /stories/2023/06/s4/ /stories/2023/06/s3/" {
+		t.Fatalf("news sitemap items: %s", got)
+	}
 
 	// Publishing a new story renders only the hot part.
 	rel := writeStory(t, a.Root, "stories", "2023-06-30", "new", "新发稿件")
@@ -101,6 +106,9 @@ func TestArchiveFullBuildAndPublish(t *testing.T) {
 	}
 	mustLive(t, a, "stories/2023/06/new/index.html", "新发稿件")
 	mustLive(t, a, "index.html", "[新发稿件]")
+	if got := newsURLs(a); !strings.HasPrefix(got, "/stories/2023/06/new/ ") {
+		t.Fatalf("published story not first in the news sitemap: %s", got)
+	}
 	if ps.Written > 20 {
 		t.Fatalf("publish rewrote %d files; only changed files should be written", ps.Written)
 	}
@@ -141,15 +149,13 @@ func TestArchiveFullBuildAndPublish(t *testing.T) {
 	// The corrected story is hot, so the month render left its page alone.
 	mustLive(t, a, "stories/2023/05/s1/index.html", "更正后的正文")
 
-	// Later, the corrected story leaves the hot part for its month, and
-	// its page never goes missing.
-	later := time.Date(2023, 7, 2, 0, 0, 0, 0, time.UTC)
-	a.Now = func() time.Time { return later }
+	// At the next rollover the corrected story, not among the newest,
+	// leaves the hot part for its month, and its page never goes missing.
 	if err := a.Rollover(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if a.hot["stories/2023/05/s1"] {
-		t.Fatal("corrected story still hot after its hot period")
+	if a.hot["stories/2023/05/s1"] || len(a.hot) != 2 {
+		t.Fatalf("hot set after rollover %v: want only the two newest", a.hot)
 	}
 	mustLive(t, a, "stories/2023/05/s1/index.html", "更正后的正文")
 	if owner("stories/2023/05/s1/index.html", a.hot) != "2023-05" {
@@ -174,7 +180,7 @@ func TestArchiveRestartAndFailure(t *testing.T) {
 
 	// A new process on the same data finds the tree up to date, and
 	// notices a content file changed while it was down.
-	b := &Archive{Root: a.Root, Data: a.Data, HotMin: 2, HotAge: time.Hour, Now: a.Now}
+	b := &Archive{Root: a.Root, Data: a.Data, HotMin: 2, NewsAge: 30 * 24 * time.Hour, Now: a.Now}
 	write(t, filepath.Join(a.Root, "content/stories/2023/05/s2.md"), "---\ntitle: 停机时修改\ndate: 2023-05-12T08:00:00+08:00\n---\n正文。\n")
 	need, err = b.Start(ctx)
 	if err != nil || need {
@@ -187,7 +193,7 @@ func TestArchiveRestartAndFailure(t *testing.T) {
 	// A theme change asks for a full build; a broken one fails it and
 	// leaves the live tree alone.
 	write(t, filepath.Join(a.Root, "layouts/single.html"), `{{ .Title `)
-	c := &Archive{Root: a.Root, Data: a.Data, HotMin: 2, HotAge: time.Hour, Now: a.Now}
+	c := &Archive{Root: a.Root, Data: a.Data, HotMin: 2, NewsAge: 30 * 24 * time.Hour, Now: a.Now}
 	if need, _ := c.Start(ctx); !need {
 		t.Fatal("a changed theme must ask for a full build")
 	}
@@ -279,6 +285,17 @@ func TestThemeSignatureSurvivesAMove(t *testing.T) {
 	if a.themeSignature() == before {
 		t.Fatal("a changed template kept the signature")
 	}
+}
+
+// newsURLs lists the news sitemap's items as the hot part gets them.
+func newsURLs(a *Archive) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var urls []string
+	for _, n := range a.newsParams() {
+		urls = append(urls, n["url"].(string))
+	}
+	return strings.Join(urls, " ")
 }
 
 // BenchmarkHotFiles measures listing the hot part's content files, done
