@@ -59,10 +59,7 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		names = append(names, m)
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
-	batchFiles := a.BatchFiles
-	if batchFiles <= 0 {
-		batchFiles = defaultBatchFiles
-	}
+	batchFiles := a.batchFiles()
 	var batches [][]string
 	for i := 0; i < len(names); {
 		batch, n := []string{names[i]}, len(months[names[i]])

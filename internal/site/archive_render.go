@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,18 +70,116 @@ func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndex
 	return nil
 }
 
-// renderBatch renders the content files of one or more parts in one Hugo
-// build, in memory, and returns the output. It does not touch the live
-// tree, so it runs without the lock. A full build renders several small
-// months at once: each Hugo build has a fixed cost (about 30 ms to set up
-// its templates), which would otherwise dominate a small archive.
+// renderBatch renders the content files of one or more parts and returns
+// the output, in memory. It does not touch the live tree, so it runs
+// without the lock. A full build renders several small months at once:
+// each Hugo build has a fixed cost (about 30 ms to set up its templates),
+// which would otherwise dominate a small archive. A month larger than
+// BatchFiles (a real daily prints 3,000–4,000 items a month) is rendered in
+// several Hugo builds instead (see renderMonthInChunks): the memory and
+// time of one build grow faster than its page count.
 func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, params map[string]any) (*rendered, error) {
+	// Hugo renders into memory: every file is then compared with the live
+	// tree's and only changed ones are written, so writing them all to a
+	// scratch folder first would double the disk work.
+	out := newOutputFs()
+	var err error
+	if !hot && len(files) > a.batchFiles() {
+		err = a.renderMonthInChunks(ctx, out, label, files, params)
+	} else {
+		err = a.renderHugoBuild(ctx, out, label, hot, files, params, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if hot {
+		if err := copyStaticTo(a.Root, out); err != nil {
+			return nil, fmt.Errorf("render part %s: %w", label, err)
+		}
+	}
+	return &rendered{fs: out}, nil
+}
+
+func (a *Archive) batchFiles() int {
+	if a.BatchFiles > 0 {
+		return a.BatchFiles
+	}
+	return defaultBatchFiles
+}
+
+// renderMonthInChunks renders a large month in several Hugo builds into
+// one output: one build has every file of the month but renders only its
+// list pages and editions (story pages are listed, never rendered), and
+// then each chunk of at most BatchFiles stories, in date order, renders
+// only its story pages. Each chunk also holds, unrendered, the stories
+// just before and after it, so the first and last story of a chunk still
+// link to their neighbours (上一篇/下一篇); related stories are found among
+// the chunk's stories.
+func (a *Archive) renderMonthInChunks(ctx context.Context, out *outputFs, label string, files []string, params map[string]any) error {
+	// render "link", not "never": a page that is never rendered has no
+	// permalink and is left out of its taxonomy terms (the editions).
+	listsOnly := []map[string]any{{
+		"build":  map[string]any{"render": "link", "list": "always"},
+		"target": map[string]any{"kind": "page"},
+	}}
+	if err := a.renderHugoBuild(ctx, out, label, false, files, params, listsOnly); err != nil {
+		return err
+	}
+	type item struct {
+		rel, section string
+		date         time.Time
+	}
+	items := make([]item, 0, len(files))
+	for _, rel := range files {
+		m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+		items = append(items, item{rel, path.Dir(rel), m.Date})
+	}
+	// Hugo's order within a section: newest first, then by name.
+	slices.SortFunc(items, func(x, y item) int {
+		return cmp.Or(cmp.Compare(x.section, y.section), y.date.Compare(x.date), cmp.Compare(x.rel, y.rel))
+	})
+	size := a.batchFiles()
+	for lo := 0; lo < len(items); lo += size {
+		hi := min(lo+size, len(items))
+		chunk := make([]string, 0, hi-lo+2)
+		for _, it := range items[lo:hi] {
+			chunk = append(chunk, it.rel)
+		}
+		cascade := []map[string]any{{
+			"build":  map[string]any{"render": "link", "list": "always"},
+			"target": map[string]any{"kind": "{section,taxonomy,term}"},
+		}}
+		for _, n := range []int{lo - 1, hi} {
+			if n < 0 || n >= len(items) || items[n].section != items[min(max(n, lo), hi-1)].section {
+				continue
+			}
+			page := "/" + strings.ToLower(strings.TrimSuffix(items[n].rel, ".md"))
+			if strings.ContainsAny(page, "*?[]{}\\") {
+				continue // not a literal glob; this chunk's edge story loses one link
+			}
+			chunk = append(chunk, items[n].rel)
+			cascade = append(cascade, map[string]any{
+				"build":  map[string]any{"render": "link", "list": "always"},
+				"target": map[string]any{"path": page},
+			})
+		}
+		if err := a.renderHugoBuild(ctx, out, label, false, chunk, params, cascade); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderHugoBuild runs one Hugo build of the given content files into out.
+// cascade adds build options for some of the pages (see
+// renderMonthInChunks).
+func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label string, hot bool, files []string, params map[string]any, cascade []map[string]any) error {
 	// The part's content lives in a memory layer over the disk, at a path
 	// of its own below the site's data folder (which exists only there).
 	layer := afero.NewMemMapFs()
 	data, err := filepath.Abs(a.Data)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The overlay matches the path Hugo uses, which has no symbolic links.
 	if real, err := filepath.EvalSymlinks(data); err == nil {
@@ -90,7 +189,7 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 	// The hot part's stories need no year or month sections: month lists
 	// belong to the months, and rendering them here would be thrown away.
 	if err := a.stage(layer, contentDir, files, !hot); err != nil {
-		return nil, fmt.Errorf("stage part %s: %w", label, err)
+		return fmt.Errorf("stage part %s: %w", label, err)
 	}
 	source := newOverlayFs(contentDir, layer)
 	extra := map[string]any{"contentDir": contentDir, "params.archive": params}
@@ -100,25 +199,16 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 		// column, tag and author pages and the feeds belong to the hot
 		// part; rendering them here would be thrown away (the taxonomies
 		// stay, so pages can link their terms).
-		extra["cascade"] = []map[string]any{{
+		extra["cascade"] = append([]map[string]any{{
 			"build":  map[string]any{"render": "never", "list": "always"},
 			"target": map[string]any{"path": "{/,/columns,/columns/**,/tags,/tags/**,/authors,/authors/**,/edition,/search,/stories,/notices}"},
-		}}
+		}}, cascade...)
 		extra["disableKinds"] = []string{"rss", "robotstxt", "404", "sitemap"}
 	}
-	// Hugo renders into memory: every file is then compared with the live
-	// tree's and only changed ones are written, so writing them all to a
-	// scratch folder first would double the disk work.
-	out := newOutputFs()
 	if _, err := renderHugo(ctx, a.Root, source, out, "/", extra, a.Log); err != nil {
-		return nil, fmt.Errorf("render part %s: %w", label, err)
+		return fmt.Errorf("render part %s: %w", label, err)
 	}
-	if hot {
-		if err := copyStaticTo(a.Root, out); err != nil {
-			return nil, fmt.Errorf("render part %s: %w", label, err)
-		}
-	}
-	return &rendered{fs: out}, nil
+	return nil
 }
 
 // rendered is the output of one Hugo build of the archive, in memory.

@@ -325,3 +325,53 @@ func BenchmarkHotFiles(b *testing.B) {
 		})
 	}
 }
+
+// A month larger than BatchFiles renders in several Hugo builds (one for
+// its lists, one per chunk of stories) and gives the same tree as one
+// build: every page, list, edition and previous/next link.
+func TestLargeMonthsRenderInChunks(t *testing.T) {
+	ctx := context.Background()
+	one := archiveSite(t)
+	write(t, filepath.Join(one.Root, "layouts/single.html"),
+		`<h1>{{ .Title }}</h1>{{ .Content }}{{ with .Parent }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}`+
+			`{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">prev:{{ .Title }}</a>{{ end }} {{ with .NextInSection }}<a href="{{ .RelPermalink }}">next:{{ .Title }}</a>{{ end }}`)
+	for i := range 9 {
+		writeStory(t, one.Root, "stories", fmt.Sprintf("2023-04-%02d", 10+i%4), fmt.Sprintf("a%d", i), fmt.Sprintf("四月稿件%d", i))
+	}
+	chunked := &Archive{Root: one.Root, Data: filepath.Join(t.TempDir(), "chunked"), HotMin: 2, BatchFiles: 2, Now: one.Now}
+	for _, a := range []*Archive{one, chunked} {
+		if _, err := a.BuildAll(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustLive(t, chunked, "stories/2023/04/a1/index.html", `<a href="/stories/2023/04/">`)
+	files := func(a *Archive) map[string]string {
+		got := map[string]string{}
+		root := a.Current()
+		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(root, p)
+				data, _ := os.ReadFile(p)
+				got[filepath.ToSlash(rel)] = string(data)
+			}
+			return nil
+		})
+		return got
+	}
+	want, got := files(one), files(chunked)
+	if len(want) < 20 {
+		t.Fatalf("only %d files in the one-build tree", len(want))
+	}
+	for rel, w := range want {
+		if g, ok := got[rel]; !ok {
+			t.Errorf("%s missing when months render in chunks", rel)
+		} else if g != w {
+			t.Errorf("%s differs:\none build: %s\nin chunks: %s", rel, w, g)
+		}
+	}
+	for rel := range got {
+		if _, ok := want[rel]; !ok {
+			t.Errorf("%s only when months render in chunks", rel)
+		}
+	}
+}
