@@ -38,13 +38,23 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	skipBaseline := fs.Bool("skip-baseline", false, "do not measure the monolithic baseline")
 	keep := fs.Bool("keep", false, "keep the generated site folder")
 	years := fs.Int("years", 20, "years the generated archive spans (with --stories, its density: 1,000,000 over 20 years is 137 a day)")
+	serverLogFile := fs.String("server-log", "", "write the log of the server that the publishes are timed on to this file")
 	reuse := fs.String("reuse", "", "a site folder kept by an earlier bench (--keep): measure only start-up and publishes on it")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	log := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
+	var srvLog io.Writer
+	if *serverLogFile != "" {
+		f, err := os.Create(*serverLogFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		srvLog = f
+	}
 	if *reuse != "" {
-		return benchReuse(ctx, *reuse, *publishes, stdout, log)
+		return benchReuse(ctx, *reuse, *publishes, stdout, srvLog, log)
 	}
 	p, err := sitePaths(*root)
 	if err != nil {
@@ -91,12 +101,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log("  %s, peak RSS %d MB", r.Index.Wall.Round(time.Millisecond), r.Index.MaxRSS>>20)
 
 	log("publishing %d stories (parts)", *publishes)
-	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, *publishes, false, log); err != nil {
+	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, *publishes, false, log, srvLog); err != nil {
 		return err
 	}
 	if !*skipBaseline && *basePublishes > 0 {
 		log("publishing %d stories (monolithic)", *basePublishes)
-		if r.PublishMono, _, _, err = timePublishes(ctx, self, dir, *basePublishes, true, log); err != nil {
+		if r.PublishMono, _, _, err = timePublishes(ctx, self, dir, *basePublishes, true, log, nil); err != nil {
 			return err
 		}
 	}
@@ -175,7 +185,7 @@ func (r benchReport) write(w io.Writer) {
 // benchReuse measures start-up and publishes on a site an earlier bench
 // generated, built and indexed (--keep), which at a million stories saves
 // the hour and a half those steps take.
-func benchReuse(ctx context.Context, dir string, publishes int, stdout io.Writer, log func(string, ...any)) error {
+func benchReuse(ctx context.Context, dir string, publishes int, stdout, srvLog io.Writer, log func(string, ...any)) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -185,7 +195,7 @@ func benchReuse(ctx context.Context, dir string, publishes int, stdout io.Writer
 		return err
 	}
 	log("reusing %s (%d content files); publishing %d stories", dir, n, publishes)
-	lat, startup, check, err := timePublishes(ctx, self, dir, publishes, false, log)
+	lat, startup, check, err := timePublishes(ctx, self, dir, publishes, false, log, srvLog)
 	if err != nil {
 		return err
 	}
@@ -215,7 +225,10 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
-var builtRE = regexp.MustCompile(`built (\d+) pages`)
+var (
+	builtRE = regexp.MustCompile(`built (\d+) pages`)
+	tookRE  = regexp.MustCompile(` took=(\S+)`)
+)
 
 // timedBuild runs a build in its own process, so its peak RSS is its own.
 func timedBuild(ctx context.Context, self string, args ...string) (buildRun, error) {
@@ -239,7 +252,7 @@ func timedBuild(ctx context.Context, self string, args ...string) (buildRun, err
 // timePublishes starts the server on dir and times publishes: from the
 // publish request until the story's page is served and search finds it.
 // It also returns how long the server took from its start to ready.
-func timePublishes(ctx context.Context, self, dir string, count int, mono bool, log func(string, ...any)) (lat []time.Duration, startup, check time.Duration, err error) {
+func timePublishes(ctx context.Context, self, dir string, count int, mono bool, log func(string, ...any), serverLog io.Writer) (lat []time.Duration, startup, check time.Duration, err error) {
 	args := []string{"serve", "--site", dir, "--addr", "127.0.0.1:0"}
 	if mono {
 		args = append(args, "--monolithic")
@@ -258,6 +271,8 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 		errMu   sync.Mutex
 		errTail []string
 		checked = make(chan struct{})
+		// the hot part's render time of each publish, from the server's log
+		renders = make(chan string, 1000)
 	)
 	go func() {
 		sc := bufio.NewScanner(logr)
@@ -265,15 +280,24 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 		once := sync.OnceFunc(func() { close(checked) })
 		for sc.Scan() {
 			line := sc.Text()
+			if serverLog != nil {
+				fmt.Fprintln(serverLog, line)
+			}
 			if strings.Contains(line, `msg="search index checked"`) {
 				once()
+			}
+			if m := tookRE.FindStringSubmatch(line); m != nil && strings.Contains(line, `msg="site updated"`) {
+				select {
+				case renders <- m[1]:
+				default:
+				}
 			}
 			errMu.Lock()
 			errTail = append(errTail[max(0, len(errTail)-20):], line)
 			errMu.Unlock()
 		}
 	}()
-	serverLog := func() string {
+	lastLog := func() string {
 		errMu.Lock()
 		defer errMu.Unlock()
 		return lastLines(strings.Join(errTail, "\n"), 10)
@@ -302,7 +326,7 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 	}
 	go io.Copy(io.Discard, stdout)
 	if base == "" {
-		return nil, 0, 0, fmt.Errorf("server did not start:\n%s", serverLog())
+		return nil, 0, 0, fmt.Errorf("server did not start:\n%s", lastLog())
 	}
 	for deadline := time.Now().Add(2 * time.Hour); ; time.Sleep(200 * time.Millisecond) {
 		if resp, err := http.Get(base + "/healthz"); err == nil {
@@ -320,7 +344,7 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 	select {
 	case <-checked:
 	case <-time.After(2 * time.Hour):
-		return nil, 0, 0, fmt.Errorf("search index check did not finish:\n%s", serverLog())
+		return nil, 0, 0, fmt.Errorf("search index check did not finish:\n%s", lastLog())
 	case <-ctx.Done():
 		return nil, 0, 0, ctx.Err()
 	}
@@ -373,7 +397,12 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 			time.Sleep(5 * time.Millisecond)
 		}
 		lat = append(lat, time.Since(start))
-		log("  publish %d: %s", i+1, lat[len(lat)-1].Round(time.Millisecond))
+		render := "?"
+		select {
+		case render = <-renders:
+		case <-time.After(time.Second):
+		}
+		log("  publish %d: %s (site render %s)", i+1, lat[len(lat)-1].Round(time.Millisecond), render)
 	}
 	return lat, startup, check, nil
 }
