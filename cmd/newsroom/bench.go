@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -39,6 +40,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	keep := fs.Bool("keep", false, "keep the generated site folder")
 	years := fs.Int("years", 20, "years the generated archive spans (with --stories, its density: 1,000,000 over 20 years is 137 a day)")
 	serverLogFile := fs.String("server-log", "", "write the log of the server that the publishes are timed on to this file")
+	end := fs.String("end", "now", "date of the generated archive's newest story (YYYY-MM-DD, or now: as a live paper's, so the hot part and the news sitemap hold what they would)")
+	every := fs.Duration("every", 0, "publish at random intervals of this mean (e.g. 60s), so that some publishes meet the month re-renders and rollovers that follow a pause, as in a newsroom; 0: one right after the other")
 	reuse := fs.String("reuse", "", "a site folder kept by an earlier bench (--keep): measure only start-up and publishes on it")
 	if err := parseArgs(fs, args); err != nil {
 		return err
@@ -54,7 +57,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		srvLog = f
 	}
 	if *reuse != "" {
-		return benchReuse(ctx, *reuse, *publishes, stdout, srvLog, log)
+		return benchReuse(ctx, *reuse, publishRun{Count: *publishes, Every: *every, ServerLog: srvLog}, stdout, log)
 	}
 	p, err := sitePaths(*root)
 	if err != nil {
@@ -79,7 +82,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	r := benchReport{Stories: *n, Years: *years, Cores: runtime.NumCPU(), CPU: cpuModel(), Date: time.Now().Format(time.DateOnly)}
 
 	log("generating %d stories in %s", *n, dir)
-	if _, err := child(ctx, self, "gen", "--site", dir, "--stories", strconv.Itoa(*n), "--years", strconv.Itoa(*years)); err != nil {
+	if _, err := child(ctx, self, "gen", "--site", dir, "--stories", strconv.Itoa(*n), "--years", strconv.Itoa(*years), "--end", *end); err != nil {
 		return err
 	}
 	log("full build in parts")
@@ -101,12 +104,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log("  %s, peak RSS %d MB", r.Index.Wall.Round(time.Millisecond), r.Index.MaxRSS>>20)
 
 	log("publishing %d stories (parts)", *publishes)
-	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, *publishes, false, log, srvLog); err != nil {
+	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, publishRun{Count: *publishes, Every: *every, ServerLog: srvLog}, log); err != nil {
 		return err
 	}
 	if !*skipBaseline && *basePublishes > 0 {
 		log("publishing %d stories (monolithic)", *basePublishes)
-		if r.PublishMono, _, _, err = timePublishes(ctx, self, dir, *basePublishes, true, log, nil); err != nil {
+		if r.PublishMono, _, _, err = timePublishes(ctx, self, dir, publishRun{Count: *basePublishes, Mono: true}, log); err != nil {
 			return err
 		}
 	}
@@ -185,7 +188,7 @@ func (r benchReport) write(w io.Writer) {
 // benchReuse measures start-up and publishes on a site an earlier bench
 // generated, built and indexed (--keep), which at a million stories saves
 // the hour and a half those steps take.
-func benchReuse(ctx context.Context, dir string, publishes int, stdout, srvLog io.Writer, log func(string, ...any)) error {
+func benchReuse(ctx context.Context, dir string, run publishRun, stdout io.Writer, log func(string, ...any)) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -194,8 +197,8 @@ func benchReuse(ctx context.Context, dir string, publishes int, stdout, srvLog i
 	if err != nil {
 		return err
 	}
-	log("reusing %s (%d content files); publishing %d stories", dir, n, publishes)
-	lat, startup, check, err := timePublishes(ctx, self, dir, publishes, false, log, srvLog)
+	log("reusing %s (%d content files); publishing %d stories", dir, n, run.Count)
+	lat, startup, check, err := timePublishes(ctx, self, dir, run, log)
 	if err != nil {
 		return err
 	}
@@ -252,7 +255,16 @@ func timedBuild(ctx context.Context, self string, args ...string) (buildRun, err
 // timePublishes starts the server on dir and times publishes: from the
 // publish request until the story's page is served and search finds it.
 // It also returns how long the server took from its start to ready.
-func timePublishes(ctx context.Context, self, dir string, count int, mono bool, log func(string, ...any), serverLog io.Writer) (lat []time.Duration, startup, check time.Duration, err error) {
+// publishRun says how timePublishes publishes.
+type publishRun struct {
+	Count     int
+	Mono      bool          // serve --monolithic
+	Every     time.Duration // mean of random intervals between publishes (0: each right after the last)
+	ServerLog io.Writer     // if not nil, the server's log is copied here
+}
+
+func timePublishes(ctx context.Context, self, dir string, run publishRun, log func(string, ...any)) (lat []time.Duration, startup, check time.Duration, err error) {
+	count, mono, serverLog := run.Count, run.Mono, run.ServerLog
 	args := []string{"serve", "--site", dir, "--addr", "127.0.0.1:0"}
 	if mono {
 		args = append(args, "--monolithic")
@@ -355,7 +367,20 @@ func timePublishes(ctx context.Context, self, dir string, count int, mono bool, 
 		return nil, 0, 0, err
 	}
 	token := lastLine(tokOut)
+	// Spaced publishes arrive at random (exponential intervals, a fixed
+	// seed), as an evening's stories do: some land while the background
+	// re-renders a month or rolls over, which back-to-back publishes never
+	// see.
+	arrivals := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < count; i++ {
+		if run.Every > 0 && i > 0 {
+			wait := time.Duration(arrivals.ExpFloat64() * float64(run.Every))
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return nil, 0, 0, ctx.Err()
+			}
+		}
 		marker := fmt.Sprintf("bench%dx%d", time.Now().UnixNano()%1e9, i)
 		var created struct {
 			ID int64 `json:"id"`

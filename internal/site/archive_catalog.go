@@ -352,5 +352,35 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[
 		list = append(list, map[string]any{"month": m, "year": m[:4], "mon": m[5:], "count": counts[m],
 			"url": "/stories/" + m[:4] + "/" + m[5:] + "/"})
 	}
-	return map[string]any{"months": list, "editions": editions, "news": a.newsParams()}
+	return map[string]any{"months": list, "calendar": editionMonths(editions), "news": a.newsParams()}
+}
+
+// calendarMonths is how many months of editions the 电子版 · 往期 page shows
+// as calendars; older months are links to their newest edition.
+const calendarMonths = 24
+
+// editionMonths groups edition dates (newest first) by month for the
+// 电子版 · 往期 page: each month's count and newest edition, and its dates
+// for the newest calendarMonths months. Twenty years of a daily are 7,300
+// dates; walking them in a template took half of every publish's render.
+func editionMonths(editions []string) []map[string]any {
+	var out []map[string]any
+	for i := 0; i < len(editions); {
+		if len(editions[i]) != 10 {
+			i++
+			continue
+		}
+		month := editions[i][:7]
+		j := i
+		for j < len(editions) && strings.HasPrefix(editions[j], month) {
+			j++
+		}
+		m := map[string]any{"month": month, "count": j - i, "newest": editions[i]}
+		if len(out) < calendarMonths {
+			m["days"] = editions[i:j]
+		}
+		out = append(out, m)
+		i = j
+	}
+	return out
 }
