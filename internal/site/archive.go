@@ -38,7 +38,7 @@ type Archive struct {
 	Data string    // data folder: builds/, parts/, work/ and the public link
 	Log  io.Writer // Hugo's warnings; nil discards them
 
-	// HotMin: the newest stories are hot (0: 150). Stories published or
+	// HotMin: the newest stories are hot (0: 60). Stories published or
 	// corrected are hot too until the next rollover (see Run).
 	HotMin int
 	// NewsAge: the Google News sitemap lists stories and notices dated
