@@ -64,8 +64,8 @@ type Archive struct {
 	bg     chan struct{}         // wakes the background worker
 	queues map[string]*partQueue
 	// months caches the content catalog, so a publish does not walk an
-	// archive of a million files; full walks happen at start, in full
-	// builds and at rollovers, and a publish updates only its files.
+	// archive of a million files; full walks happen at start and in full
+	// builds, and a publish updates only its files.
 	months map[string]map[string]fileSig
 }
 
@@ -397,7 +397,10 @@ func (a *Archive) settle(ctx context.Context) bool {
 func (a *Archive) Rollover(ctx context.Context) error {
 	a.mu.Lock()
 	a.load()
-	months, err := a.catalog()
+	// The cached catalog, which every publish keeps up to date: walking a
+	// million files here took seconds with the lock held, and a publish
+	// meanwhile waited for all of it.
+	months, err := a.cachedCatalog()
 	if err != nil {
 		a.mu.Unlock()
 		return err
