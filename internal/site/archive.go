@@ -224,13 +224,13 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 	params := a.archiveParams(months, a.parts)
 	a.mu.Unlock()
 
-	out, err := a.renderBatch(ctx, name, name == hotPart, files, params)
-	if err != nil {
-		return PartStats{}, err
-	}
 	var meta map[string]fileMeta
 	if name != hotPart {
 		meta = a.metaOf(files)
+	}
+	out, err := a.renderBatch(ctx, name, name == hotPart, files, meta, params)
+	if err != nil {
+		return PartStats{}, err
 	}
 
 	a.mu.Lock()

@@ -97,13 +97,13 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		}
 		params := a.archiveParams(months, parts)
 		a.mu.Unlock()
-		out, err := a.renderBatch(ctx, batch[0], hot, files, params)
-		if err != nil {
-			return err
-		}
 		var meta map[string]fileMeta
 		if !hot {
 			meta = a.metaOf(files)
+		}
+		out, err := a.renderBatch(ctx, batch[0], hot, files, meta, params)
+		if err != nil {
+			return err
 		}
 		a.mu.Lock()
 		stats, err := a.publishBatch(tree, batch, out, months, meta)

@@ -78,14 +78,18 @@ func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndex
 // BatchFiles (a real daily prints 3,000–4,000 items a month) is rendered in
 // several Hugo builds instead (see renderMonthInChunks): the memory and
 // time of one build grow faster than its page count.
-func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, params map[string]any) (*rendered, error) {
+//
+// meta holds the files' front matter heads (metaOf), read once per render
+// for both the chunks' date order and the month's sitemap; nil for the hot
+// part.
+func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, meta map[string]fileMeta, params map[string]any) (*rendered, error) {
 	// Hugo renders into memory: every file is then compared with the live
 	// tree's and only changed ones are written, so writing them all to a
 	// scratch folder first would double the disk work.
 	out := newOutputFs()
 	var err error
 	if !hot && len(files) > a.batchFiles() {
-		err = a.renderMonthInChunks(ctx, out, label, files, params)
+		err = a.renderMonthInChunks(ctx, out, label, files, meta, params)
 	} else {
 		err = a.renderHugoBuild(ctx, out, label, hot, files, params, nil)
 	}
@@ -115,7 +119,7 @@ func (a *Archive) batchFiles() int {
 // just before and after it, so the first and last story of a chunk still
 // link to their neighbours (上一篇/下一篇); related stories are found among
 // the chunk's stories.
-func (a *Archive) renderMonthInChunks(ctx context.Context, out *outputFs, label string, files []string, params map[string]any) error {
+func (a *Archive) renderMonthInChunks(ctx context.Context, out *outputFs, label string, files []string, meta map[string]fileMeta, params map[string]any) error {
 	// render "link", not "never": a page that is never rendered has no
 	// permalink and is left out of its taxonomy terms (the editions).
 	listsOnly := []map[string]any{{
@@ -131,8 +135,7 @@ func (a *Archive) renderMonthInChunks(ctx context.Context, out *outputFs, label 
 	}
 	items := make([]item, 0, len(files))
 	for _, rel := range files {
-		m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
-		items = append(items, item{rel, path.Dir(rel), m.Date})
+		items = append(items, item{rel, path.Dir(rel), meta[rel].Date})
 	}
 	// Hugo's order within a section: newest first, then by name.
 	slices.SortFunc(items, func(x, y item) int {
