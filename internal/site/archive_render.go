@@ -202,9 +202,15 @@ func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label stri
 		// column, tag and author pages and the feeds belong to the hot
 		// part; rendering them here would be thrown away (the taxonomies
 		// stay, so pages can link their terms).
+		// The year sections (/stories/2023/) exist only so that months nest
+		// as they do in the content folder; no part owns their pages, and
+		// rendering them here paginated the whole batch a second time.
 		extra["cascade"] = append([]map[string]any{{
 			"build":  map[string]any{"render": "never", "list": "always"},
 			"target": map[string]any{"path": "{/,/columns,/columns/**,/tags,/tags/**,/authors,/authors/**,/edition,/search,/stories,/notices}"},
+		}, {
+			"build":  map[string]any{"render": "link", "list": "always"},
+			"target": map[string]any{"path": "{/stories/[0-9][0-9][0-9][0-9],/notices/[0-9][0-9][0-9][0-9]}", "kind": "section"},
 		}}, cascade...)
 		extra["disableKinds"] = []string{"rss", "robotstxt", "404", "sitemap"}
 	}
