@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -150,14 +151,55 @@ type fullBuild struct {
 	tree    string
 	changed map[string]bool       // parts (and hot) touched meanwhile
 	parts   map[string]*partState // state of the parts in the new tree
-	dirs    map[string]bool       // directories known to exist in tree
+
+	// The new tree's files are written by one goroutine of their own, so
+	// that a worker goes on to its next render instead of waiting for the
+	// disk with the archive's lock held (the other worker then waited for
+	// the lock). Only that goroutine touches dirs and writeErr until done
+	// is closed.
+	writes   chan treeFile
+	done     chan struct{}
+	dirs     map[string]bool // directories known to exist in tree
+	writeErr error           // the first failed write
 }
 
-// write puts a file into the new tree. Nobody reads the tree before the
-// swap, so it needs neither a temporary file nor a rename per file, and
-// each directory is created once: half the system calls of writeAtomic.
-// The caller holds a.mu.
+// treeFile is one file waiting to be written into the new tree.
+type treeFile struct {
+	path string
+	data []byte
+}
+
+// pendingWrites bounds the files rendered but not yet written (a few
+// batches' worth, tens of megabytes), so a slow disk slows the renders
+// down instead of filling memory.
+const pendingWrites = 2048
+
+func newFullBuild(tree string) *fullBuild {
+	f := &fullBuild{
+		tree: tree, changed: map[string]bool{}, parts: map[string]*partState{},
+		writes: make(chan treeFile, pendingWrites), done: make(chan struct{}), dirs: map[string]bool{},
+	}
+	go func() {
+		defer close(f.done)
+		for w := range f.writes {
+			if f.writeErr == nil {
+				f.writeErr = f.writeNow(w.path, w.data)
+			}
+		}
+	}()
+	return f
+}
+
+// write queues a file for the new tree. Nobody reads the tree before the
+// swap, so a file needs neither a temporary file nor a rename, and each
+// directory is created once: half the system calls of writeAtomic. The
+// caller holds a.mu; errors are reported by finish.
 func (f *fullBuild) write(path string, data []byte) error {
+	f.writes <- treeFile{path, data}
+	return nil
+}
+
+func (f *fullBuild) writeNow(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if !f.dirs[dir] {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -166,6 +208,17 @@ func (f *fullBuild) write(path string, data []byte) error {
 		f.dirs[dir] = true
 	}
 	return os.WriteFile(path, data, 0o644)
+}
+
+// finish waits until every queued file is written and reports the first
+// write that failed. No write may be queued after it.
+func (f *fullBuild) finish() error {
+	close(f.writes)
+	<-f.done
+	if f.writeErr != nil {
+		return fmt.Errorf("write the new tree: %w", f.writeErr)
+	}
+	return nil
 }
 
 // PartStats describes one rendered part.

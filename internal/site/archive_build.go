@@ -40,10 +40,14 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		a.mu.Unlock()
 		return Stats{}, err
 	}
-	full := &fullBuild{tree: tree, changed: map[string]bool{}, parts: map[string]*partState{}, dirs: map[string]bool{}}
+	full := newFullBuild(tree)
 	a.full = full
 	a.mu.Unlock()
+	finished := false
 	defer func() {
+		if !finished {
+			full.finish() // an error is already being returned
+		}
 		a.mu.Lock()
 		if a.full == full {
 			a.full = nil
@@ -147,9 +151,16 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 	if firstErr == nil {
 		firstErr = ctx.Err()
 	}
-	if firstErr != nil {
+	// fail gives the new tree up: its writes are waited for first, so that
+	// none lands after it is removed.
+	fail := func(err error) (Stats, error) {
+		full.finish()
+		finished = true
 		os.RemoveAll(tree)
-		return Stats{}, firstErr
+		return Stats{}, err
+	}
+	if firstErr != nil {
+		return fail(firstErr)
 	}
 
 	// Replay what was published while this build ran, then go live.
@@ -163,26 +174,35 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		a.mu.Unlock()
 		for name := range changed {
 			if err := renderInto([]string{name}); err != nil {
-				os.RemoveAll(tree)
-				return Stats{}, err
+				return fail(err)
 			}
 		}
 	}
 	defer a.mu.Unlock()
+	finished = true
+	if err := full.finish(); err != nil {
+		os.RemoveAll(tree)
+		return Stats{}, err
+	}
+	// The sitemap index lists the new parts; the parts' saved state
+	// describes the live tree, so it is saved once the new tree is live.
+	oldParts := a.parts
 	a.parts = full.parts
+	err = a.writeSitemapIndex(tree, a.baseURL())
+	if err == nil {
+		err = swapLink(a.PublicLink(), tree)
+	}
+	if err != nil {
+		a.parts = oldParts
+		os.RemoveAll(tree)
+		return Stats{}, err
+	}
+	a.live = tree
 	for name, st := range a.parts {
 		if err := a.saveState(name, st); err != nil {
 			return Stats{}, err
 		}
 	}
-	if err := a.writeSitemapIndex(tree, a.baseURL()); err != nil {
-		return Stats{}, err
-	}
-	if err := swapLink(a.PublicLink(), tree); err != nil {
-		os.RemoveAll(tree)
-		return Stats{}, err
-	}
-	a.live = tree
 	a.dirty = map[string]bool{}
 	if err := a.saveHot(); err != nil {
 		return Stats{}, err

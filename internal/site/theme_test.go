@@ -1,0 +1,80 @@
+package site
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRelatedStories builds stories with the newsroom's own hugo.toml and
+// theme: a story's 相关报道 lists the stories sharing a tag, those that
+// also share an author first, and never a story that shares only its
+// column (a column is a sixth of the paper, not a topic).
+func TestRelatedStories(t *testing.T) {
+	root := t.TempDir()
+	for _, name := range []string{"hugo.toml", "themes"} {
+		copyRepoFile(t, filepath.Join("..", "..", name), filepath.Join(root, name))
+	}
+	write(t, filepath.Join(root, "content/_index.md"), "---\ntitle: 首页\n---\n")
+	write(t, filepath.Join(root, "content/stories/_index.md"), "---\ntitle: 新闻\n---\n")
+	story := func(slug, title, date, column, tag, author string) {
+		fm := "---\ntitle: " + title + "\ndate: " + date + "T08:00:00+08:00\ncolumns: [" + column + "]\nauthors: [" + author + "]\n"
+		if tag != "" {
+			fm += "tags: [" + tag + "]\n"
+		}
+		write(t, filepath.Join(root, "content/stories/2023/06", slug+".md"), fm+"---\n"+title+"的正文。\n")
+	}
+	story("a", "岚县新建学校开学", "2023-06-05", "本地", "岚县", "张三")
+	story("same-author", "岚县学校扩建", "2023-06-01", "教育", "岚县", "张三")
+	story("same-column", "岚县道路通车", "2023-06-02", "本地", "岚县", "李四")
+	story("column-only", "离石区菜市场开业", "2023-06-04", "本地", "", "张三")
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := buildHugo(context.Background(), root, out, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "stories/2023/06/a/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	i := strings.Index(page, "相关报道")
+	if i < 0 {
+		t.Fatalf("no 相关报道 on the story page:\n%s", page)
+	}
+	related := page[i:]
+	author, column := strings.Index(related, "岚县学校扩建"), strings.Index(related, "岚县道路通车")
+	if author < 0 || column < 0 {
+		t.Fatalf("related stories miss a story sharing the tag:\n%s", related)
+	}
+	if author > column {
+		t.Errorf("a story sharing tag and author must come before one sharing tag and column:\n%s", related)
+	}
+	if strings.Contains(related, "离石区菜市场开业") {
+		t.Errorf("a story sharing only the column is listed as related:\n%s", related)
+	}
+}
+
+// copyRepoFile copies a file or folder of the repository into a test site.
+func copyRepoFile(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
