@@ -161,6 +161,7 @@ type fullBuild struct {
 	done     chan struct{}
 	dirs     map[string]bool // directories known to exist in tree
 	writeErr error           // the first failed write
+	closing  sync.Once
 }
 
 // treeFile is one file waiting to be written into the new tree.
@@ -194,9 +195,8 @@ func newFullBuild(tree string) *fullBuild {
 // swap, so a file needs neither a temporary file nor a rename, and each
 // directory is created once: half the system calls of writeAtomic. The
 // caller holds a.mu; errors are reported by finish.
-func (f *fullBuild) write(path string, data []byte) error {
+func (f *fullBuild) write(path string, data []byte) {
 	f.writes <- treeFile{path, data}
-	return nil
 }
 
 func (f *fullBuild) writeNow(path string, data []byte) error {
@@ -211,9 +211,10 @@ func (f *fullBuild) writeNow(path string, data []byte) error {
 }
 
 // finish waits until every queued file is written and reports the first
-// write that failed. No write may be queued after it.
+// write that failed. No write may be queued after it; calling it again
+// only reports the same.
 func (f *fullBuild) finish() error {
-	close(f.writes)
+	f.closing.Do(func() { close(f.writes) })
 	<-f.done
 	if f.writeErr != nil {
 		return fmt.Errorf("write the new tree: %w", f.writeErr)

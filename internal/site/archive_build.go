@@ -43,11 +43,8 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 	full := newFullBuild(tree)
 	a.full = full
 	a.mu.Unlock()
-	finished := false
 	defer func() {
-		if !finished {
-			full.finish() // an error is already being returned
-		}
+		full.finish() // waited for already unless an error is being returned
 		a.mu.Lock()
 		if a.full == full {
 			a.full = nil
@@ -155,7 +152,6 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 	// none lands after it is removed.
 	fail := func(err error) (Stats, error) {
 		full.finish()
-		finished = true
 		os.RemoveAll(tree)
 		return Stats{}, err
 	}
@@ -179,7 +175,6 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		}
 	}
 	defer a.mu.Unlock()
-	finished = true
 	if err := full.finish(); err != nil {
 		os.RemoveAll(tree)
 		return Stats{}, err

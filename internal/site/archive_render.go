@@ -365,7 +365,8 @@ func (a *Archive) publishBatch(tree string, names []string, out *rendered, month
 		p.stats.Written++
 		path := filepath.Join(tree, filepath.FromSlash(rel))
 		if tree != a.live && a.full != nil && tree == a.full.tree {
-			return a.full.write(path, data)
+			a.full.write(path, data)
+			return nil
 		}
 		return writeAtomic(path, data)
 	}

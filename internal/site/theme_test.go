@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +14,14 @@ import (
 // column (a column is a sixth of the paper, not a topic).
 func TestRelatedStories(t *testing.T) {
 	root := t.TempDir()
-	for _, name := range []string{"hugo.toml", "themes"} {
-		copyRepoFile(t, filepath.Join("..", "..", name), filepath.Join(root, name))
+	if err := os.CopyFS(filepath.Join(root, "themes"), os.DirFS(filepath.Join("..", "..", "themes"))); err != nil {
+		t.Fatal(err)
 	}
+	conf, err := os.ReadFile(filepath.Join("..", "..", "hugo.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(root, "hugo.toml"), string(conf))
 	write(t, filepath.Join(root, "content/_index.md"), "---\ntitle: 首页\n---\n")
 	write(t, filepath.Join(root, "content/stories/_index.md"), "---\ntitle: 新闻\n---\n")
 	story := func(slug, title, date, column, tag, author string) {
@@ -54,27 +58,5 @@ func TestRelatedStories(t *testing.T) {
 	}
 	if strings.Contains(related, "离石区菜市场开业") {
 		t.Errorf("a story sharing only the column is listed as related:\n%s", related)
-	}
-}
-
-// copyRepoFile copies a file or folder of the repository into a test site.
-func copyRepoFile(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
