@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -53,6 +52,8 @@ type Archive struct {
 	// many content files per Hugo build; 0: 1000.
 	BatchFiles int
 	Now        func() time.Time // the clock; nil: time.Now
+
+	recycle time.Duration // see recycleAfter; tests shorten it
 
 	mu     sync.Mutex // guards everything below and all writes to the live tree
 	loaded bool
@@ -143,83 +144,6 @@ type partState struct {
 type fileSig struct {
 	Size    int64
 	ModTime int64
-}
-
-// fullBuild tracks a full rebuild so that publishes made while it runs are
-// replayed into the new tree before it goes live.
-type fullBuild struct {
-	tree    string
-	changed map[string]bool       // parts (and hot) touched meanwhile
-	parts   map[string]*partState // state of the parts in the new tree
-
-	// The new tree's files are written by one goroutine of their own, so
-	// that a worker goes on to its next render instead of waiting for the
-	// disk with the archive's lock held (the other worker then waited for
-	// the lock). Only that goroutine touches dirs and writeErr until done
-	// is closed.
-	writes   chan treeFile
-	done     chan struct{}
-	dirs     map[string]bool // directories known to exist in tree
-	writeErr error           // the first failed write
-	closing  sync.Once
-}
-
-// treeFile is one file waiting to be written into the new tree.
-type treeFile struct {
-	path string
-	data []byte
-}
-
-// pendingWrites bounds the files rendered but not yet written (a few
-// batches' worth, tens of megabytes), so a slow disk slows the renders
-// down instead of filling memory.
-const pendingWrites = 2048
-
-func newFullBuild(tree string) *fullBuild {
-	f := &fullBuild{
-		tree: tree, changed: map[string]bool{}, parts: map[string]*partState{},
-		writes: make(chan treeFile, pendingWrites), done: make(chan struct{}), dirs: map[string]bool{},
-	}
-	go func() {
-		defer close(f.done)
-		for w := range f.writes {
-			if f.writeErr == nil {
-				f.writeErr = f.writeNow(w.path, w.data)
-			}
-		}
-	}()
-	return f
-}
-
-// write queues a file for the new tree. Nobody reads the tree before the
-// swap, so a file needs neither a temporary file nor a rename, and each
-// directory is created once: half the system calls of writeAtomic. The
-// caller holds a.mu; errors are reported by finish.
-func (f *fullBuild) write(path string, data []byte) {
-	f.writes <- treeFile{path, data}
-}
-
-func (f *fullBuild) writeNow(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if !f.dirs[dir] {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		f.dirs[dir] = true
-	}
-	return os.WriteFile(path, data, 0o644)
-}
-
-// finish waits until every queued file is written and reports the first
-// write that failed. No write may be queued after it; calling it again
-// only reports the same.
-func (f *fullBuild) finish() error {
-	f.closing.Do(func() { close(f.writes) })
-	<-f.done
-	if f.writeErr != nil {
-		return fmt.Errorf("write the new tree: %w", f.writeErr)
-	}
-	return nil
 }
 
 // PartStats describes one rendered part.
@@ -323,18 +247,22 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 	for _, rel := range changed {
 		if key, month, ok := contentKey(rel); ok {
 			a.hot[key] = true
-			a.dirty[month] = true
+			a.markDirty(month)
 			a.noteNews(key, rel)
 		}
 	}
 	for _, rel := range removed {
 		if key, month, ok := contentKey(rel); ok {
 			delete(a.news, key)
-			a.dirty[month] = true
+			a.markDirty(month)
 			// The page disappears at once, whichever part rendered it: a
 			// withdrawal must not wait for the next render of a month.
-			a.removeOutputs(a.live, key, month)
+			a.removeOutputs(a.live, a.parts, key, month)
 			delete(a.hot, key)
+			if a.full != nil {
+				// The new tree may hold it already (from its month).
+				a.full.removed[key] = month
+			}
 		}
 	}
 	a.mu.Unlock()
@@ -343,12 +271,22 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 	return st, err
 }
 
+// markDirty records that a month's lists are out of date. A full build
+// running meanwhile may have rendered the month already, so the mark must
+// outlive its swap. The caller holds a.mu.
+func (a *Archive) markDirty(month string) {
+	a.dirty[month] = true
+	if a.full != nil {
+		a.full.touched[month] = true
+	}
+}
+
 // removeOutputs deletes a story's page folder from the tree and forgets it
-// in its month's state. The caller holds a.mu.
-func (a *Archive) removeOutputs(tree, key, month string) {
+// in its month's and the hot part's state (parts). The caller holds a.mu.
+func (a *Archive) removeOutputs(tree string, parts map[string]*partState, key, month string) {
 	prefix := key + "/"
 	for _, name := range []string{month, hotPart} {
-		if st := a.parts[name]; st != nil {
+		if st := parts[name]; st != nil {
 			for rel := range st.Outputs {
 				if strings.HasPrefix(rel, prefix) {
 					delete(st.Outputs, rel)
@@ -356,7 +294,12 @@ func (a *Archive) removeOutputs(tree, key, month string) {
 			}
 		}
 	}
-	os.RemoveAll(filepath.Join(tree, filepath.FromSlash(key)))
+	path := filepath.Join(tree, filepath.FromSlash(key))
+	if a.full != nil && tree == a.full.tree {
+		a.full.remove(path, removeDir)
+		return
+	}
+	os.RemoveAll(path)
 }
 
 // wake nudges the background worker, if one runs.

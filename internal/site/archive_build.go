@@ -35,12 +35,12 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		a.mu.Unlock()
 		return Stats{}, err
 	}
-	tree, err := os.MkdirTemp(builds, time.Now().UTC().Format("20060102T150405.000000000")+"-")
+	tree, recycled, err := a.newTree(builds)
 	if err != nil {
 		a.mu.Unlock()
 		return Stats{}, err
 	}
-	full := newFullBuild(tree)
+	full := newFullBuild(tree, recycled)
 	a.full = full
 	a.mu.Unlock()
 	defer func() {
@@ -155,6 +155,9 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 		os.RemoveAll(tree)
 		return Stats{}, err
 	}
+	if firstErr == nil && recycled {
+		firstErr = a.sweep(full)
+	}
 	if firstErr != nil {
 		return fail(firstErr)
 	}
@@ -162,6 +165,10 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 	// Replay what was published while this build ran, then go live.
 	for {
 		a.mu.Lock()
+		for key, month := range full.removed {
+			a.removeOutputs(tree, full.parts, key, month)
+		}
+		full.removed = map[string]string{}
 		changed := full.changed
 		full.changed = map[string]bool{}
 		if len(changed) == 0 {
@@ -198,7 +205,9 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 			return Stats{}, err
 		}
 	}
-	a.dirty = map[string]bool{}
+	// The new tree has every month as it was when the month rendered;
+	// those that publishes touched meanwhile are rendered again.
+	a.dirty = full.touched
 	if err := a.saveHot(); err != nil {
 		return Stats{}, err
 	}

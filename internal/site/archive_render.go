@@ -345,7 +345,9 @@ func (a *Archive) publishBatch(tree string, names []string, out *rendered, month
 	for _, n := range names {
 		p := &part{next: &partState{Outputs: map[string]uint64{}}, stats: PartStats{Part: n}}
 		if tree == a.live {
-			p.prev = a.parts[n] // a new tree starts empty
+			p.prev = a.parts[n]
+		} else if a.full != nil && tree == a.full.tree {
+			p.prev = a.full.parts[n] // nil but in a replay
 		}
 		parts[n] = p
 	}
@@ -417,7 +419,10 @@ func (a *Archive) publishBatch(tree string, names []string, out *rendered, month
 					continue
 				}
 				full := filepath.Join(tree, filepath.FromSlash(rel))
-				if os.Remove(full) == nil {
+				if a.full != nil && tree == a.full.tree {
+					a.full.remove(full, removeFile)
+					p.stats.Deleted++
+				} else if os.Remove(full) == nil {
 					p.stats.Deleted++
 					removeEmptyDirs(tree, filepath.Dir(full))
 				}
