@@ -37,6 +37,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	publishes := fs.Int("publishes", 20, "publishes to time on the partitioned site")
 	basePublishes := fs.Int("baseline-publishes", 3, "publishes to time on the monolithic baseline (each rebuilds everything)")
 	skipBaseline := fs.Bool("skip-baseline", false, "do not measure the monolithic baseline")
+	skipRebuild := fs.Bool("skip-rebuild", false, "do not measure a rebuild of the live site (two more builds and a minute's wait)")
 	keep := fs.Bool("keep", false, "keep the generated site folder")
 	years := fs.Int("years", 20, "years the generated archive spans (with --stories, its density: 1,000,000 over 20 years is 137 a day)")
 	serverLogFile := fs.String("server-log", "", "write the log of the server that the publishes are timed on to this file")
@@ -113,6 +114,25 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	if !*skipRebuild {
+		// A rebuild of a live site (a new theme) takes over the tree
+		// before the live one once that has been out of service for a
+		// minute; the first build left only one tree.
+		log("rebuild of the live site: a second tree first")
+		if _, err := timedBuild(ctx, self, "build", "--site", dir); err != nil {
+			return err
+		}
+		log("  waiting a minute, then the rebuild that takes over the first tree")
+		select {
+		case <-time.After(61 * time.Second):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if r.Rebuild, err = timedBuild(ctx, self, "build", "--site", dir); err != nil {
+			return err
+		}
+		log("  %d pages in %s, %.0f pages/s, peak RSS %d MB", r.Rebuild.Pages, r.Rebuild.Wall.Round(time.Millisecond), r.Rebuild.PagesPerSec(), r.Rebuild.MaxRSS>>20)
+	}
 	r.write(stdout)
 	return nil
 }
@@ -134,6 +154,7 @@ type benchReport struct {
 	Stories, Years, Cores     int
 	CPU, Date                 string
 	Parts, Mono               buildRun
+	Rebuild                   buildRun      // newsroom build again on the built site, over the tree before the live one
 	Index                     buildRun      // newsroom index (no pages)
 	StartParts                time.Duration // serve on the built site: start until /healthz is ready
 	CheckParts                time.Duration // then until the search index check is done
@@ -169,6 +190,9 @@ func (r benchReport) write(w io.Writer) {
 		return fmt.Sprintf("%d MB (%.0f KB/page)", b.MaxRSS>>20, float64(b.MaxRSS)/1024/float64(b.Pages))
 	}
 	fmt.Fprintf(w, "| peak RSS of the build | %s | %s |\n", perPage(r.Parts), perPage(r.Mono))
+	if r.Rebuild.Pages > 0 {
+		fmt.Fprintf(w, "| full rebuild of the live site (overwrites the tree before the live one) | %s, peak RSS %s | |\n", build(r.Rebuild), perPage(r.Rebuild))
+	}
 	latency := func(d []time.Duration, p float64, withN bool) string {
 		if len(d) == 0 {
 			return "–"
