@@ -96,3 +96,63 @@ func TestWithdrawalDuringFullBuildStaysWithdrawn(t *testing.T) {
 		t.Fatal("the month's state still lists the withdrawn page")
 	}
 }
+
+// treeFiles maps every file below dir to its content.
+func treeFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestRecycledTreeMatchesAFreshOne(t *testing.T) {
+	ctx := context.Background()
+	a := archiveSite(t)
+	a.recycle = -1
+	for i := 0; i < 2; i++ {
+		if _, err := a.BuildAll(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The content changes before the rebuild: a month emptied, a story
+	// added, another edited.
+	for _, s := range []string{"s0", "s1", "s2"} {
+		os.Remove(filepath.Join(a.Root, "content/stories/2023/05", s+".md"))
+	}
+	writeStory(t, a.Root, "stories", "2023-04-02", "s7", "四月稿件")
+	writeStory(t, a.Root, "stories", "2023-06-08", "s4", "稿件4（改）")
+	if _, err := a.BuildAll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	fresh := &Archive{Root: a.Root, Data: filepath.Join(t.TempDir(), "fresh"), HotMin: a.HotMin, NewsAge: a.NewsAge, Now: a.Now}
+	if _, err := fresh.BuildAll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, want := treeFiles(t, a.Current()), treeFiles(t, fresh.Current())
+	for rel, w := range want {
+		if g, ok := got[rel]; !ok {
+			t.Errorf("recycled tree lacks %s", rel)
+		} else if g != w {
+			t.Errorf("%s differs:\nrecycled %q\nfresh    %q", rel, g, w)
+		}
+	}
+	for rel := range got {
+		if _, ok := want[rel]; !ok {
+			t.Errorf("recycled tree keeps %s, which a fresh build does not write", rel)
+		}
+	}
+	if _, ok := got["stories/2023/04/s7/index.html"]; !ok {
+		t.Fatal("the new story is missing from both trees")
+	}
+}
