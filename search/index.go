@@ -85,6 +85,8 @@ const (
 	// versionFile, and a mismatch makes Open recreate the index.
 	mappingVersion = "newsroom-search/m9"
 	versionFile    = "newsroom-search-version"
+	// syncedFile holds the time MarkSynced recorded.
+	syncedFile = "newsroom-search-synced"
 	batchSize      = 500
 	rebuildDepth   = 2 // batches a rebuild has in flight at once
 	// dateSortField holds the date in UTC as text that sorts in time
@@ -192,6 +194,10 @@ func (ix *Index) recreate() error {
 		_ = ix.idx.Close()
 		ix.idx = nil
 	}
+	// An empty index matches no content folder.
+	if err := os.Remove(filepath.Join(ix.dir, syncedFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("search: remove sync stamp: %w", err)
+	}
 	idx, err := createShards(ix.dir)
 	if err != nil {
 		return err
@@ -217,6 +223,37 @@ func newMapping() *mapping.IndexMappingImpl {
 	m.StoreDynamic = false
 	m.DocValuesDynamic = false
 	return m
+}
+
+// SyncedAt returns the time MarkSynced last recorded for this index, or
+// the zero time if none was (an index from before stamps were kept, or
+// one just recreated).
+func (ix *Index) SyncedAt() time.Time {
+	data, err := os.ReadFile(filepath.Join(ix.dir, syncedFile))
+	if err != nil {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(data)))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// MarkSynced records that every content file last modified before t is in
+// the index as it is on disk, so that a later check need only read the
+// files modified since. The stamp is replaced atomically.
+func (ix *Index) MarkSynced(t time.Time) error {
+	path := filepath.Join(ix.dir, syncedFile)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(t.UTC().Format(time.RFC3339Nano)+"\n"), 0o644); err != nil {
+		return fmt.Errorf("search: write sync stamp: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("search: write sync stamp: %w", err)
+	}
+	return nil
 }
 
 // NeedsRebuild reports whether the index was (re)created empty by Open

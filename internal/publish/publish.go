@@ -167,6 +167,7 @@ func (l *Live) documents() iter.Seq2[search.Document, error] {
 // content files as its total (withdrawn ones are counted there but not
 // indexed).
 func (l *Live) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
+	start := time.Now()
 	total := 0
 	if progress != nil { // the total is only for the progress bar: one more walk of the folder
 		var err error
@@ -188,24 +189,39 @@ func (l *Live) Reindex(ctx context.Context, progress func(done, total int)) (int
 	if err := l.Index.RebuildFrom(ctx, counted, total, progress); err != nil {
 		return 0, fmt.Errorf("rebuild index: %w", err)
 	}
+	if err := l.Index.MarkSynced(start); err != nil {
+		return n, err
+	}
 	return n, nil
 }
+
+// mtimeSlack widens the window of files a check reads again: a file's
+// modification time comes from the kernel's coarse clock, which may lag
+// the time a stamp was taken by a few milliseconds.
+const mtimeSlack = time.Second
 
 // CheckIndex brings the index in step with the content folder at start.
 // A new, other-version or corrupt index is rebuilt from every file. An
 // index that is there is reconciled by name: files it lacks (added while
 // the server was down) are read and indexed, documents whose file is gone
-// are deleted. This reads file names, not files, so it takes seconds
-// where a rebuild of a million stories takes most of an hour; a file
-// edited or withdrawn by hand while the server was down is not noticed
-// (the desk and `newsroom import` update the index themselves; `newsroom
-// index` rebuilds it). It returns how many documents it added and deleted.
+// are deleted. Files modified since the index was last known to match the
+// folder (Index.SyncedAt: the start of the last check or rebuild) are read
+// again: edited or withdrawn by hand while the server was down, or
+// published since (read again for nothing, a day's worth). An index
+// without that stamp (made before it was kept) is reconciled by name
+// only, once. This reads names and modification times, not files, so it
+// takes seconds where a rebuild of a million stories takes most of an
+// hour; a file put back with an old modification time (cp -p, rsync -t)
+// is not noticed (`newsroom index` rebuilds). It returns how many
+// documents it added or re-read, and how many it deleted.
 func (l *Live) CheckIndex(ctx context.Context) (added, deleted int, err error) {
 	if l.Index.NeedsRebuild() {
 		l.Log.Info("rebuilding search index")
 		n, err := l.Reindex(ctx, nil)
 		return n, 0, err
 	}
+	start := time.Now()
+	since := l.Index.SyncedAt()
 	// The index's IDs first, then the folder: a publish in between shows
 	// up as a file the snapshot lacks, and each difference is looked at
 	// again below, with publishing held, before it is applied.
@@ -213,13 +229,19 @@ func (l *Live) CheckIndex(ctx context.Context) (added, deleted int, err error) {
 	if err := l.Index.EachID(ctx, func(id string) error { indexed[id] = false; return nil }); err != nil {
 		return 0, 0, err
 	}
-	var missing []string
+	var missing, modified []string
 	err = l.Content.Files(func(rel string) error {
 		id := content.URLOf(rel)
-		if _, ok := indexed[id]; ok {
-			indexed[id] = true
-		} else {
+		if _, ok := indexed[id]; !ok {
 			missing = append(missing, rel)
+			return ctx.Err()
+		}
+		indexed[id] = true
+		if !since.IsZero() {
+			info, err := os.Stat(filepath.Join(l.Content.Root, filepath.FromSlash(rel)))
+			if err == nil && info.ModTime().After(since.Add(-mtimeSlack)) {
+				modified = append(modified, rel)
+			}
 		}
 		return ctx.Err()
 	})
@@ -232,8 +254,8 @@ func (l *Live) CheckIndex(ctx context.Context) (added, deleted int, err error) {
 			gone = append(gone, id)
 		}
 	}
-	if len(missing) == 0 && len(gone) == 0 {
-		return 0, 0, nil
+	if len(missing) == 0 && len(gone) == 0 && len(modified) == 0 {
+		return 0, 0, l.Index.MarkSynced(start)
 	}
 	// In chunks, each with publishing held for a moment: after an import
 	// of thousands of files while the server was down, editors must not
@@ -245,6 +267,14 @@ func (l *Live) CheckIndex(ctx context.Context) (added, deleted int, err error) {
 			return added, deleted, err
 		}
 	}
+	for chunk := range slices.Chunk(modified, 500) {
+		n, d, err := l.readAgain(chunk)
+		added += n
+		deleted += d
+		if err != nil {
+			return added, deleted, err
+		}
+	}
 	for chunk := range slices.Chunk(gone, 500) {
 		n, err := l.deleteGone(chunk)
 		deleted += n
@@ -252,8 +282,46 @@ func (l *Live) CheckIndex(ctx context.Context) (added, deleted int, err error) {
 			return added, deleted, err
 		}
 	}
-	l.Log.Info("search index reconciled with content", "added", added, "deleted", deleted)
+	if err := l.Index.MarkSynced(start); err != nil {
+		return added, deleted, err
+	}
+	l.Log.Info("search index reconciled with content", "added or read again", added, "deleted", deleted)
 	return added, deleted, nil
+}
+
+// readAgain indexes again content files modified since the index was last
+// in step, with publishing held; a file now withdrawn (撤稿) leaves the
+// index. It returns how many documents it put and how many it deleted.
+func (l *Live) readAgain(rels []string) (put, deleted int, err error) {
+	l.updating.Lock()
+	defer l.updating.Unlock()
+	var docs []search.Document
+	var del []string
+	for _, rel := range rels {
+		it, err := l.Content.Read(rel)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) { // gone: deleteGone's
+				l.Log.Warn("content file no longer reads; its search entry is left as it was", "path", rel, "err", err)
+			}
+			continue
+		}
+		if it.Story.State == news.StateWithdrawn {
+			del = append(del, content.URLOf(rel))
+		} else {
+			docs = append(docs, Document(it.Story))
+		}
+	}
+	if len(docs) > 0 {
+		if err := l.Index.Put(docs...); err != nil {
+			return 0, 0, err
+		}
+	}
+	if len(del) > 0 {
+		if err := l.Index.Delete(del...); err != nil {
+			return len(docs), 0, err
+		}
+	}
+	return len(docs), len(del), nil
 }
 
 // addMissing indexes content files the index lacks, read again now that

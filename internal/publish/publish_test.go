@@ -80,6 +80,7 @@ func TestUpdateMakesStoriesLiveAndSearchable(t *testing.T) {
 	}
 
 	// The index is new, so the first check rebuilds it from the files.
+	backdate(t, dir.Root, rel)
 	if added, _, err := live.CheckIndex(ctx); err != nil || added != 1 || live.Index.NeedsRebuild() {
 		t.Fatalf("first CheckIndex added %d, err %v; want a rebuild with 1", added, err)
 	}
@@ -147,6 +148,7 @@ func TestReindexStreamsTheArchive(t *testing.T) {
 		}
 	}
 	write(t, filepath.Join(dir.Root, "stories/2023/06/broken.md"), "---\ntitle: [\n---\n")
+	backdate(t, dir.Root, "stories/2023/06/s0.md", "stories/2023/06/s1.md", "stories/2023/06/s2.md", "stories/2023/06/broken.md")
 	var lastDone, lastTotal int
 	n, err := live.Reindex(ctx, func(done, total int) { lastDone, lastTotal = done, total })
 	if err != nil {
@@ -167,5 +169,65 @@ func TestReindexStreamsTheArchive(t *testing.T) {
 	}
 	if res, _ := live.Index.Search(ctx, search.Query{Q: "撤稿"}); res.Total != 0 {
 		t.Fatal("CheckIndex indexed the withdrawn story")
+	}
+}
+
+// backdate sets the modification time of content files to an hour ago, as
+// for files that were there long before the index was last checked.
+func backdate(t *testing.T, root string, rels ...string) {
+	t.Helper()
+	old := time.Now().Add(-time.Hour)
+	for _, rel := range rels {
+		if err := os.Chtimes(filepath.Join(root, filepath.FromSlash(rel)), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A file edited or withdrawn by hand while the server was down is read
+// again by the next check; files not touched since are not.
+func TestCheckIndexReadsFilesModifiedSinceTheLastCheck(t *testing.T) {
+	ctx := context.Background()
+	live, dir := newLive(t)
+	pub := time.Date(2023, 6, 8, 6, 0, 0, 0, news.Shanghai)
+	var rels []string
+	for i, title := range []string{"离石区口袋公园开放", "汾阳市新建三所学校", "交城县修缮古城墙"} {
+		s := news.Story{Kind: news.KindStory, Title: title, Body: title + "。", Section: "本地", PublishedAt: &pub}
+		data, _ := content.Marshal(s, pub)
+		rel := content.RelPath(s.Kind, pub, fmt.Sprintf("s%d", i))
+		if err := dir.Write(rel, data); err != nil {
+			t.Fatal(err)
+		}
+		rels = append(rels, rel)
+	}
+	backdate(t, dir.Root, rels...)
+	if _, err := live.Reindex(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if live.Index.SyncedAt().IsZero() {
+		t.Fatal("a rebuild must stamp the index")
+	}
+	// While the server is down: one story corrected, one withdrawn.
+	fixed := news.Story{Kind: news.KindStory, Title: "汾阳市新建四所学校", Body: "更正：新建四所学校。", Section: "本地", PublishedAt: &pub}
+	data, _ := content.Marshal(fixed, pub)
+	write(t, filepath.Join(dir.Root, rels[1]), string(data))
+	gone := news.Story{Kind: news.KindStory, Title: "交城县修缮古城墙", Body: "交城县修缮古城墙。", Section: "本地", PublishedAt: &pub,
+		Withdrawn: &news.Withdrawal{At: pub, Reason: "事实有误"}}
+	data, _ = content.Marshal(gone, pub)
+	write(t, filepath.Join(dir.Root, rels[2]), string(data))
+
+	added, deleted, err := live.CheckIndex(ctx)
+	if err != nil || added != 1 || deleted != 1 {
+		t.Fatalf("CheckIndex added %d, deleted %d, err %v; want the corrected one read again and the withdrawn one deleted", added, deleted, err)
+	}
+	for q, want := range map[string]uint64{"四所学校": 1, "三所学校": 0, "古城墙": 0, "口袋公园": 1} {
+		if res, err := live.Index.Search(ctx, search.Query{Q: q}); err != nil || res.Total != want {
+			t.Fatalf("%s: %v, %d hits, want %d", q, err, res.Total, want)
+		}
+	}
+	// Now in step: files modified before this check are not read again.
+	backdate(t, dir.Root, rels...)
+	if added, deleted, err := live.CheckIndex(ctx); err != nil || added != 0 || deleted != 0 {
+		t.Fatalf("second CheckIndex added %d, deleted %d, err %v; want nothing", added, deleted, err)
 	}
 }
