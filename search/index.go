@@ -86,9 +86,9 @@ const (
 	mappingVersion = "newsroom-search/m9"
 	versionFile    = "newsroom-search-version"
 	// syncedFile holds the time MarkSynced recorded.
-	syncedFile = "newsroom-search-synced"
-	batchSize      = 500
-	rebuildDepth   = 2 // batches a rebuild has in flight at once
+	syncedFile   = "newsroom-search-synced"
+	batchSize    = 500
+	rebuildDepth = 2 // batches a rebuild has in flight at once
 	// dateSortField holds the date in UTC as text that sorts in time
 	// order, then the document ID.
 	dateSortField      = "date_k"
