@@ -295,7 +295,7 @@ func (a *Archive) removeOutputs(tree string, parts map[string]*partState, key, m
 		}
 	}
 	path := filepath.Join(tree, filepath.FromSlash(key))
-	if a.full != nil && tree == a.full.tree {
+	if a.inFullTree(tree) {
 		a.full.remove(path, removeDir)
 		return
 	}

@@ -346,7 +346,7 @@ func (a *Archive) publishBatch(tree string, names []string, out *rendered, month
 		p := &part{next: &partState{Outputs: map[string]uint64{}}, stats: PartStats{Part: n}}
 		if tree == a.live {
 			p.prev = a.parts[n]
-		} else if a.full != nil && tree == a.full.tree {
+		} else if a.inFullTree(tree) {
 			p.prev = a.full.parts[n] // nil but in a replay
 		}
 		parts[n] = p
@@ -366,7 +366,7 @@ func (a *Archive) publishBatch(tree string, names []string, out *rendered, month
 		}
 		p.stats.Written++
 		path := filepath.Join(tree, filepath.FromSlash(rel))
-		if tree != a.live && a.full != nil && tree == a.full.tree {
+		if a.inFullTree(tree) {
 			a.full.write(path, data)
 			return nil
 		}
@@ -419,12 +419,12 @@ func (a *Archive) publishBatch(tree string, names []string, out *rendered, month
 					continue
 				}
 				full := filepath.Join(tree, filepath.FromSlash(rel))
-				if a.full != nil && tree == a.full.tree {
+				if a.inFullTree(tree) {
 					a.full.remove(full, removeFile)
 					p.stats.Deleted++
 				} else if os.Remove(full) == nil {
 					p.stats.Deleted++
-					removeEmptyDirs(tree, filepath.Dir(full))
+					removeEmptyDirs(tree, filepath.Dir(full), nil)
 				}
 			}
 		}
@@ -498,10 +498,15 @@ func hashBytes(b []byte) uint64 {
 	return h.Sum64()
 }
 
-func removeEmptyDirs(tree, dir string) {
+// removeEmptyDirs removes dir and its parents below tree while they are
+// empty, calling removed (if not nil) with each one it removed.
+func removeEmptyDirs(tree, dir string, removed func(dir string)) {
 	for dir != tree && strings.HasPrefix(dir, tree) {
 		if os.Remove(dir) != nil {
 			return
+		}
+		if removed != nil {
+			removed(dir)
 		}
 		dir = filepath.Dir(dir)
 	}

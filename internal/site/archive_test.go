@@ -345,33 +345,9 @@ func TestLargeMonthsRenderInChunks(t *testing.T) {
 		}
 	}
 	mustLive(t, chunked, "stories/2023/04/a1/index.html", `<a href="/stories/2023/04/">`)
-	files := func(a *Archive) map[string]string {
-		got := map[string]string{}
-		root := a.Current()
-		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				rel, _ := filepath.Rel(root, p)
-				data, _ := os.ReadFile(p)
-				got[filepath.ToSlash(rel)] = string(data)
-			}
-			return nil
-		})
-		return got
-	}
-	want, got := files(one), files(chunked)
+	want := treeFiles(t, one.Current())
 	if len(want) < 20 {
 		t.Fatalf("only %d files in the one-build tree", len(want))
 	}
-	for rel, w := range want {
-		if g, ok := got[rel]; !ok {
-			t.Errorf("%s missing when months render in chunks", rel)
-		} else if g != w {
-			t.Errorf("%s differs:\none build: %s\nin chunks: %s", rel, w, g)
-		}
-	}
-	for rel := range got {
-		if _, ok := want[rel]; !ok {
-			t.Errorf("%s only when months render in chunks", rel)
-		}
-	}
+	sameTrees(t, want, treeFiles(t, chunked.Current()), "one build", "in chunks")
 }

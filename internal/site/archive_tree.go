@@ -74,6 +74,15 @@ func newFullBuild(tree string, recycled bool) *fullBuild {
 	return f
 }
 
+// inFullTree reports whether tree is the new tree of the full build in
+// progress, not yet live, whose files go through its queue. Once swapped
+// in it is the live tree: BuildAll releases the lock before it forgets
+// the build, and a publish in between writes the live way (the queue is
+// closed by then). The caller holds a.mu.
+func (a *Archive) inFullTree(tree string) bool {
+	return a.full != nil && tree == a.full.tree && tree != a.live
+}
+
 // write queues a file for the new tree. Nobody reads the tree before the
 // swap, so a file needs neither a temporary file nor a rename, and each
 // directory is created once: half the system calls of writeAtomic. The
@@ -136,12 +145,7 @@ func (f *fullBuild) removeNow(path string, op treeOp) error {
 			}
 		}
 	}
-	for dir := filepath.Dir(path); dir != f.tree && strings.HasPrefix(dir, f.tree); dir = filepath.Dir(dir) {
-		if os.Remove(dir) != nil {
-			break // not empty
-		}
-		delete(f.dirs, dir)
-	}
+	removeEmptyDirs(f.tree, filepath.Dir(path), func(dir string) { delete(f.dirs, dir) })
 	return nil
 }
 

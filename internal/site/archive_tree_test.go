@@ -116,6 +116,24 @@ func treeFiles(t *testing.T, dir string) map[string]string {
 	return files
 }
 
+// sameTrees reports every file that differs between two trees (treeFiles)
+// or is in only one of them.
+func sameTrees(t *testing.T, want, got map[string]string, wantName, gotName string) {
+	t.Helper()
+	for rel, w := range want {
+		if g, ok := got[rel]; !ok {
+			t.Errorf("%s: only in the %s tree", rel, wantName)
+		} else if g != w {
+			t.Errorf("%s differs:\n%s: %q\n%s: %q", rel, wantName, w, gotName, g)
+		}
+	}
+	for rel := range got {
+		if _, ok := want[rel]; !ok {
+			t.Errorf("%s: only in the %s tree", rel, gotName)
+		}
+	}
+}
+
 func TestRecycledTreeMatchesAFreshOne(t *testing.T) {
 	ctx := context.Background()
 	a := archiveSite(t)
@@ -139,19 +157,8 @@ func TestRecycledTreeMatchesAFreshOne(t *testing.T) {
 	if _, err := fresh.BuildAll(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	got, want := treeFiles(t, a.Current()), treeFiles(t, fresh.Current())
-	for rel, w := range want {
-		if g, ok := got[rel]; !ok {
-			t.Errorf("recycled tree lacks %s", rel)
-		} else if g != w {
-			t.Errorf("%s differs:\nrecycled %q\nfresh    %q", rel, g, w)
-		}
-	}
-	for rel := range got {
-		if _, ok := want[rel]; !ok {
-			t.Errorf("recycled tree keeps %s, which a fresh build does not write", rel)
-		}
-	}
+	got := treeFiles(t, a.Current())
+	sameTrees(t, treeFiles(t, fresh.Current()), got, "fresh", "recycled")
 	if _, ok := got["stories/2023/04/s7/index.html"]; !ok {
 		t.Fatal("the new story is missing from both trees")
 	}
