@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"newsroom/internal/importer"
+	"newsroom/internal/ingest"
 	"newsroom/internal/news"
 	"newsroom/internal/sqlite"
 )
@@ -95,8 +95,8 @@ func TestImportSamplePageAsDraftsOnce(t *testing.T) {
 			t.Errorf("no story titled %q", w.title)
 			continue
 		}
-		if s.State != news.StateDraft || s.Owner != importUser {
-			t.Errorf("%s: state %s owner %q, want a draft of %q", w.title, s.State, s.Owner, importUser)
+		if s.State != news.StateDraft || s.Owner != ingest.UserName {
+			t.Errorf("%s: state %s owner %q, want a draft of %q", w.title, s.State, s.Owner, ingest.UserName)
 		}
 		if string(s.Kind) != w.kind || !slices.Equal(s.Authors, w.bylines) && !(len(s.Authors) == 0 && len(w.bylines) == 0) {
 			t.Errorf("%s: kind %s authors %q, want %s %q", w.title, s.Kind, s.Authors, w.kind, w.bylines)
@@ -293,35 +293,5 @@ func TestImportPublish(t *testing.T) {
 	}
 	if n := len(siteStories(t, site)); n != 8 {
 		t.Errorf("second import: %d stories", n)
-	}
-}
-
-func TestInferPage(t *testing.T) {
-	for _, c := range []struct {
-		path string
-		want pageMeta
-	}{
-		{"2023-06-08_01_要闻.txt", pageMeta{"2023-06-08", 1, "要闻"}},
-		{"20230608-01.txt", pageMeta{"2023-06-08", 1, ""}},
-		{"archive/2023-06-08/01.txt", pageMeta{"2023-06-08", 1, ""}},
-		{"archive/2023/06/08/12.pdf", pageMeta{"2023-06-08", 12, ""}},
-		{"2023-06-08/A03_第03版_时政.txt", pageMeta{"2023-06-08", 3, "时政"}},
-		{"ll_20230608_p4.txt", pageMeta{"2023-06-08", 4, ""}},
-		{"000_e58c90808f211c85.txt", pageMeta{}},
-		{"2023-13-40_01.txt", pageMeta{}},
-	} {
-		if got := inferPage(c.path); got != c.want {
-			t.Errorf("inferPage(%q) = %+v, want %+v", c.path, got, c.want)
-		}
-	}
-}
-
-func TestStoryOfUntitledAndNoticeWithoutIssuer(t *testing.T) {
-	s, notes := storyOf(importer.Item{Kind: "notice", Body: "正文。", Date: "2023-06-08", Page: 2})
-	if s.Title != untitled || s.Kind != news.KindStory || s.Section != "要闻" || len(notes) != 1 {
-		t.Fatalf("storyOf = %+v, notes %q", s, notes)
-	}
-	if err := s.Validate(); err != nil {
-		t.Fatalf("mapped story does not validate: %v", err)
 	}
 }

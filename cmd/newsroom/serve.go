@@ -25,8 +25,46 @@ import (
 	"newsroom/internal/web"
 )
 
+// schedulerInterval is how often serve looks for scheduled stories that
+// are due: a story goes live at most this long after its set time.
+var schedulerInterval = 3 * time.Second
+
+// runServe runs `newsroom serve` until ctx ends or the server fails.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, root := newFlags("serve", stderr)
+	m := &serveMain{Stdout: stdout, Stderr: stderr}
+	if err := m.ParseFlags(args); err != nil {
+		return err
+	}
+	err := m.Run(ctx)
+	if err == nil {
+		err = m.Wait(ctx)
+	}
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// serveMain is the program `newsroom serve`: the reader site, the admin
+// and search in one process. ParseFlags reads its settings, Run opens and
+// wires everything and starts serving, Close stops it and releases what
+// Run opened.
+type serveMain struct {
+	Stdout, Stderr io.Writer
+
+	Root, Addr, SecureCookies, BaiduSite, DeployTo string
+	Monolithic                                     bool
+
+	db     *sqlite.DB
+	reader *readerSide
+	srv    *http.Server
+	errc   chan error
+	stop   context.CancelFunc // ends the background work
+}
+
+// ParseFlags reads the command line of serve.
+func (m *serveMain) ParseFlags(args []string) error {
+	fs, root := newFlags("serve", m.Stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	secure := fs.String("secure-cookies", "auto", "mark session cookies Secure: auto (not on loopback), true or false")
 	baiduSite := fs.String("baidu-site", "", "site registered with Baidu's link submission, e.g. https://www.example.cn; the token comes from $NEWSROOM_BAIDU_TOKEN")
@@ -35,29 +73,35 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	p, err := sitePaths(*root)
-	if err != nil {
-		return err
-	}
-	log := newLogger(stderr)
+	m.Root, m.Addr, m.SecureCookies, m.BaiduSite, m.DeployTo, m.Monolithic = *root, *addr, *secure, *baiduSite, *deployTo, *mono
+	return nil
+}
 
-	db, err := sqlite.Open(p.DB, news.SystemClock{})
+// Run opens the site's database and index, wires the desk, admin and
+// reader side, and starts serving; the start-up work (a build if needed,
+// the index check) and the scheduler run in the background. It returns
+// once the server listens.
+func (m *serveMain) Run(ctx context.Context) error {
+	p, err := sitePaths(m.Root)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := ensureAdmin(ctx, db, stdout); err != nil {
+	log := newLogger(m.Stderr)
+	ctx, m.stop = context.WithCancel(ctx)
+
+	if m.db, err = sqlite.Open(p.DB, news.SystemClock{}); err != nil {
 		return err
 	}
-	reader, err := openReaderSide(p, log)
-	if err != nil {
+	if err := ensureAdmin(ctx, m.db, m.Stdout); err != nil {
 		return err
 	}
-	defer reader.Close()
-	archive, index, live := reader.Archive, reader.Index, reader.Live
+	if m.reader, err = openReaderSide(p, log); err != nil {
+		return err
+	}
+	archive, index, live := m.reader.Archive, m.reader.Index, m.reader.Live
 	siteDir := archive.Current
 	start := func(ctx context.Context) error { return startup(ctx, archive, live, log) }
-	if *mono {
+	if m.Monolithic {
 		whole := &site.Builder{Root: p.Root, Data: filepath.Join(p.Data, "mono"), Log: logWriter{log}}
 		live.Site, siteDir = whole, whole.Current
 		start = func(ctx context.Context) error {
@@ -67,56 +111,35 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return rebuildMissingIndex(ctx, live)
 		}
 	}
-	deskSvc := &desk.Service{DB: db, Content: content.Dir{Root: p.Content}, Live: live, Clock: news.SystemClock{}, Log: log}
+	deskSvc := &desk.Service{DB: m.db, Content: content.Dir{Root: p.Content}, Live: live, Clock: news.SystemClock{}, Log: log}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("listen on %s: %w", m.Addr, err)
 	}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
-	secureCookies := *secure == "true" || (*secure == "auto" && !net.ParseIP(host).IsLoopback())
-	adm, err := admin.New(admin.Config{Desk: deskSvc, DB: db, Log: log, SecureCookies: secureCookies, PaperName: "吕梁日报"})
+	secureCookies := m.SecureCookies == "true" || (m.SecureCookies == "auto" && !net.ParseIP(host).IsLoopback())
+	adm, err := admin.New(admin.Config{Desk: deskSvc, DB: m.db, Log: log, SecureCookies: secureCookies, PaperName: "吕梁日报"})
 	if err != nil {
+		ln.Close()
 		return err
 	}
-	var afterPublish []func([]string)
-	if *deployTo != "" {
-		d := newDeployer(p.Root, *deployTo, siteDir, log)
-		afterPublish = append(afterPublish, d.Request)
-		go d.Run(ctx)
-	}
-	if tok := os.Getenv("NEWSROOM_BAIDU_TOKEN"); *baiduSite != "" && tok != "" {
-		push := &baidu.Pusher{Site: *baiduSite, Token: tok, Log: log}
-		afterPublish = append(afterPublish, func(urls []string) {
-			// In the background: a slow answer from Baidu must not hold
-			// up the editor's publish.
-			go func() {
-				if _, err := push.Push(context.WithoutCancel(ctx), urls); err != nil {
-					log.Warn("baidu push failed", "err", err)
-				}
-			}()
-		})
-	}
-	live.Published = func(urls []string) {
-		for _, f := range afterPublish {
-			f(urls)
-		}
-	}
+	live.Published = afterPublish(ctx, p, m.DeployTo, m.BaiduSite, siteDir, log)
 	var ready atomic.Bool
-	handler := withCorrections(web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
-		Notices: db, PaperName: "吕梁日报"}), siteDir, db, log)
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	handler := web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
+		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报"})
+	m.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
-	fmt.Fprintf(stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(m.Stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())
+	m.errc = make(chan error, 2)
+	go func() { m.errc <- m.srv.Serve(ln) }()
 
 	// Start-up work runs while the server already answers: /healthz says
 	// 503 until it is done, and an older build (if any) is served meanwhile.
 	go func() {
 		if err := start(ctx); err != nil {
 			log.Error("start-up failed", "err", err)
-			errc <- err
+			m.errc <- err
 			return
 		}
 		ready.Store(true)
@@ -138,16 +161,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Info("search index checked", "added", added, "deleted", deleted, "took", time.Since(began).Round(time.Millisecond))
 		}()
 		// Scheduled stories are published on time, also those that fell
-		// due while the server was down (see workflow.go).
+		// due while the server was down.
 		go deskSvc.RunScheduler(ctx, schedulerInterval)
-		if !*mono {
+		if !m.Monolithic {
 			archive.Run(ctx, 10*time.Minute, log.Error)
 		}
 	}()
+	return nil
+}
 
+// Wait blocks until ctx ends (then shuts the server down gracefully) or
+// the server or its start-up fails.
+func (m *serveMain) Wait(ctx context.Context) error {
 	select {
-	case err := <-errc:
-		srv.Close()
+	case err := <-m.errc:
+		m.srv.Close()
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
 		}
@@ -155,8 +183,54 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case <-ctx.Done():
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		log.Info("shutting down")
-		return srv.Shutdown(shutdownCtx)
+		newLogger(m.Stderr).Info("shutting down")
+		return m.srv.Shutdown(shutdownCtx)
+	}
+}
+
+// Close stops the background work and closes the index and the database.
+func (m *serveMain) Close() error {
+	if m.stop != nil {
+		m.stop()
+	}
+	if m.srv != nil {
+		m.srv.Close()
+	}
+	var errs []error
+	if m.reader != nil {
+		errs = append(errs, m.reader.Close())
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// afterPublish returns what runs after every publish: a deploy to a
+// bucket and a push to Baidu, when configured.
+func afterPublish(ctx context.Context, p paths, deployTo, baiduSite string, siteDir func() string, log *slog.Logger) func([]string) {
+	var after []func([]string)
+	if deployTo != "" {
+		d := newDeployer(p.Root, deployTo, siteDir, log)
+		after = append(after, d.Request)
+		go d.Run(ctx)
+	}
+	if tok := os.Getenv("NEWSROOM_BAIDU_TOKEN"); baiduSite != "" && tok != "" {
+		push := &baidu.Pusher{Site: baiduSite, Token: tok, Log: log}
+		after = append(after, func(urls []string) {
+			// In the background: a slow answer from Baidu must not hold
+			// up the editor's publish.
+			go func() {
+				if _, err := push.Push(context.WithoutCancel(ctx), urls); err != nil {
+					log.Warn("baidu push failed", "err", err)
+				}
+			}()
+		})
+	}
+	return func(urls []string) {
+		for _, f := range after {
+			f(urls)
+		}
 	}
 }
 

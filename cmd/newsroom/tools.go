@@ -156,7 +156,7 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	defer db.Close()
 	u := &news.User{Name: fs.Arg(0), Role: news.Role(*role)}
 	if err := db.CreateUser(ctx, u, pw); err != nil {
-		return plain(err)
+		return news.Plain(err)
 	}
 	fmt.Fprintf(stdout, "added %s user %q (id %d)\n", u.Role, u.Name, u.ID)
 	if generated {
@@ -202,7 +202,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	defer db.Close()
 	u, err := db.UserByName(ctx, fs.Arg(0))
 	if err != nil {
-		return fmt.Errorf("user %q: %w", fs.Arg(0), plain(err))
+		return fmt.Errorf("user %q: %w", fs.Arg(0), news.Plain(err))
 	}
 	tok, err := db.CreateToken(ctx, u.ID)
 	if err != nil {
@@ -211,22 +211,4 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	fmt.Fprintf(stderr, "API token for %s (%s); it is shown only once:\n", u.Name, u.Role)
 	fmt.Fprintln(stdout, tok)
 	return nil
-}
-
-// plain turns a domain error into a plain-English CLI message (the domain
-// messages are Chinese, for the UI).
-func plain(err error) error {
-	switch news.ErrorCode(err) {
-	case news.EINVALID:
-		var parts []string
-		for k, v := range news.ErrorFields(err) {
-			parts = append(parts, k+": "+v)
-		}
-		return fmt.Errorf("invalid input (%s)", strings.Join(parts, "; "))
-	case news.ECONFLICT:
-		return errors.New("already exists")
-	case news.ENOTFOUND:
-		return errors.New("not found")
-	}
-	return err
 }

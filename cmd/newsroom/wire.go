@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
 	"newsroom/internal/content"
 	"newsroom/internal/publish"
 	"newsroom/internal/site"
+	"newsroom/internal/sqlite"
+	"newsroom/internal/web"
 	"newsroom/search"
 )
 
@@ -39,4 +42,22 @@ func (r *readerSide) Close() error { return r.Index.Close() }
 // kind and rebuild it.
 func searchOptions(p paths) search.Options {
 	return search.Options{UserDict: p.UserDict, BodyOf: publish.BodyOf(content.Dir{Root: p.Content})}
+}
+
+// corrections lists the correction notes of live stories for the reader
+// side's /corrections/ page, from the editorial database.
+func corrections(db *sqlite.DB) func(ctx context.Context) ([]web.CorrectionEntry, error) {
+	return func(ctx context.Context) ([]web.CorrectionEntry, error) {
+		stories, err := db.CorrectedStories(ctx, 500)
+		if err != nil {
+			return nil, err
+		}
+		var out []web.CorrectionEntry
+		for _, s := range stories {
+			for _, c := range s.Corrections {
+				out = append(out, web.CorrectionEntry{Title: s.Title, URL: s.URL, At: c.At, Kind: c.Kind, Note: c.Note})
+			}
+		}
+		return out, nil
+	}
 }

@@ -192,13 +192,17 @@ func (d *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 
 // PublishImport publishes a story imported from an e-paper page that was
 // already printed (and so already went through review on paper): it skips
-// the chain and is recorded as such. Only `newsroom import --publish`
-// calls it; no HTTP route reaches it.
-func (d *Service) PublishImport(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
+// the chain and is recorded as such. It is dated at, the day the page was
+// printed (never later than now). Only `newsroom import --publish` calls
+// it; no HTTP route reaches it.
+func (d *Service) PublishImport(ctx context.Context, u *news.User, id int64, at time.Time) (*news.Story, error) {
 	if !u.Role.Reviewer() {
 		return nil, forbidden("导入发布需要编辑账号。")
 	}
-	return d.publish(ctx, u, id, d.Clock.Now(), "导入已见报稿件（免审）", func(s *news.Story) error {
+	if now := d.Clock.Now(); at.IsZero() || at.After(now) {
+		at = now
+	}
+	return d.publish(ctx, u, id, at, "导入已见报稿件（免审）", func(s *news.Story) error {
 		if s.State.Live() || s.State == news.StateWithdrawn || s.State == news.StateScheduled {
 			return news.Errorf(news.ECONFLICT, "稿件当前状态为「%s」，不能发布。", s.State.Label())
 		}

@@ -40,6 +40,9 @@ type Config struct {
 	Notices   NoticeArchive
 	PaperName string
 	Clock     news.Clock
+	// Corrections lists the correction notes that /corrections/ shows
+	// (see CorrectionsConfig.List); nil turns that page off.
+	Corrections func(ctx context.Context) ([]CorrectionEntry, error)
 	// Chromium is the browser that prints 登报证明 PDFs; "" looks for
 	// chromium on the PATH.
 	Chromium string
@@ -59,6 +62,9 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("POST /verify/{$}", s.verify)
 	mux.HandleFunc("GET /verify/proof/{number}/{$}", s.proof)
 	mux.HandleFunc("GET /verify/proof/{number}/proof.pdf", s.proofPDF)
+	if cfg.Corrections != nil {
+		mux.Handle("GET /corrections/{$}", CorrectionsPage(CorrectionsConfig{SiteDir: cfg.SiteDir, List: cfg.Corrections, Log: cfg.Log}))
+	}
 	mux.Handle("/admin", cfg.Admin)
 	mux.Handle("/admin/", cfg.Admin)
 	mux.Handle("/api/admin/", cfg.Admin)
