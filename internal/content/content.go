@@ -86,20 +86,6 @@ func NewSlug(t time.Time) string {
 	return t.In(news.Shanghai).Format("20060102") + "-" + hex.EncodeToString(b[:])
 }
 
-// RelPath is where an item of kind k with slug, dated t, lives below content/.
-func RelPath(k news.Kind, t time.Time, slug string) string {
-	dir := "stories"
-	if k == news.KindNotice {
-		dir = "notices"
-	}
-	return path.Join(dir, t.In(news.Shanghai).Format("2006/01"), slug+".md")
-}
-
-// URLOf returns the public URL of the content file at rel.
-func URLOf(rel string) string {
-	return "/" + strings.TrimSuffix(rel, ".md") + "/"
-}
-
 // Marshal renders s as a content file dated at published.
 func Marshal(s news.Story, published time.Time) ([]byte, error) {
 	fm := FrontMatter{
@@ -182,27 +168,15 @@ func unescapeParagraph(p string) string {
 
 // Parse reads a content file found at rel (slash-separated, below content/).
 func Parse(rel string, data []byte) (Item, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if !bytes.HasPrefix(data, []byte("---\n")) {
-		return Item{}, fmt.Errorf("%s: no YAML front matter", rel)
-	}
-	rest := data[4:]
-	end := bytes.Index(rest, []byte("\n---\n"))
-	if end < 0 {
-		if bytes.HasSuffix(rest, []byte("\n---")) {
-			end = len(rest) - 4
-		} else {
-			return Item{}, fmt.Errorf("%s: front matter not closed", rel)
-		}
+	front, rest, err := splitFront(data)
+	if err != nil {
+		return Item{}, fmt.Errorf("%s: %w", rel, err)
 	}
 	var fm FrontMatter
-	if err := yaml.Unmarshal(rest[:end], &fm); err != nil {
+	if err := yaml.Unmarshal(front, &fm); err != nil {
 		return Item{}, fmt.Errorf("%s: front matter: %w", rel, err)
 	}
-	body := ""
-	if end+5 <= len(rest) {
-		body = string(rest[end+5:])
-	}
+	body := string(rest)
 	var paras []string
 	for _, p := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -330,8 +304,11 @@ func (d Dir) walkFiles(fn func(path string) error) error {
 				}
 				return err
 			}
-			name := e.Name()
-			if e.IsDir() || !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+			if e.IsDir() {
+				return nil
+			}
+			rel, _ := filepath.Rel(d.Root, p)
+			if _, _, ok := KeyOf(filepath.ToSlash(rel)); !ok {
 				return nil
 			}
 			return fn(p)

@@ -75,10 +75,10 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 	}
 	var changedFiles, removedFiles []string
 	for _, s := range changed {
-		changedFiles = append(changedFiles, fileOf(s.URL))
+		changedFiles = append(changedFiles, content.FileOf(s.URL))
 	}
 	for _, u := range removedURLs {
-		removedFiles = append(removedFiles, fileOf(u))
+		removedFiles = append(removedFiles, content.FileOf(u))
 	}
 	st, err := l.Site.Publish(ctx, changedFiles, removedFiles)
 	if err != nil {
@@ -95,10 +95,6 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 	}
 	return nil
 }
-
-// fileOf maps a public URL (/stories/2023/06/x/) to its content file
-// (stories/2023/06/x.md); see docs/content-format.md.
-func fileOf(url string) string { return strings.Trim(url, "/") + ".md" }
 
 // Document maps a published story onto a search document.
 func Document(s news.Story) search.Document {
@@ -130,7 +126,7 @@ func Document(s news.Story) search.Document {
 // for them to build snippets (search.Options.BodyOf).
 func BodyOf(c content.Dir) func(id string) (string, bool) {
 	return func(id string) (string, bool) {
-		it, err := c.Read(fileOf(id))
+		it, err := c.Read(content.FileOf(id))
 		if err != nil {
 			return "", false
 		}
@@ -358,7 +354,7 @@ func (l *Live) deleteGone(ids []string) (int, error) {
 	defer l.updating.Unlock()
 	var del []string
 	for _, id := range ids {
-		_, err := os.Stat(filepath.Join(l.Content.Root, filepath.FromSlash(fileOf(id))))
+		_, err := os.Stat(filepath.Join(l.Content.Root, filepath.FromSlash(content.FileOf(id))))
 		if errors.Is(err, fs.ErrNotExist) {
 			del = append(del, id)
 		}

@@ -125,8 +125,8 @@ func TestDocumentMapsBylinesAndNotices(t *testing.T) {
 		d.DocNumber != "吕政发〔2023〕1号" || d.Issuers[0] != "甲" {
 		t.Fatalf("document %+v", d)
 	}
-	if fileOf("/stories/2023/06/x/") != "stories/2023/06/x.md" {
-		t.Fatal("fileOf")
+	if content.FileOf("/stories/2023/06/x/") != "stories/2023/06/x.md" {
+		t.Fatal("content.FileOf")
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"newsroom/internal/content"
 )
 
 // Archive renders a newspaper site whose archive is too large to rebuild
@@ -407,7 +409,7 @@ func (a *Archive) Rollover(ctx context.Context) error {
 	leaving := map[string]bool{}
 	for key := range a.hot {
 		if !next[key] {
-			if _, month, ok := contentKey(key + ".md"); ok {
+			if _, month, ok := contentKey(content.FileOfKey(key)); ok {
 				leaving[month] = true
 			}
 		}

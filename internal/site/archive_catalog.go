@@ -7,28 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"newsroom/internal/content"
 )
 
-var monthDirRE = regexp.MustCompile(`^(stories|notices)/(\d{4})/(\d{2})/([^/]+)\.md$`)
-
 // contentKey turns "stories/2023/06/x.md" into "stories/2023/06/x" and
-// reports the month part ("2023-06") it belongs to.
-func contentKey(rel string) (key, month string, ok bool) {
-	m := monthDirRE.FindStringSubmatch(rel)
-	if m == nil || strings.HasPrefix(m[4], "_") {
-		return "", "", false
-	}
-	return strings.TrimSuffix(rel, ".md"), m[2] + "-" + m[3], true
-}
+// reports the month part ("2023-06") it belongs to (content.KeyOf).
+func contentKey(rel string) (key, month string, ok bool) { return content.KeyOf(rel) }
 
 // owner says which part owns an output file (slash-separated, relative to
 // the live tree) given the hot set. Story and notice pages belong to their
@@ -156,49 +148,11 @@ func (a *Archive) catalog() (map[string]map[string]fileSig, error) {
 	return months, nil
 }
 
-var (
-	dateLineRE    = regexp.MustCompile(`(?m)^date:\s*["']?([0-9T:+\-. Z]+)["']?\s*$`)
-	editionLineRE = regexp.MustCompile(`(?m)^\s+edition:\s*["']?(\d{4}-\d{2}-\d{2})["']?\s*$`)
-)
-
-// frontDate reads the date (and e-paper edition) from a content file's
-// front matter without parsing all of it: the hot set is chosen among the
-// newest months, and this is called for a few hundred files per publish.
-func frontDate(file string) (time.Time, string) {
-	m := frontMeta(file)
-	return m.Date, m.Edition
-}
-
-// buildNeverRE finds the build option of a withdrawn story (list: never).
-var buildNeverRE = regexp.MustCompile(`(?m)^\s+list:\s*["']?never["']?\s*$`)
-
-// frontMeta reads date, edition and withdrawal from a content file's head.
+// frontMeta reads date, edition and withdrawal from a content file's
+// front matter (content.ReadMeta); a file that cannot be read has none.
 func frontMeta(file string) fileMeta {
-	f, err := os.Open(file)
-	if err != nil {
-		return fileMeta{}
-	}
-	defer f.Close()
-	head := make([]byte, 4096)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	if end := bytes.Index(head[3:], []byte("\n---")); end > 0 {
-		head = head[:end+3]
-	}
-	var t time.Time
-	if m := dateLineRE.FindSubmatch(head); m != nil {
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05Z07:00", "2006-01-02T15:04:05", "2006-01-02"} {
-			if v, err := time.Parse(layout, strings.TrimSpace(string(m[1]))); err == nil {
-				t = v
-				break
-			}
-		}
-	}
-	var edition string
-	if m := editionLineRE.FindSubmatch(head); m != nil {
-		edition = string(m[1])
-	}
-	return fileMeta{Date: t, Edition: edition, Unlisted: buildNeverRE.Match(head)}
+	m, _ := content.ReadMeta(file)
+	return fileMeta{Date: m.Date, Edition: m.Edition, Unlisted: m.Unlisted}
 }
 
 // chooseHot picks the hot set, the HotMin newest items by date, and the
@@ -225,8 +179,8 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bo
 		}
 		for rel := range months[m] {
 			key, _, _ := contentKey(rel)
-			d, _ := frontDate(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
-			items = append(items, item{key, rel, d})
+			m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+			items = append(items, item{key, rel, m.Date})
 		}
 	}
 	sort.Slice(items, func(i, j int) bool {

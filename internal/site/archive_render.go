@@ -11,7 +11,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+
+	"newsroom/internal/content"
 )
 
 // stage prepares the content folder dir of one part in the memory layer
@@ -44,9 +45,10 @@ func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndex
 		if err := afero.WriteFile(layer, filepath.Join(dir, filepath.FromSlash(rel)), data, 0o644); err != nil {
 			return err
 		}
-		if m := monthDirRE.FindStringSubmatch(rel); m != nil && sectionIndexes {
-			sections[m[1]+"/"+m[2]] = true
-			sections[m[1]+"/"+m[2]+"/"+m[3]] = true
+		if key, _, ok := contentKey(rel); ok && sectionIndexes {
+			month := path.Dir(key) // stories/2023/06
+			sections[path.Dir(month)] = true
+			sections[month] = true
 		}
 	}
 	for sec := range sections {
@@ -558,18 +560,10 @@ func (a *Archive) writeSitemapIndex(tree string, baseURL string) error {
 	return writeAtomic(filepath.Join(tree, "sitemap.xml"), []byte(b.String()))
 }
 
-var baseURLRE = regexp.MustCompile(`(?m)^\s*baseURL\s*=\s*"([^"]*)"`)
-
+// baseURL is the site's public address, ending in a slash.
 func (a *Archive) baseURL() string {
-	cfg, _ := os.ReadFile(filepath.Join(a.Root, "hugo.toml"))
-	if m := baseURLRE.FindSubmatch(cfg); m != nil {
-		u := string(m[1])
-		if !strings.HasSuffix(u, "/") {
-			u += "/"
-		}
-		return u
-	}
-	return "/"
+	cfg, _ := content.ReadConfig(a.Root)
+	return cfg.Base()
 }
 
 // filesOf lists the content files a part renders. For the hot part it
@@ -580,7 +574,7 @@ func filesOf(months map[string]map[string]fileSig, name string, hot map[string]b
 	var files []string
 	if name == hotPart {
 		for key := range hot {
-			rel := key + ".md"
+			rel := content.FileOfKey(key)
 			if _, month, ok := contentKey(rel); ok {
 				if _, there := months[month][rel]; there {
 					files = append(files, rel)

@@ -6,12 +6,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
+	"slices"
 
 	"github.com/spf13/afero"
-)
 
-var themeRE = regexp.MustCompile(`(?m)^\s*theme\s*=\s*"([^"]+)"`)
+	"newsroom/internal/content"
+)
 
 // copyStatic copies the theme's and the site's static/ folders into out,
 // the site's last so that it overrides the theme. The hugo command does
@@ -22,11 +22,11 @@ func copyStatic(root, out string) error {
 
 // copyStaticTo copies the static folders into the root of dest.
 func copyStaticTo(root string, dest afero.Fs) error {
+	// Themes from the lowest precedence to the highest, then the site's.
 	var dirs []string
-	if cfg, err := os.ReadFile(filepath.Join(root, "hugo.toml")); err == nil {
-		if m := themeRE.FindSubmatch(cfg); m != nil {
-			dirs = append(dirs, filepath.Join(root, "themes", string(m[1]), "static"))
-		}
+	cfg, _ := content.ReadConfig(root)
+	for _, t := range slices.Backward(cfg.Themes) {
+		dirs = append(dirs, filepath.Join(root, "themes", t, "static"))
 	}
 	dirs = append(dirs, filepath.Join(root, "static"))
 	for _, dir := range dirs {
