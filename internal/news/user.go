@@ -95,13 +95,17 @@ func (u *User) Validate() error {
 // MinPasswordLength is the shortest password accepted, in characters.
 const MinPasswordLength = 10
 
-// ValidatePassword checks a new password.
+// ValidatePassword checks a new password: long enough, not too long, and
+// not one that is guessed early (see weakPassword).
 func ValidatePassword(p string) error {
 	if utf8.RuneCountInString(p) < MinPasswordLength {
 		return &Error{Code: EINVALID, Message: "密码至少需要 10 个字符。", Fields: map[string]string{"password": "密码至少需要 10 个字符"}}
 	}
 	if len(p) > 256 {
 		return &Error{Code: EINVALID, Message: "密码太长。", Fields: map[string]string{"password": "密码最多 256 字节"}}
+	}
+	if why := weakPassword(p); why != "" {
+		return &Error{Code: EINVALID, Message: why + "。", Fields: map[string]string{"password": why}}
 	}
 	return nil
 }
