@@ -188,6 +188,19 @@ func TestEndToEnd(t *testing.T) {
 	if code != 200 || !strings.Contains(home, "吕梁日报") {
 		t.Fatalf("home: %d", code)
 	}
+	// The pages' Content-Security-Policy forbids inline scripts: every
+	// script the theme runs must come from a file (JSON-LD is data).
+	_, notice := get(t, http.DefaultClient, s.base+"/notices/2023/06/yingshang-huanjing-jiandu-zhuanxian/")
+	for _, page := range []string{home, notice} {
+		for _, tag := range regexp.MustCompile(`<script[^>]*>`).FindAllString(page, -1) {
+			if !strings.Contains(tag, " src=") && !strings.Contains(tag, "application/ld+json") {
+				t.Errorf("inline script %s would be blocked by the CSP", tag)
+			}
+		}
+	}
+	if !strings.Contains(notice, `class="notice-status"`) {
+		t.Errorf("notice page lacks its period status")
+	}
 	// A column page built in parts lists the hot stories and links the
 	// column's whole archive: a search filtered by the column, newest first.
 	_, column := get(t, http.DefaultClient, s.base+"/columns/"+url.PathEscape("教育")+"/")

@@ -28,10 +28,12 @@ const SiteCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe
 // Policy says which headers to send.
 type Policy struct {
 	CSP   string // Content-Security-Policy
-	HTTPS bool   // the public address is https: send HSTS
+	HTTPS bool   // the public address is https: always send HSTS
 }
 
-// Handler adds p's headers to every answer of next.
+// Handler adds p's headers to every answer of next. HSTS goes with every
+// answer to a request that came over https, and with all of them when the
+// public address is https.
 func (p Policy) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -43,7 +45,7 @@ func (p Policy) Handler(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "SAMEORIGIN")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "geolocation=(), microphone=(), payment=(), usb=()")
-		if p.HTTPS {
+		if p.HTTPS || IsHTTPS(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)

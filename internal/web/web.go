@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"newsroom/internal/httpsec"
 	"newsroom/internal/news"
 	"newsroom/search"
 )
@@ -65,22 +66,16 @@ func New(cfg Config) http.Handler {
 	if cfg.Corrections != nil {
 		mux.Handle("GET /corrections/{$}", CorrectionsPage(CorrectionsConfig{SiteDir: cfg.SiteDir, List: cfg.Corrections, Log: cfg.Log}))
 	}
-	mux.Handle("/admin", cfg.Admin)
-	mux.Handle("/admin/", cfg.Admin)
-	mux.Handle("/api/admin/", cfg.Admin)
+	// The admin's policy is set after the site's, so it wins on its paths.
+	admin := httpsec.Policy{CSP: httpsec.AdminCSP}.Handler(cfg.Admin)
+	mux.Handle("/admin", admin)
+	mux.Handle("/admin/", admin)
+	mux.Handle("/api/admin/", admin)
 	mux.HandleFunc("/", s.static)
-	return securityHeaders(mux)
+	return httpsec.Policy{CSP: httpsec.SiteCSP}.Handler(mux)
 }
 
 type server struct{ cfg Config }
-
-func securityHeaders(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.ServeHTTP(w, r)
-	})
-}
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")

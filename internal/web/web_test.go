@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"newsroom/internal/httpsec"
 	"newsroom/search"
 )
 
@@ -152,5 +153,23 @@ func TestHealthz(t *testing.T) {
 	ready = true
 	if code, _, _ := get(t, srv.URL+"/healthz"); code != 200 {
 		t.Fatalf("healthz when ready: %d", code)
+	}
+}
+
+func TestSiteAndAdminGetTheirOwnSecurityPolicy(t *testing.T) {
+	srv, _ := newServer(t, newIndex(t))
+	for _, c := range []struct{ path, want string }{
+		{"/stories/a/", httpsec.SiteCSP},
+		{"/search/?q=高考", httpsec.SiteCSP},
+		{"/admin/", httpsec.AdminCSP},
+		{"/api/admin/stories", httpsec.AdminCSP},
+	} {
+		_, hdr, _ := get(t, srv.URL+c.path)
+		if got := hdr.Get("Content-Security-Policy"); got != c.want {
+			t.Errorf("%s: Content-Security-Policy %q, want %q", c.path, got, c.want)
+		}
+		if hdr.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: no nosniff", c.path)
+		}
 	}
 }
