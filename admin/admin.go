@@ -5,25 +5,21 @@
 package admin
 
 import (
-	"bytes"
-	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	"newsroom/internal/desk"
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
-	"newsroom/internal/sqlite"
 )
 
 //go:embed templates/*.html
@@ -34,8 +30,7 @@ var staticFS embed.FS
 
 // Config is what the admin needs.
 type Config struct {
-	Desk     *desk.Service
-	DB       *sqlite.DB
+	Desk     *desk.Service // every action, and the users, sessions and tokens
 	Log      *slog.Logger
 	Sections []string // the paper's 栏目, offered in the story form
 	// SecureCookies marks the session cookie Secure; turn it off only for
@@ -43,7 +38,6 @@ type Config struct {
 	SecureCookies bool
 	SessionTTL    time.Duration // 0: 12 hours
 	PaperName     string
-	Clock         news.Clock // for presence and the schedule form; nil: the wall clock
 }
 
 // Admin serves /admin/ and /api/admin/.
@@ -65,9 +59,6 @@ func New(cfg Config) (*Admin, error) {
 	}
 	if len(cfg.Sections) == 0 {
 		cfg.Sections = []string{"要闻", "时政", "本地", "教育", "卫生健康", "文化"}
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = news.SystemClock{}
 	}
 	a := &Admin{cfg: cfg, pages: map[string]*template.Template{}}
 	a.presence = newPresence(a.now)
@@ -147,24 +138,6 @@ func (a *Admin) routes() http.Handler {
 	return http.NewCrossOriginProtection().Handler(r)
 }
 
-// statusOf maps a domain error code to its HTTP status: the one place
-// where errors become statuses.
-func statusOf(err error) int {
-	switch news.ErrorCode(err) {
-	case news.EINVALID:
-		return http.StatusBadRequest
-	case news.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case news.EFORBIDDEN:
-		return http.StatusForbidden
-	case news.ENOTFOUND:
-		return http.StatusNotFound
-	case news.ECONFLICT:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
-
 // ui adapts a handler that returns an error to http.HandlerFunc, showing
 // the error as a Chinese page.
 func (a *Admin) ui(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
@@ -173,7 +146,7 @@ func (a *Admin) ui(fn func(http.ResponseWriter, *http.Request) error) http.Handl
 		if err == nil {
 			return
 		}
-		status := statusOf(err)
+		status := httpx.Status(err)
 		if status == http.StatusUnauthorized {
 			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 			return
@@ -192,7 +165,7 @@ func (a *Admin) api(fn func(http.ResponseWriter, *http.Request) error) http.Hand
 		if err == nil {
 			return
 		}
-		status := statusOf(err)
+		status := httpx.Status(err)
 		if status == http.StatusInternalServerError {
 			a.cfg.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
@@ -204,98 +177,8 @@ func (a *Admin) api(fn func(http.ResponseWriter, *http.Request) error) http.Hand
 		if errors.As(err, &ce) {
 			body["current"] = ce.current
 		}
-		writeJSON(w, status, body)
+		httpx.WriteJSON(w, status, body)
 	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, `{"error":"encode"}`, http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
-}
-
-type ctxKey int
-
-const userKey ctxKey = 0
-
-func withUser(ctx context.Context, u *news.User) context.Context {
-	return context.WithValue(ctx, userKey, u)
-}
-
-// userOf returns the logged-in user of a request that passed the auth
-// middleware.
-func userOf(r *http.Request) *news.User {
-	u, _ := r.Context().Value(userKey).(*news.User)
-	return u
-}
-
-const sessionCookie = "newsroom_session"
-
-// requireSession lets a request through only with a live session cookie.
-func (a *Admin) requireSession(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
-		if err != nil {
-			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
-			return
-		}
-		u, err := a.cfg.DB.SessionUser(r.Context(), c.Value)
-		if err != nil {
-			if news.ErrorCode(err) != news.EUNAUTHORIZED {
-				a.cfg.Log.Error("session lookup failed", "err", err)
-			}
-			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
-			return
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
-	})
-}
-
-// requireAPIUser authenticates API calls by Bearer token, or by the admin
-// session cookie so that the UI's own scripts could call the API too.
-func (a *Admin) requireAPIUser(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var u *news.User
-		var err error
-		if h := r.Header.Get("Authorization"); h != "" {
-			tok, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Authorization 须为 Bearer 令牌。", "code": news.EUNAUTHORIZED})
-				return
-			}
-			u, err = a.cfg.DB.TokenUser(r.Context(), strings.TrimSpace(tok))
-		} else if c, cerr := r.Cookie(sessionCookie); cerr == nil {
-			u, err = a.cfg.DB.SessionUser(r.Context(), c.Value)
-		} else {
-			err = news.Errorf(news.EUNAUTHORIZED, "需要登录或 API 令牌。")
-		}
-		if err != nil {
-			status := statusOf(err)
-			if status == http.StatusNotFound {
-				status = http.StatusUnauthorized
-			}
-			w.Header().Set("WWW-Authenticate", `Bearer realm="newsroom"`)
-			writeJSON(w, status, map[string]string{"error": news.ErrorMessage(err), "code": news.EUNAUTHORIZED})
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
-	})
-}
-
-func (a *Admin) setSessionCookie(w http.ResponseWriter, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: a.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
-	})
 }
 
 // storyOf loads the story named by the {id} route parameter, if the

@@ -8,8 +8,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
-	"newsroom/internal/sqlite"
 )
 
 // maxBody caps API request bodies; a story is at most 100,000 characters.
@@ -91,12 +91,12 @@ func (e *conflictError) Error() string { return e.err.Error() }
 func (e *conflictError) Unwrap() error { return e.err }
 
 func (a *Admin) apiMe(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, userOf(r))
+	httpx.WriteJSON(w, http.StatusOK, userOf(r))
 	return nil
 }
 
 func (a *Admin) apiListStories(w http.ResponseWriter, r *http.Request) error {
-	f := sqlite.StoryFilter{}
+	f := news.StoryFilter{}
 	if st := r.URL.Query().Get("state"); st != "" {
 		f.States = []news.State{news.State(st)}
 	}
@@ -108,7 +108,7 @@ func (a *Admin) apiListStories(w http.ResponseWriter, r *http.Request) error {
 	if list == nil {
 		list = []news.Story{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"stories": list})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"stories": list})
 	return nil
 }
 
@@ -123,7 +123,7 @@ func (a *Admin) apiCreateStory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/admin/stories/"+strconv.FormatInt(s.ID, 10))
-	writeJSON(w, http.StatusCreated, s)
+	httpx.WriteJSON(w, http.StatusCreated, s)
 	return nil
 }
 
@@ -132,7 +132,7 @@ func (a *Admin) apiGetStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a.storyJSON(s))
+	httpx.WriteJSON(w, http.StatusOK, a.storyJSON(s))
 	return nil
 }
 
@@ -184,7 +184,7 @@ func (a *Admin) update(w http.ResponseWriter, r *http.Request, in edits, kind ne
 		}
 		return err
 	}
-	writeJSON(w, http.StatusOK, a.storyJSON(updated))
+	httpx.WriteJSON(w, http.StatusOK, a.storyJSON(updated))
 	return nil
 }
 
@@ -211,6 +211,6 @@ func (a *Admin) apiStoryAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a.storyJSON(s))
+	httpx.WriteJSON(w, http.StatusOK, a.storyJSON(s))
 	return nil
 }

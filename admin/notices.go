@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
 	"newsroom/internal/notice"
 )
@@ -135,7 +136,7 @@ func (a *Admin) apiCreateNotice(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/admin/stories/"+strconv.FormatInt(s.ID, 10))
-	writeJSON(w, http.StatusCreated, a.storyJSON(s))
+	httpx.WriteJSON(w, http.StatusCreated, a.storyJSON(s))
 	return nil
 }
 
@@ -156,6 +157,6 @@ func (a *Admin) apiGetNotice(w http.ResponseWriter, r *http.Request) error {
 	if s.Kind != news.KindNotice {
 		return news.Errorf(news.ENOTFOUND, "公告不存在。")
 	}
-	writeJSON(w, http.StatusOK, a.storyJSON(s))
+	httpx.WriteJSON(w, http.StatusOK, a.storyJSON(s))
 	return nil
 }

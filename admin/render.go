@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,39 +39,11 @@ var funcs = template.FuncMap{
 		}
 		return t.In(news.Shanghai).Format("2006-01-02 15:04")
 	},
-	"join":  strings.Join,
-	"lines": func(list []string) string { return strings.Join(list, "\n") },
-	"actionLabel": func(a string) string {
-		switch a {
-		case "create":
-			return "创建"
-		case "edit":
-			return "修改"
-		case "submit":
-			return "提交审核"
-		case "return":
-			return "退回"
-		case "publish":
-			return "发布"
-		case "withdraw":
-			return "撤稿"
-		case "approve":
-			return "签署审核"
-		case "schedule":
-			return "定时发布"
-		case "unschedule":
-			return "取消定时"
-		case "correct":
-			return "更正"
-		case "restore":
-			return "恢复旧版"
-		case "workflow":
-			return "修改审核流程"
-		}
-		return a
-	},
-	"levelLabel": news.LevelLabel,
-	"prev":       func(v int) int { return v - 1 },
+	"join":        strings.Join,
+	"lines":       func(list []string) string { return strings.Join(list, "\n") },
+	"actionLabel": func(a string) string { return news.Action(a).Label() },
+	"levelLabel":  news.LevelLabel,
+	"prev":        func(v int) int { return v - 1 },
 	"signoff": func(s *news.Story, level int) *news.Signoff {
 		for i := range s.Signoffs {
 			if s.Signoffs[i].Level == level {
@@ -139,3 +112,6 @@ func (a *Admin) renderStatus(w http.ResponseWriter, r *http.Request, status int,
 	w.Write(buf.Bytes())
 	return nil
 }
+
+// urlQuery escapes a flash message for a redirect's ?msg=.
+func urlQuery(s string) string { return url.QueryEscape(s) }

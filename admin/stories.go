@@ -2,27 +2,13 @@ package admin
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"newsroom/internal/news"
 	"newsroom/internal/notice"
-	"newsroom/internal/sqlite"
 )
-
-func urlQuery(s string) string { return url.QueryEscape(s) }
-
-func (a *Admin) dashboard(w http.ResponseWriter, r *http.Request) error {
-	d, err := a.desk(r)
-	if err != nil {
-		return err
-	}
-	return a.render(w, r, "dashboard", "工作台", d)
-}
 
 // formData is the story form: the story as typed, field errors, and on a
 // conflicting save the version someone else saved in between.
@@ -96,7 +82,7 @@ func (a *Admin) createStory(w http.ResponseWriter, r *http.Request) error {
 
 type showData struct {
 	Story  *news.Story
-	Events []sqlite.Event
+	Events []news.Event
 	Can    map[string]bool
 	Others []string // who has the story open in the edit form
 	Now    string   // for the schedule field: now, Shanghai, datetime-local
@@ -113,7 +99,7 @@ func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := s.ID
-	events, err := a.cfg.DB.Events(r.Context(), id)
+	events, err := a.cfg.Desk.Events(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -184,49 +170,4 @@ func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-}
-
-// storyAction runs submit, publish, return and withdraw from the story page.
-func (a *Admin) storyAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := parseID(r)
-	if err != nil {
-		return err
-	}
-	s, err := a.act(r, id, chi.URLParam(r, "action"), actionInput{Comment: r.PostFormValue("comment"), At: r.PostFormValue("at")})
-	msg := actionMessages[chi.URLParam(r, "action")]
-	if err != nil {
-		if s == nil {
-			return err
-		}
-		msg = news.ErrorMessage(err)
-	}
-	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?msg="+urlQuery(msg), http.StatusSeeOther)
-	return nil
-}
-
-// act dispatches a state change by name; UI and API share it.
-func (a *Admin) act(r *http.Request, id int64, action string, in actionInput) (*news.Story, error) {
-	ctx, u := r.Context(), userOf(r)
-	comment := strings.TrimSpace(in.Comment)
-	switch action {
-	case "submit":
-		return a.cfg.Desk.Submit(ctx, u, id)
-	case "approve":
-		return a.cfg.Desk.Approve(ctx, u, id)
-	case "publish":
-		return a.cfg.Desk.Publish(ctx, u, id)
-	case "schedule":
-		at, err := parseAt(in.At)
-		if err != nil {
-			return nil, err
-		}
-		return a.cfg.Desk.Schedule(ctx, u, id, at)
-	case "unschedule":
-		return a.cfg.Desk.Unschedule(ctx, u, id)
-	case "return":
-		return a.cfg.Desk.Return(ctx, u, id, comment)
-	case "withdraw":
-		return a.cfg.Desk.Withdraw(ctx, u, id, comment)
-	}
-	return nil, news.Errorf(news.ENOTFOUND, "没有这个操作：%s", action)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
 )
 
@@ -16,18 +17,8 @@ type usersData struct {
 	Error  string
 }
 
-func requireAdmin(u *news.User) error {
-	if u.Role != news.RoleAdmin {
-		return news.Errorf(news.EFORBIDDEN, "只有管理员可以管理用户。")
-	}
-	return nil
-}
-
 func (a *Admin) users(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(userOf(r)); err != nil {
-		return err
-	}
-	list, err := a.cfg.DB.Users(r.Context())
+	list, err := a.cfg.Desk.Users(r.Context(), userOf(r))
 	if err != nil {
 		return err
 	}
@@ -35,20 +26,17 @@ func (a *Admin) users(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *Admin) createUser(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(userOf(r)); err != nil {
-		return err
-	}
 	u := &news.User{Name: strings.TrimSpace(r.PostFormValue("name")), Role: news.Role(r.PostFormValue("role"))}
-	if err := a.cfg.DB.CreateUser(r.Context(), u, r.PostFormValue("password")); err != nil {
+	if err := a.cfg.Desk.CreateUser(r.Context(), userOf(r), u, r.PostFormValue("password")); err != nil {
 		code := news.ErrorCode(err)
 		if code != news.EINVALID && code != news.ECONFLICT {
 			return err
 		}
-		list, lerr := a.cfg.DB.Users(r.Context())
+		list, lerr := a.cfg.Desk.Users(r.Context(), userOf(r))
 		if lerr != nil {
 			return lerr
 		}
-		return a.renderStatus(w, r, statusOf(err), "users", &page{Title: "用户管理", Data: &usersData{
+		return a.renderStatus(w, r, httpx.Status(err), "users", &page{Title: "用户管理", Data: &usersData{
 			Users: list, Roles: news.Roles, Name: u.Name, Role: string(u.Role), Errors: news.ErrorFields(err), Error: news.ErrorMessage(err)}})
 	}
 	http.Redirect(w, r, "/admin/users?msg="+urlQuery("已添加用户 "+u.Name+"。"), http.StatusSeeOther)

@@ -44,8 +44,8 @@ func newTestAdmin(t *testing.T) *testAdmin {
 	}
 	db.SetHashParams(password.Params{Time: 1, Memory: 1024, Threads: 1})
 	t.Cleanup(func() { db.Close() })
-	d := &desk.Service{DB: db, Content: content.Dir{Root: filepath.Join(dir, "content")}, Live: nopLive{}, Clock: news.SystemClock{}}
-	a, err := New(Config{Desk: d, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PaperName: "测试报"})
+	d := &desk.Service{Store: db, Content: content.Dir{Root: filepath.Join(dir, "content")}, Live: nopLive{}, Clock: news.SystemClock{}}
+	a, err := New(Config{Desk: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PaperName: "测试报"})
 	if err != nil {
 		t.Fatal(err)
 	}

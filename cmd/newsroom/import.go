@@ -159,8 +159,9 @@ func openImport(ctx context.Context, p paths, im *ingest.Importer, out io.Writer
 	if im.User, err = ingest.EnsureUser(ctx, db, out); err != nil {
 		return nil, err
 	}
-	d := &desk.Service{DB: db, Content: content.Dir{Root: p.Content}, Clock: news.SystemClock{}, Log: log}
-	im.Desk, im.Store, im.Clock = d, db, news.SystemClock{}
+	var clock news.Clock = news.SystemClock{}
+	d := &desk.Service{Store: db, Content: content.Dir{Root: p.Content}, Clock: clock, Log: log}
+	im.Desk, im.Store, im.Clock = d, db, clock
 	if im.Publish {
 		w.reader, err = openReaderSide(p, log)
 		if err != nil {

@@ -45,7 +45,7 @@ func siteStories(t *testing.T, site string) []news.Story {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	list, err := db.Stories(context.Background(), sqlite.StoryFilter{Limit: 1000})
+	list, err := db.Stories(context.Background(), news.StoryFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

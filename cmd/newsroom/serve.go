@@ -88,8 +88,11 @@ func (m *serveMain) Run(ctx context.Context) error {
 	}
 	log := newLogger(m.Stderr)
 	ctx, m.stop = context.WithCancel(ctx)
+	// The one clock of the program: the database, the desk (and through
+	// it the admin) and the reader side read it.
+	var clock news.Clock = news.SystemClock{}
 
-	if m.db, err = sqlite.Open(p.DB, news.SystemClock{}); err != nil {
+	if m.db, err = sqlite.Open(p.DB, clock); err != nil {
 		return err
 	}
 	if err := ensureAdmin(ctx, m.db, m.Stdout); err != nil {
@@ -111,7 +114,7 @@ func (m *serveMain) Run(ctx context.Context) error {
 			return rebuildMissingIndex(ctx, live)
 		}
 	}
-	deskSvc := &desk.Service{DB: m.db, Content: content.Dir{Root: p.Content}, Live: live, Clock: news.SystemClock{}, Log: log}
+	deskSvc := &desk.Service{Store: m.db, Content: content.Dir{Root: p.Content}, Live: live, Clock: clock, Log: log}
 
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -119,15 +122,15 @@ func (m *serveMain) Run(ctx context.Context) error {
 	}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
 	secureCookies := m.SecureCookies == "true" || (m.SecureCookies == "auto" && !net.ParseIP(host).IsLoopback())
-	adm, err := admin.New(admin.Config{Desk: deskSvc, DB: m.db, Log: log, SecureCookies: secureCookies, PaperName: "吕梁日报"})
+	adm, err := admin.New(admin.Config{Desk: deskSvc, Log: log, SecureCookies: secureCookies, PaperName: "吕梁日报"})
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	live.Published = afterPublish(ctx, p, m.DeployTo, m.BaiduSite, siteDir, log)
+	live.Published = afterPublish(ctx, p, m.DeployTo, m.BaiduSite, siteDir, clock, log)
 	var ready atomic.Bool
 	handler := web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
-		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报"})
+		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报", Clock: clock})
 	m.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
 	fmt.Fprintf(m.Stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())
@@ -208,7 +211,7 @@ func (m *serveMain) Close() error {
 
 // afterPublish returns what runs after every publish: a deploy to a
 // bucket and a push to Baidu, when configured.
-func afterPublish(ctx context.Context, p paths, deployTo, baiduSite string, siteDir func() string, log *slog.Logger) func([]string) {
+func afterPublish(ctx context.Context, p paths, deployTo, baiduSite string, siteDir func() string, clock news.Clock, log *slog.Logger) func([]string) {
 	var after []func([]string)
 	if deployTo != "" {
 		d := newDeployer(p.Root, deployTo, siteDir, log)
@@ -216,7 +219,7 @@ func afterPublish(ctx context.Context, p paths, deployTo, baiduSite string, site
 		go d.Run(ctx)
 	}
 	if tok := os.Getenv("NEWSROOM_BAIDU_TOKEN"); baiduSite != "" && tok != "" {
-		push := &baidu.Pusher{Site: baiduSite, Token: tok, Log: log}
+		push := &baidu.Pusher{Site: baiduSite, Token: tok, Log: log, Clock: clock}
 		after = append(after, func(urls []string) {
 			// In the background: a slow answer from Baidu must not hold
 			// up the editor's publish.
@@ -266,7 +269,7 @@ func rebuildMissingIndex(ctx context.Context, live *publish.Live) error {
 
 // ensureAdmin creates the first admin on a fresh database and prints its
 // one-time password: nobody can log in otherwise.
-func ensureAdmin(ctx context.Context, db *sqlite.DB, stdout io.Writer) error {
+func ensureAdmin(ctx context.Context, db news.UserStore, stdout io.Writer) error {
 	n, err := db.CountUsers(ctx)
 	if err != nil || n > 0 {
 		return err

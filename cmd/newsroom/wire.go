@@ -6,9 +6,9 @@ import (
 	"log/slog"
 
 	"newsroom/internal/content"
+	"newsroom/internal/news"
 	"newsroom/internal/publish"
 	"newsroom/internal/site"
-	"newsroom/internal/sqlite"
 	"newsroom/internal/web"
 	"newsroom/search"
 )
@@ -46,7 +46,7 @@ func searchOptions(p paths) search.Options {
 
 // corrections lists the correction notes of live stories for the reader
 // side's /corrections/ page, from the editorial database.
-func corrections(db *sqlite.DB) func(ctx context.Context) ([]web.CorrectionEntry, error) {
+func corrections(db news.StoryStore) func(ctx context.Context) ([]web.CorrectionEntry, error) {
 	return func(ctx context.Context) ([]web.CorrectionEntry, error) {
 		stories, err := db.CorrectedStories(ctx, 500)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"newsroom/internal/news"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +32,7 @@ type Pusher struct {
 	Endpoint string // default Endpoint; tests point it at a local server
 	Client   *http.Client
 	Log      *slog.Logger
-	Now      func() time.Time
+	Clock    news.Clock // nil: the wall clock
 
 	mu        sync.Mutex
 	exhausted string // the day (YYYY-MM-DD) the quota ran out
@@ -48,15 +49,11 @@ type answer struct {
 }
 
 func (p *Pusher) today() string {
-	now := time.Now
-	if p.Now != nil {
-		now = p.Now
+	var clock news.Clock = news.SystemClock{}
+	if p.Clock != nil {
+		clock = p.Clock
 	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	return now().In(loc).Format(time.DateOnly)
+	return clock.Now().In(news.Shanghai).Format(time.DateOnly)
 }
 
 // Push submits paths (e.g. /stories/2023/06/x/) as absolute URLs of the

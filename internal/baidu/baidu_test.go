@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"newsroom/internal/news"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func TestPushRespectsQuota(t *testing.T) {
 	}))
 	defer srv.Close()
 	day := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	p := &Pusher{Site: "https://www.example.cn", Token: "tok", Endpoint: srv.URL, Now: func() time.Time { return day }}
+	p := &Pusher{Site: "https://www.example.cn", Token: "tok", Endpoint: srv.URL, Clock: news.ClockFunc(func() time.Time { return day })}
 	ctx := context.Background()
 	n, err := p.Push(ctx, []string{"/stories/2026/11/a/", "/stories/2026/11/b/"})
 	if err != nil || n != 2 {

@@ -13,7 +13,6 @@ import (
 
 	"newsroom/internal/content"
 	"newsroom/internal/news"
-	"newsroom/internal/sqlite"
 )
 
 // Live makes published content visible to readers: it re-renders the site
@@ -24,11 +23,20 @@ type Live interface {
 
 // Service carries out editorial actions.
 type Service struct {
-	DB      *sqlite.DB
+	Store   news.Store
 	Content content.Dir
 	Live    Live
 	Clock   news.Clock
 	Log     *slog.Logger
+}
+
+// Now is the desk's time: the one clock of the editorial side, which the
+// admin also reads (presence, the schedule form).
+func (d *Service) Now() time.Time {
+	if d.Clock == nil {
+		return time.Now()
+	}
+	return d.Clock.Now()
 }
 
 func forbidden(msg string) error { return news.Errorf(news.EFORBIDDEN, "%s", msg) }
@@ -44,7 +52,7 @@ func (d *Service) Create(ctx context.Context, u *news.User, s *news.Story) error
 	if err := prepareNotice(s); err != nil {
 		return err
 	}
-	if err := d.DB.CreateStory(ctx, s, u.ID); err != nil {
+	if err := d.Store.CreateStory(ctx, s, u.ID); err != nil {
 		return err
 	}
 	s.Owner = u.Name
@@ -53,29 +61,31 @@ func (d *Service) Create(ctx context.Context, u *news.User, s *news.Story) error
 
 // Get returns a story u may see.
 func (d *Service) Get(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
-	s, err := d.DB.Story(ctx, id)
+	s, err := d.Store.Story(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !canSee(u, s) {
-		// Not found rather than forbidden: a reporter need not learn which
-		// ids exist.
-		return nil, news.Errorf(news.ENOTFOUND, "稿件不存在。")
+		return nil, notFound()
 	}
-	d.fill(ctx, s)
+	s.Chain = d.workflow(ctx, d.Store).ChainFor(s.Section)
 	return s, nil
 }
 
+// notFound is the answer for a story u may not see: not found rather than
+// forbidden, so that a reporter need not learn which ids exist.
+func notFound() error { return news.Errorf(news.ENOTFOUND, "稿件不存在。") }
+
 // List returns the stories u may see, filtered.
-func (d *Service) List(ctx context.Context, u *news.User, f sqlite.StoryFilter) ([]news.Story, error) {
+func (d *Service) List(ctx context.Context, u *news.User, f news.StoryFilter) ([]news.Story, error) {
 	if !u.Role.CanEditAny() {
 		f.OwnerID = u.ID
 	}
-	list, err := d.DB.Stories(ctx, f)
+	list, err := d.Store.Stories(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	w := d.workflow(ctx)
+	w := d.workflow(ctx, d.Store)
 	for i := range list {
 		list[i].Chain = w.ChainFor(list[i].Section)
 	}
@@ -92,145 +102,198 @@ func (d *Service) Update(ctx context.Context, u *news.User, s *news.Story, base 
 // UpdateNoted saves an edit made from version base. When the story is live
 // the edit goes live at once as a correction: note (更正 or 说明) is required,
 // dated and appended to the story's corrections, and the story becomes
-// corrected. Corrections and the withdrawal record are never taken from
-// the client, so an edit cannot drop them.
+// corrected; its file is written in the same transaction. Corrections and
+// the withdrawal record are never taken from the client, so an edit cannot
+// drop them.
 func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, base int, note *news.Correction) (*news.Story, error) {
-	cur, err := d.Get(ctx, u, s.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := editPublishedNotice(cur); err != nil {
-		return nil, err
-	}
-	if err := news.Permit(u, news.ActEdit, cur, cur.Chain); err != nil {
-		return nil, err
-	}
-	if s.Kind == "" {
-		s.Kind = cur.Kind
-	}
-	s.Corrections, s.Withdrawn = cur.Corrections, cur.Withdrawn
-	live := cur.State.Live()
-	if live {
-		s.Normalize()
-		if err := s.Publishable(); err != nil {
-			return nil, err
-		}
-		if s.Kind != cur.Kind {
-			return nil, news.Errorf(news.ECONFLICT, "已发布的稿件不能更改类型。")
-		}
-		if note == nil {
-			note = &news.Correction{}
-		}
-		if err := note.Validate(); err != nil {
-			return nil, err
-		}
-		note.At = d.Clock.Now()
-		s.Corrections = append(slices.Clone(cur.Corrections), *note)
-	}
-	if err := prepareNotice(s); err != nil {
-		return nil, err
-	}
-	updated, err := d.DB.UpdateStory(ctx, s, base, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	if live {
-		updated, err = d.DB.Transition(ctx, s.ID, sqlite.Transition{
-			From: []news.State{news.StatePublished, news.StateCorrected}, To: news.StateCorrected, UserID: u.ID,
-			Action: "correct", Detail: note.Kind + "：" + note.Note,
-			Apply: func(st *news.Story) error { return d.writeFile(ctx, st) },
-		})
+	var updated *news.Story
+	var live bool
+	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
+		cur, w, err := d.load(ctx, tx, u, s.ID)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		d.fill(ctx, updated)
-		if err := d.Live.Update(ctx, []news.Story{*updated}, nil); err != nil {
-			return updated, d.liveFailed(updated, err)
+		if err := editPublishedNotice(cur); err != nil {
+			return err
 		}
-		return updated, nil
+		if err := news.Permit(u, news.ActEdit, cur, cur.Chain); err != nil {
+			return err
+		}
+		if s.Kind == "" {
+			s.Kind = cur.Kind
+		}
+		s.Corrections, s.Withdrawn = cur.Corrections, cur.Withdrawn
+		live = cur.State.Live()
+		if live {
+			s.Normalize()
+			if err := s.Publishable(); err != nil {
+				return err
+			}
+			if s.Kind != cur.Kind {
+				return news.Errorf(news.ECONFLICT, "已发布的稿件不能更改类型。")
+			}
+			if note == nil {
+				note = &news.Correction{}
+			}
+			if err := note.Validate(); err != nil {
+				return err
+			}
+			note.At = d.Now()
+			s.Corrections = append(slices.Clone(cur.Corrections), *note)
+		}
+		if err := prepareNotice(s); err != nil {
+			return err
+		}
+		if updated, err = tx.UpdateStory(ctx, s, base, u.ID); err != nil {
+			return err
+		}
+		updated.Chain = w.ChainFor(updated.Section)
+		if !live {
+			return nil
+		}
+		if err := tx.Apply(ctx, updated, u.ID, news.Change{Action: news.ActCorrect,
+			From: []news.State{news.StatePublished, news.StateCorrected}, To: news.StateCorrected,
+			Detail: note.Kind + "：" + note.Note}); err != nil {
+			return err
+		}
+		return d.writeFile(ctx, tx, updated)
+	})
+	if err != nil {
+		return nil, err
 	}
-	d.fill(ctx, updated)
+	if live {
+		return d.goLive(ctx, updated)
+	}
 	return updated, nil
+}
+
+// load reads story id inside a transaction for u (ENOTFOUND if u may not
+// see it) with its section's review chain, and returns the review setting
+// too: it is read once per action.
+func (d *Service) load(ctx context.Context, tx news.Tx, u *news.User, id int64) (*news.Story, news.WorkflowConfig, error) {
+	s, err := tx.Story(ctx, id)
+	if err != nil {
+		return nil, news.WorkflowConfig{}, err
+	}
+	if !canSee(u, s) {
+		return nil, news.WorkflowConfig{}, notFound()
+	}
+	w := d.workflow(ctx, tx)
+	s.Chain = w.ChainFor(s.Section)
+	return s, w, nil
+}
+
+// act runs action a of u on story id in one transaction: it loads the
+// story, checks that u may do a to it as it is now (so two reviewers cannot
+// sign the same level), then lets do carry the action out through tx.
+func (d *Service) act(ctx context.Context, u *news.User, id int64, a news.Action, do func(tx news.Tx, s *news.Story) error) (*news.Story, error) {
+	var out *news.Story
+	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
+		s, _, err := d.load(ctx, tx, u, id)
+		if err != nil {
+			return err
+		}
+		if err := news.Permit(u, a, s, s.Chain); err != nil {
+			return err
+		}
+		if err := do(tx, s); err != nil {
+			return err
+		}
+		out = s
+		return nil
+	})
+	return out, err
 }
 
 // Submit hands a draft (or a returned story) to review: it waits for the
 // first level of its section's chain.
 func (d *Service) Submit(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
-	s, err := d.Get(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := news.Permit(u, news.ActSubmit, s, s.Chain); err != nil {
-		return nil, err
-	}
-	if err := s.Publishable(); err != nil {
-		return nil, err
-	}
-	if err := prepareNotice(s); err != nil {
-		return nil, err
-	}
-	return d.move(ctx, u, id, news.ActSubmit, sqlite.Transition{To: news.StateSubmitted, Action: "submit"})
+	return d.act(ctx, u, id, news.ActSubmit, func(tx news.Tx, s *news.Story) error {
+		if err := s.Publishable(); err != nil {
+			return err
+		}
+		if err := prepareNotice(s); err != nil {
+			return err
+		}
+		return tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActSubmit, To: news.StateSubmitted})
+	})
 }
 
 // Return sends a story in review (or approved, or scheduled) back to its
 // author with a comment. The sign-offs of this round are voided: after the
 // author's fix the story goes through the whole chain again.
 func (d *Service) Return(ctx context.Context, u *news.User, id int64, comment string) (*news.Story, error) {
-	s, err := d.Get(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := news.Permit(u, news.ActReturn, s, s.Chain); err != nil {
-		return nil, err
-	}
-	if comment == "" {
-		return nil, &news.Error{Code: news.EINVALID, Message: "退回须填写意见。", Fields: map[string]string{"comment": "请填写退回意见"}}
-	}
-	return d.move(ctx, u, id, news.ActReturn, sqlite.Transition{To: news.StateReturned, Action: "return", Detail: comment,
-		VoidSignoffs: true, ClearSchedule: true})
+	return d.act(ctx, u, id, news.ActReturn, func(tx news.Tx, s *news.Story) error {
+		if comment == "" {
+			return &news.Error{Code: news.EINVALID, Message: "退回须填写意见。", Fields: map[string]string{"comment": "请填写退回意见"}}
+		}
+		return tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActReturn, To: news.StateReturned, Detail: comment,
+			VoidSignoffs: true, ClearSchedule: true})
+	})
 }
 
 // Publish makes an approved (or scheduled) story live now (签发): it
 // writes its content file, records it as published, and waits until
 // readers can see and find it.
 func (d *Service) Publish(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
-	s, err := d.Get(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := news.Permit(u, news.ActPublish, s, s.Chain); err != nil {
-		return nil, err
-	}
-	return d.publish(ctx, u, id, d.Clock.Now(), "", func(st *news.Story) error { return news.Permit(u, news.ActPublish, st, d.chainOf(ctx, st)) })
+	return d.publish(ctx, u, id, d.Now(), "", func(s *news.Story) error {
+		if !canSee(u, s) {
+			return notFound()
+		}
+		return news.Permit(u, news.ActPublish, s, s.Chain)
+	})
 }
 
 // publish writes the content file of story id dated at and marks it
-// published, in one transaction; check runs on the story inside it.
+// published, in one transaction; check decides, on the story as it is in
+// the transaction, whether u may publish it.
 func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.Time, detail string, check func(*news.Story) error) (*news.Story, error) {
-	s, err := d.DB.Story(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Publishable(); err != nil {
-		return nil, err
-	}
-	if s.Kind == news.KindNotice {
-		return d.publishNotice(ctx, u, s, at, detail, check)
-	}
-	slug := content.NewSlug(at)
-	rel := content.RelPath(s.Kind, at, slug)
-	pub, err := d.DB.Transition(ctx, id, sqlite.Transition{
-		To: news.StatePublished, UserID: u.ID, Action: "publish", Detail: detail,
-		Slug: slug, Path: rel, PublishedAt: at, Check: check, ClearSchedule: true,
-		// The file is written inside the database transaction: if it
-		// cannot be written, the story stays unpublished.
-		Apply: func(s *news.Story) error { return d.write(rel, s) },
+	var pub *news.Story
+	var changed []news.Story
+	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
+		s, err := tx.Story(ctx, id)
+		if err != nil {
+			return err
+		}
+		s.Chain = d.workflow(ctx, tx).ChainFor(s.Section)
+		if err := check(s); err != nil {
+			return err
+		}
+		if err := s.Publishable(); err != nil {
+			return err
+		}
+		slug := content.NewSlug(at)
+		rel := content.RelPath(s.Kind, at, slug)
+		c := news.Change{Action: news.ActPublish, To: news.StatePublished, Detail: detail, ClearSchedule: true,
+			Publish: &news.Publication{Slug: slug, Path: rel, At: at}}
+		var linked *news.Story
+		if s.Kind == news.KindNotice {
+			if linked, err = d.sealNotice(ctx, tx, u, s, &c); err != nil {
+				return err
+			}
+		}
+		if err := tx.Apply(ctx, s, u.ID, c); err != nil {
+			return err
+		}
+		// The file is written inside the transaction: if it cannot be
+		// written, the story stays unpublished.
+		if err := d.write(rel, s); err != nil {
+			return err
+		}
+		pub, changed = s, []news.Story{*s}
+		if linked != nil {
+			// The corrected notice's page gains the link to its correction.
+			if err := d.linkCorrection(ctx, tx, u, linked, s.Notice.Number); err != nil {
+				return err
+			}
+			changed = append(changed, *linked)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	d.fill(ctx, pub)
-	if err := d.Live.Update(ctx, []news.Story{*pub}, nil); err != nil {
+	if err := d.Live.Update(ctx, changed, nil); err != nil {
 		return pub, d.liveFailed(pub, err)
 	}
 	return pub, nil
@@ -241,44 +304,42 @@ func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.T
 // of the file, kept in the database); lists, feeds, sitemaps and search
 // drop it.
 func (d *Service) Withdraw(ctx context.Context, u *news.User, id int64, reason string) (*news.Story, error) {
-	s, err := d.Get(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := news.Permit(u, news.ActWithdraw, s, s.Chain); err != nil {
-		return nil, err
-	}
-	if reason == "" {
-		return nil, &news.Error{Code: news.EINVALID, Message: "撤稿须说明理由。", Fields: map[string]string{"reason": "请填写撤稿理由"}}
-	}
-	rel, err := d.DB.StoryPath(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	now := d.Clock.Now()
-	w, err := d.move(ctx, u, id, news.ActWithdraw, sqlite.Transition{To: news.StateWithdrawn, Action: "withdraw", Detail: reason,
-		Mutate: func(s *news.Story) { s.Withdrawn = &news.Withdrawal{At: now, Reason: reason} },
-		Apply:  func(s *news.Story) error { return d.write(rel, s) },
+	w, err := d.act(ctx, u, id, news.ActWithdraw, func(tx news.Tx, s *news.Story) error {
+		if reason == "" {
+			return &news.Error{Code: news.EINVALID, Message: "撤稿须说明理由。", Fields: map[string]string{"reason": "请填写撤稿理由"}}
+		}
+		s.Withdrawn = &news.Withdrawal{At: d.Now(), Reason: reason}
+		if err := tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActWithdraw, To: news.StateWithdrawn, Detail: reason, Text: true}); err != nil {
+			return err
+		}
+		return d.writeFile(ctx, tx, s)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Live.Update(ctx, []news.Story{*w}, nil); err != nil {
-		return w, d.liveFailed(w, err)
-	}
-	return w, nil
+	return d.goLive(ctx, w)
 }
 
-func (d *Service) writeFile(ctx context.Context, s *news.Story) error {
-	rel, err := d.DB.StoryPath(ctx, s.ID)
+// goLive shows a committed change of a live story to readers.
+func (d *Service) goLive(ctx context.Context, s *news.Story) (*news.Story, error) {
+	if err := d.Live.Update(ctx, []news.Story{*s}, nil); err != nil {
+		return s, d.liveFailed(s, err)
+	}
+	return s, nil
+}
+
+// writeFile rewrites the content file of story s, inside tx.
+func (d *Service) writeFile(ctx context.Context, tx news.Tx, s *news.Story) error {
+	rel, err := tx.StoryPath(ctx, s.ID)
 	if err != nil {
 		return err
 	}
 	return d.write(rel, s)
 }
 
+// write writes story s to its content file rel.
 func (d *Service) write(rel string, s *news.Story) error {
-	at := d.Clock.Now()
+	at := d.Now()
 	if s.PublishedAt != nil {
 		at = *s.PublishedAt
 	}

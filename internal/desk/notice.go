@@ -2,12 +2,10 @@ package desk
 
 import (
 	"context"
-	"time"
 
 	"newsroom/internal/content"
 	"newsroom/internal/news"
 	"newsroom/internal/notice"
-	"newsroom/internal/sqlite"
 )
 
 // The desk's rules for official and legal notices (package notice holds
@@ -39,100 +37,70 @@ func editPublishedNotice(cur *news.Story) error {
 	return nil
 }
 
-// publishNotice publishes notice s at at. The number is reserved and the
-// notice sealed first (sqlite.ReserveNotice); the publish transition then
-// stores the sealed fields and writes the content file, refusing if the
-// notice changed in between; the reservation is confirmed after it, or
-// dropped if it failed. A correction is then linked from the notice it
-// corrects, whose page gains the link (its text and fingerprint do not
-// change).
-func (d *Service) publishNotice(ctx context.Context, u *news.User, s *news.Story, at time.Time, detail string, check func(*news.Story) error) (*news.Story, error) {
+// sealNotice readies notice s, in the transaction that publishes it by
+// change c, for publication: it takes the year's next number, seals the
+// notice (its period, canonical text and fingerprint) and records it for
+// verification; c then stores the sealed text. A correction's target must
+// be published and not withdrawn: it is returned, to be linked once the
+// correction is published.
+func (d *Service) sealNotice(ctx context.Context, tx news.Tx, u *news.User, s *news.Story, c *news.Change) (*news.Story, error) {
 	if err := prepareNotice(s); err != nil {
 		return nil, err
 	}
-	slug := content.NewSlug(at)
-	rel := content.RelPath(s.Kind, at, slug)
+	at := c.Publish.At
+	seq, err := tx.NextNoticeSeq(ctx, at.In(news.Shanghai).Year())
+	if err != nil {
+		return nil, err
+	}
 	sealed := *s
-	rec, err := d.DB.ReserveNotice(ctx, s.ID, at, func(seq int) (*notice.Record, error) {
-		n := *s.Notice
-		sealed.Notice, sealed.URL, sealed.PublishedAt = &n, content.URLOf(rel), &at
-		return notice.Seal(&sealed, at, seq)
-	})
+	n := *s.Notice
+	sealed.Notice, sealed.URL, sealed.PublishedAt = &n, content.URLOf(c.Publish.Path), &at
+	rec, err := notice.Seal(&sealed, at, seq)
 	if err != nil {
 		return nil, err
 	}
-	if detail == "" {
-		detail = rec.Number
-	}
-	pub, err := d.DB.Transition(ctx, s.ID, sqlite.Transition{
-		To: news.StatePublished, UserID: u.ID, Action: "publish", Detail: detail,
-		Slug: slug, Path: rel, PublishedAt: at, ClearSchedule: true,
-		Check: func(st *news.Story) error {
-			if check != nil {
-				if err := check(st); err != nil {
-					return err
-				}
-			}
-			if st.Version != s.Version {
-				return news.Errorf(news.ECONFLICT, "公告在发布时被修改，请重新发布。")
-			}
-			return nil
-		},
-		Mutate: func(st *news.Story) { st.Notice = sealed.Notice; st.Section = sealed.Section },
-		Apply:  func(st *news.Story) error { return d.write(rel, st) },
-	})
-	if err != nil {
-		if cerr := d.DB.CancelNotice(ctx, s.ID); cerr != nil && d.Log != nil {
-			d.Log.Error("cancel notice reservation", "story", s.ID, "err", cerr)
-		}
-		return nil, err
-	}
-	if err := d.DB.ConfirmNotice(ctx, s.ID); err != nil {
-		return nil, err
-	}
-	d.fill(ctx, pub)
-	changed := []news.Story{*pub}
+	var orig *news.Story
 	if rec.Corrects != "" {
-		if orig, err := d.linkCorrection(ctx, u, rec.Corrects, rec.Number); err != nil {
-			return pub, err
-		} else if orig != nil {
-			changed = append(changed, *orig)
+		r, err := tx.NoticeByNumber(ctx, rec.Corrects)
+		if news.ErrorCode(err) == news.ENOTFOUND {
+			return nil, &news.Error{Code: news.EINVALID, Message: "被更正的公告 " + rec.Corrects + " 不存在。",
+				Fields: map[string]string{"corrects": "档案中没有编号为 " + rec.Corrects + " 的公告"}}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if r.Withdrawn != nil {
+			return nil, &news.Error{Code: news.EINVALID, Message: "公告 " + rec.Corrects + " 已撤回，不能更正。",
+				Fields: map[string]string{"corrects": "公告 " + rec.Corrects + " 已撤回"}}
+		}
+		if orig, err = tx.Story(ctx, r.StoryID); err != nil {
+			return nil, err
 		}
 	}
-	if err := d.Live.Update(ctx, changed, nil); err != nil {
-		return pub, d.liveFailed(pub, err)
+	if err := tx.AddNotice(ctx, rec, seq); err != nil {
+		return nil, err
 	}
-	return pub, nil
+	if c.Detail == "" {
+		c.Detail = rec.Number
+	}
+	s.Notice, s.Section, c.Text = sealed.Notice, sealed.Section, true
+	return orig, nil
 }
 
 // linkCorrection adds correction number to the corrected_by list of the
-// notice numbered orig and rewrites its content file.
-func (d *Service) linkCorrection(ctx context.Context, u *news.User, orig, number string) (*news.Story, error) {
-	r, err := d.DB.NoticeByNumber(ctx, orig)
-	if err != nil {
-		return nil, err
+// notice orig and rewrites its content file, inside tx.
+func (d *Service) linkCorrection(ctx context.Context, tx news.Tx, u *news.User, orig *news.Story, number string) error {
+	if orig.Notice != nil {
+		orig.Notice.CorrectedBy = append(orig.Notice.CorrectedBy, number)
 	}
-	cur, err := d.DB.Story(ctx, r.StoryID)
-	if err != nil {
-		return nil, err
+	if err := tx.Apply(ctx, orig, u.ID, news.Change{Action: news.ActCorrectedBy, To: orig.State, Detail: number, Text: true}); err != nil {
+		return err
 	}
-	return d.DB.Transition(ctx, r.StoryID, sqlite.Transition{
-		To: cur.State, UserID: u.ID, Action: "corrected-by", Detail: number,
-		Mutate: func(st *news.Story) {
-			if st.Notice != nil {
-				st.Notice.CorrectedBy = append(st.Notice.CorrectedBy, number)
-			}
-		},
-		Apply: func(st *news.Story) error { return d.writeFile(ctx, st) },
-	})
+	return d.writeFile(ctx, tx, orig)
 }
 
 // NoticeStatus says whether a notice's period is running now (公示中 /
 // 已截止 and the days left), by the desk's clock.
 func (d *Service) NoticeStatus(s *news.Story) notice.Status {
-	now := time.Now()
-	if d.Clock != nil {
-		now = d.Clock.Now()
-	}
-	return notice.StatusAt(s.Notice, now)
+	return notice.StatusAt(s.Notice, d.Now())
 }

@@ -7,13 +7,15 @@ import (
 	"time"
 
 	"newsroom/internal/news"
-	"newsroom/internal/sqlite"
 )
 
-// workflow returns the review setting, the default when it cannot be read
-// (the error is logged: a broken setting must not stop the desk).
-func (d *Service) workflow(ctx context.Context) news.WorkflowConfig {
-	w, err := d.DB.Workflow(ctx)
+// workflow returns the review setting as q (the store or a transaction)
+// has it, the default when it cannot be read (the error is logged: a
+// broken setting must not stop the desk).
+func (d *Service) workflow(ctx context.Context, q interface {
+	Workflow(context.Context) (news.WorkflowConfig, error)
+}) news.WorkflowConfig {
+	w, err := q.Workflow(ctx)
 	if err != nil {
 		if d.Log != nil {
 			d.Log.Error("read workflow setting", "err", err)
@@ -23,43 +25,9 @@ func (d *Service) workflow(ctx context.Context) news.WorkflowConfig {
 	return w
 }
 
-// chainOf returns the review chain of a story's section.
-func (d *Service) chainOf(ctx context.Context, s *news.Story) news.Chain {
-	return d.workflow(ctx).ChainFor(s.Section)
-}
-
-// fill sets the derived workflow fields of a story read from storage.
-func (d *Service) fill(ctx context.Context, s *news.Story) {
-	if s != nil {
-		s.Chain = d.chainOf(ctx, s)
-	}
-}
-
-// move runs a transition whose permission is checked again inside the
-// database transaction, on the story as it is then.
-func (d *Service) move(ctx context.Context, u *news.User, id int64, a news.Action, t sqlite.Transition) (*news.Story, error) {
-	t.UserID = u.ID
-	check := t.Check
-	t.Check = func(s *news.Story) error {
-		if err := news.Permit(u, a, s, d.chainOf(ctx, s)); err != nil {
-			return err
-		}
-		if check != nil {
-			return check(s)
-		}
-		return nil
-	}
-	s, err := d.DB.Transition(ctx, id, t)
-	if err != nil {
-		return nil, err
-	}
-	d.fill(ctx, s)
-	return s, nil
-}
-
 // Workflow returns the review setting (anyone logged in may read it).
 func (d *Service) Workflow(ctx context.Context) (news.WorkflowConfig, error) {
-	return d.DB.Workflow(ctx)
+	return d.Store.Workflow(ctx)
 }
 
 // SetWorkflow changes the review setting; admins only.
@@ -67,72 +35,52 @@ func (d *Service) SetWorkflow(ctx context.Context, u *news.User, w news.Workflow
 	if u.Role != news.RoleAdmin {
 		return forbidden("只有管理员可以修改审核流程。")
 	}
-	return d.DB.SetWorkflow(ctx, w, u.ID)
+	return d.Store.SetWorkflow(ctx, w, u.ID)
 }
 
 // Approve signs off the level the story waits for. The last level's
 // sign-off makes it approved: it may then be published or scheduled. An
 // admin may sign any level; the sign-off records the admin as signer.
 func (d *Service) Approve(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
-	s, err := d.Get(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := news.Permit(u, news.ActApprove, s, s.Chain); err != nil {
-		return nil, err
-	}
-	if err := s.Publishable(); err != nil {
-		return nil, err
-	}
-	return d.move(ctx, u, id, news.ActApprove, sqlite.Transition{Action: "approve",
-		Plan: func(cur *news.Story, t *sqlite.Transition) error {
-			c := d.chainOf(ctx, cur)
-			lvl := cur.Pending()
-			t.Signoff = &news.Signoff{Level: lvl, Label: news.LevelLabel(lvl), Role: c[lvl], UserID: u.ID, User: u.Name, UserRole: u.Role}
-			t.Detail = news.LevelLabel(lvl)
-			if u.Role != c[lvl] {
-				t.Detail += "（" + u.Role.Label() + "代" + c[lvl].Label() + "签）"
-			}
-			t.To = news.StateInReview
-			if lvl+1 >= len(c) {
-				t.To = news.StateApproved
-			}
-			return nil
-		}})
+	return d.act(ctx, u, id, news.ActApprove, func(tx news.Tx, s *news.Story) error {
+		if err := s.Publishable(); err != nil {
+			return err
+		}
+		c, lvl := s.Chain, s.Pending()
+		change := news.Change{Action: news.ActApprove, To: news.StateInReview, Detail: news.LevelLabel(lvl),
+			Signoff: &news.Signoff{Level: lvl, Label: news.LevelLabel(lvl), Role: c[lvl], UserID: u.ID, User: u.Name, UserRole: u.Role}}
+		if u.Role != c[lvl] {
+			change.Detail += "（" + u.Role.Label() + "代" + c[lvl].Label() + "签）"
+		}
+		if lvl+1 >= len(c) {
+			change.To = news.StateApproved
+		}
+		return tx.Apply(ctx, s, u.ID, change)
+	})
 }
 
 // Schedule sets an approved story to publish at a set time (embargo). No
 // content file exists until then, so the story is on no page, feed,
 // sitemap or search result; the scheduler publishes it on time.
 func (d *Service) Schedule(ctx context.Context, u *news.User, id int64, at time.Time) (*news.Story, error) {
-	s, err := d.Get(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := news.Permit(u, news.ActSchedule, s, s.Chain); err != nil {
-		return nil, err
-	}
-	if at.IsZero() {
-		return nil, &news.Error{Code: news.EINVALID, Message: "请填写发布时间。", Fields: map[string]string{"at": "请填写发布时间"}}
-	}
-	if !at.After(d.Clock.Now()) {
-		return nil, &news.Error{Code: news.EINVALID, Message: "定时发布的时间须晚于现在。", Fields: map[string]string{"at": "须晚于现在"}}
-	}
-	at = at.In(news.Shanghai)
-	return d.move(ctx, u, id, news.ActSchedule, sqlite.Transition{To: news.StateScheduled, Action: "schedule",
-		Detail: at.Format("2006-01-02 15:04"), ScheduleAt: &at})
+	return d.act(ctx, u, id, news.ActSchedule, func(tx news.Tx, s *news.Story) error {
+		if at.IsZero() {
+			return &news.Error{Code: news.EINVALID, Message: "请填写发布时间。", Fields: map[string]string{"at": "请填写发布时间"}}
+		}
+		if !at.After(d.Now()) {
+			return &news.Error{Code: news.EINVALID, Message: "定时发布的时间须晚于现在。", Fields: map[string]string{"at": "须晚于现在"}}
+		}
+		at := at.In(news.Shanghai)
+		return tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActSchedule, To: news.StateScheduled,
+			Detail: at.Format("2006-01-02 15:04"), Schedule: &at})
+	})
 }
 
 // Unschedule cancels a scheduled publish: the story is approved again.
 func (d *Service) Unschedule(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
-	s, err := d.Get(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := news.Permit(u, news.ActUnschedule, s, s.Chain); err != nil {
-		return nil, err
-	}
-	return d.move(ctx, u, id, news.ActUnschedule, sqlite.Transition{To: news.StateApproved, Action: "unschedule", ClearSchedule: true})
+	return d.act(ctx, u, id, news.ActUnschedule, func(tx news.Tx, s *news.Story) error {
+		return tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActUnschedule, To: news.StateApproved, ClearSchedule: true})
+	})
 }
 
 // PublishDue publishes every scheduled story whose time has come (by the
@@ -141,13 +89,13 @@ func (d *Service) Unschedule(ctx context.Context, u *news.User, id int64) (*news
 // stories live in the database, so stories that fell due while the server
 // was down are published on the first run after a restart.
 func (d *Service) PublishDue(ctx context.Context) (int, error) {
-	due, err := d.DB.DueStories(ctx, d.Clock.Now())
+	due, err := d.Store.DueStories(ctx, d.Now())
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, ds := range due {
-		u, err := d.DB.User(ctx, ds.UserID)
+		u, err := d.Store.User(ctx, ds.UserID)
 		if err != nil {
 			return n, err
 		}
@@ -199,7 +147,7 @@ func (d *Service) PublishImport(ctx context.Context, u *news.User, id int64, at 
 	if !u.Role.Reviewer() {
 		return nil, forbidden("导入发布需要编辑账号。")
 	}
-	if now := d.Clock.Now(); at.IsZero() || at.After(now) {
+	if now := d.Now(); at.IsZero() || at.After(now) {
 		at = now
 	}
 	return d.publish(ctx, u, id, at, "导入已见报稿件（免审）", func(s *news.Story) error {
@@ -211,19 +159,19 @@ func (d *Service) PublishImport(ctx context.Context, u *news.User, id int64, at 
 }
 
 // Revisions lists the revisions of a story u may see, newest first.
-func (d *Service) Revisions(ctx context.Context, u *news.User, id int64) ([]sqlite.Revision, error) {
+func (d *Service) Revisions(ctx context.Context, u *news.User, id int64) ([]news.Revision, error) {
 	if _, err := d.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
-	return d.DB.Revisions(ctx, id)
+	return d.Store.Revisions(ctx, id)
 }
 
 // Revision returns one revision of a story u may see.
-func (d *Service) Revision(ctx context.Context, u *news.User, id int64, version int) (*sqlite.Revision, error) {
+func (d *Service) Revision(ctx context.Context, u *news.User, id int64, version int) (*news.Revision, error) {
 	if _, err := d.Get(ctx, u, id); err != nil {
 		return nil, err
 	}
-	return d.DB.Revision(ctx, id, version)
+	return d.Store.Revision(ctx, id, version)
 }
 
 // Restore saves the text of an old revision as a new revision, with the
@@ -233,7 +181,7 @@ func (d *Service) Restore(ctx context.Context, u *news.User, id int64, version i
 	if err != nil {
 		return nil, err
 	}
-	old, err := d.DB.Revision(ctx, id, version)
+	old, err := d.Store.Revision(ctx, id, version)
 	if err != nil {
 		return nil, err
 	}
@@ -243,16 +191,16 @@ func (d *Service) Restore(ctx context.Context, u *news.User, id int64, version i
 	if err != nil {
 		return updated, err
 	}
-	if err := d.DB.RecordEvent(ctx, id, u.ID, "restore", "恢复第 "+strconv.Itoa(version)+" 版为第 "+strconv.Itoa(updated.Version)+" 版"); err != nil {
+	if err := d.Store.RecordEvent(ctx, id, u.ID, news.ActRestore, "恢复第 "+strconv.Itoa(version)+" 版为第 "+strconv.Itoa(updated.Version)+" 版"); err != nil {
 		return updated, fmt.Errorf("record restore: %w", err)
 	}
 	return updated, nil
 }
 
 // Audit returns the audit log; admins only.
-func (d *Service) Audit(ctx context.Context, u *news.User, f sqlite.AuditFilter) ([]sqlite.AuditEntry, error) {
+func (d *Service) Audit(ctx context.Context, u *news.User, f news.AuditFilter) ([]news.AuditEntry, error) {
 	if u.Role != news.RoleAdmin {
 		return nil, forbidden("只有管理员可以查看审计日志。")
 	}
-	return d.DB.Audit(ctx, f)
+	return d.Store.Audit(ctx, f)
 }

@@ -45,6 +45,7 @@ type fixture struct {
 	desk                                     *Service
 	clock                                    *testClock
 	dir, dbPath                              string
+	db                                       *sqlite.DB
 	reporter, editor, director, chief, admin *news.User
 }
 
@@ -59,7 +60,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	for u, r := range map[*news.User]news.Role{f.reporter: news.RoleReporter, f.editor: news.RoleEditor, f.director: news.RoleDirector, f.chief: news.RoleChief, f.admin: news.RoleAdmin} {
 		u.Name, u.Role = string(r)+"-user", r
-		if err := f.desk.DB.CreateUser(ctx, u, "correct horse battery"); err != nil {
+		if err := f.desk.Store.CreateUser(ctx, u, "correct horse battery"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -74,7 +75,8 @@ func (f *fixture) open(t *testing.T) {
 	}
 	db.SetHashParams(password.Params{Time: 1, Memory: 1024, Threads: 1})
 	t.Cleanup(func() { db.Close() })
-	f.desk = &Service{DB: db, Content: content.Dir{Root: filepath.Join(f.dir, "content")}, Live: &fakeLive{}, Clock: f.clock}
+	f.db = db
+	f.desk = &Service{Store: db, Content: content.Dir{Root: filepath.Join(f.dir, "content")}, Live: &fakeLive{}, Clock: f.clock}
 }
 
 // must turns a (value, error) result into a check: must(f())(t).
@@ -92,7 +94,7 @@ func code(err error) string { return news.ErrorCode(err) }
 
 func (f *fixture) file(t *testing.T, s *news.Story) string {
 	t.Helper()
-	rel, err := f.desk.DB.StoryPath(context.Background(), s.ID)
+	rel, err := f.desk.Store.StoryPath(context.Background(), s.ID)
 	if err != nil || rel == "" {
 		t.Fatalf("no content path for story %d: %v", s.ID, err)
 	}
@@ -191,7 +193,7 @@ func TestWorkflowThreeLevels(t *testing.T) {
 	if _, err := d.Update(ctx, f.chief, w, w.Version); code(err) != news.ECONFLICT {
 		t.Fatalf("edit withdrawn: %v", err)
 	}
-	log := must(d.Audit(ctx, f.admin, sqlite.AuditFilter{StoryID: s.ID}))(t)
+	log := must(d.Audit(ctx, f.admin, news.AuditFilter{StoryID: s.ID}))(t)
 	var actions []string
 	for i := len(log) - 1; i >= 0; i-- {
 		actions = append(actions, log[i].Action)
@@ -200,10 +202,10 @@ func TestWorkflowThreeLevels(t *testing.T) {
 	if strings.Join(actions, " ") != want {
 		t.Fatalf("audit log\n got %s\nwant %s", strings.Join(actions, " "), want)
 	}
-	if _, err := d.Audit(ctx, f.chief, sqlite.AuditFilter{}); code(err) != news.EFORBIDDEN {
+	if _, err := d.Audit(ctx, f.chief, news.AuditFilter{}); code(err) != news.EFORBIDDEN {
 		t.Fatalf("audit by chief: %v", err)
 	}
-	if got := must(d.Audit(ctx, f.admin, sqlite.AuditFilter{User: "director-user", Action: "approve"}))(t); len(got) != 1 || got[0].Detail != "二审" {
+	if got := must(d.Audit(ctx, f.admin, news.AuditFilter{User: "director-user", Action: "approve"}))(t); len(got) != 1 || got[0].Detail != "二审" {
 		t.Fatalf("audit filter: %+v", got)
 	}
 }
@@ -243,7 +245,7 @@ func TestScheduleEmbargoAndRestart(t *testing.T) {
 		t.Fatalf("a content file exists before the embargo: %v", err)
 	}
 	// The server goes down, the time passes, it comes back.
-	f.desk.DB.Close()
+	f.db.Close()
 	f.clock.add(11 * time.Hour)
 	f.open(t)
 	if n := must(f.desk.PublishDue(ctx))(t); n != 1 {
@@ -288,7 +290,7 @@ func TestSchedulerGoroutine(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	ev := must(d.Audit(ctx, f.admin, sqlite.AuditFilter{StoryID: s.ID, Action: "approve"}))(t)
+	ev := must(d.Audit(ctx, f.admin, news.AuditFilter{StoryID: s.ID, Action: "approve"}))(t)
 	if len(ev) != 3 || !strings.Contains(ev[0].Detail, "代") {
 		t.Fatalf("admin sign-offs not recorded as such: %+v", ev)
 	}

@@ -78,6 +78,12 @@ type SystemClock struct{}
 // Now returns the current time.
 func (SystemClock) Now() time.Time { return time.Now() }
 
+// ClockFunc is a function used as a Clock.
+type ClockFunc func() time.Time
+
+// Now returns f().
+func (f ClockFunc) Now() time.Time { return f() }
+
 // Shanghai is the newspaper's time zone: every printed date and time, and
 // every edition date, is in Asia/Shanghai. It falls back to a fixed +08:00
 // zone on machines without time zone data (China has no daylight saving).

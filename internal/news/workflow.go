@@ -171,6 +171,52 @@ const (
 // Actions lists every story action, for tests and the UI.
 var Actions = []Action{ActEdit, ActSubmit, ActApprove, ActReturn, ActPublish, ActSchedule, ActUnschedule, ActWithdraw}
 
+// The other actions the audit log records: they follow from an action
+// above (a correction is an edit of a live story) or concern no story.
+const (
+	ActCreate      Action = "create"       // file a new draft
+	ActCorrect     Action = "correct"      // an edit of a live story went live with its note
+	ActRestore     Action = "restore"      // an old revision saved as a new one
+	ActCorrectedBy Action = "corrected-by" // a notice gained a link to its 更正公告
+	ActSetWorkflow Action = "workflow"     // the review setting changed
+)
+
+// LoggedActions lists what the audit log can be filtered by, in the
+// order of a story's life.
+var LoggedActions = []Action{ActCreate, ActEdit, ActSubmit, ActApprove, ActReturn, ActSchedule, ActUnschedule,
+	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActSetWorkflow}
+
+// Label is the action's name in the audit log.
+func (a Action) Label() string {
+	switch a {
+	case ActCreate:
+		return "创建"
+	case ActEdit:
+		return "修改"
+	case ActSubmit:
+		return "提交审核"
+	case ActReturn:
+		return "退回"
+	case ActPublish:
+		return "发布"
+	case ActWithdraw:
+		return "撤稿"
+	case ActApprove:
+		return "签署审核"
+	case ActSchedule:
+		return "定时发布"
+	case ActUnschedule:
+		return "取消定时"
+	case ActCorrect:
+		return "更正"
+	case ActRestore:
+		return "恢复旧版"
+	case ActSetWorkflow:
+		return "修改审核流程"
+	}
+	return string(a)
+}
+
 // Pending is the level a story in review waits for: the number of
 // sign-offs of the current round.
 func (s *Story) Pending() int { return len(s.Signoffs) }

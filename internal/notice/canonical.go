@@ -126,47 +126,12 @@ func CanonicalText(s *news.Story, published time.Time) string {
 	return b.String()
 }
 
-// Record is what the archive keeps about a published notice to verify it.
-type Record struct {
-	StoryID     int64     `json:"id"`
-	Number      string    `json:"number"`
-	Fingerprint string    `json:"fingerprint"`
-	Kind        Kind      `json:"kind"`
-	Title       string    `json:"title"`
-	Issuers     []string  `json:"issuers,omitempty"`
-	URL         string    `json:"url"`
-	PublishedAt time.Time `json:"published_at"`
-	Edition     string    `json:"edition,omitempty"`
-	Page        int       `json:"page,omitempty"`
-	PageName    string    `json:"page_name,omitempty"`
-	// Canonical is the canonical text, exactly as fingerprinted.
-	Canonical string `json:"canonical_text"`
-	// BodyKey and TextKey are LooseKey of the body and of the canonical
-	// text: what a pasted text is matched against besides the fingerprint.
-	BodyKey     string   `json:"-"`
-	TextKey     string   `json:"-"`
-	PeriodStart string   `json:"period_start,omitempty"`
-	End         string   `json:"period_end,omitempty"` // claim, bid or period deadline
-	Corrects    string   `json:"corrects,omitempty"`
-	CorrectedBy []string `json:"corrected_by,omitempty"`
-	// Withdrawn is set when the notice was withdrawn (撤回): it stays in
-	// the archive, marked, with the reason.
-	Withdrawn *news.Withdrawal `json:"withdrawn,omitempty"`
-}
-
-// Info returns the fields StatusAt needs, from the record.
-func (r *Record) Info() *news.NoticeInfo {
-	n := &news.NoticeInfo{}
-	n.PeriodStart, n.PeriodEnd = r.PeriodStart, r.End
-	return n
-}
-
 // Seal readies a notice for publication at published as the seq-th notice
 // of that year: it assigns the number, computes the period and the claim
 // deadline, checks the rules that depend on the publication date, and
 // computes the canonical text and fingerprint, which it stores in
 // s.Notice. It returns the record to keep.
-func Seal(s *news.Story, published time.Time, seq int) (*Record, error) {
+func Seal(s *news.Story, published time.Time, seq int) (*news.NoticeRecord, error) {
 	Prepare(s)
 	if err := Validate(s); err != nil {
 		return nil, err
@@ -209,8 +174,8 @@ func Seal(s *news.Story, published time.Time, seq int) (*Record, error) {
 	}
 	text := CanonicalText(s, published)
 	n.Fingerprint = Fingerprint(text)
-	return &Record{
-		StoryID: s.ID, Number: n.Number, Fingerprint: n.Fingerprint, Kind: k, Title: s.Title,
+	return &news.NoticeRecord{
+		StoryID: s.ID, Number: n.Number, Fingerprint: n.Fingerprint, Kind: string(k), Title: s.Title,
 		Issuers: n.Issuers, URL: s.URL, PublishedAt: published, Edition: s.Edition, Page: s.Page,
 		PageName: s.PageName, Canonical: text, BodyKey: LooseKey(strings.Join(s.Paragraphs(), "\n")),
 		TextKey: LooseKey(text), PeriodStart: n.PeriodStart, End: EndOf(n), Corrects: n.Corrects,

@@ -1,7 +1,9 @@
 // Package sqlite stores the editorial side of the newspaper (users,
-// sessions, API tokens, stories and their revisions) in one SQLite file,
-// through the pure-Go modernc.org/sqlite driver so the program builds
-// without cgo.
+// sessions, API tokens, stories and their revisions, sign-offs, settings,
+// the audit log, notices and imports) in one SQLite file, through the
+// pure-Go modernc.org/sqlite driver so the program builds without cgo.
+// *DB implements news.Store; nothing else here is exported, and only the
+// wiring (cmd/newsroom) opens it.
 package sqlite
 
 import (
@@ -24,6 +26,40 @@ type DB struct {
 	db         *sql.DB
 	clock      news.Clock
 	hashParams *password.Params
+}
+
+var (
+	_ news.Store = (*DB)(nil)
+	_ news.Tx    = (*tx)(nil)
+)
+
+// conn is what both *sql.DB and *sql.Tx offer: the queries shared by the
+// store and its transactions are written once against it.
+type conn interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// tx is one transaction of the desk (news.Tx).
+type tx struct {
+	q     *sql.Tx
+	clock news.Clock
+}
+
+// WithTx runs fn in one transaction, committed if fn returns nil. The
+// transaction takes the write lock at its start (_txlock=immediate), so
+// what fn reads stays true until it commits.
+func (d *DB) WithTx(ctx context.Context, fn func(news.Tx) error) error {
+	t, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer t.Rollback()
+	if err := fn(&tx{q: t, clock: d.clock}); err != nil {
+		return err
+	}
+	return t.Commit()
 }
 
 // migrations are applied in order, once each; the index of the last one

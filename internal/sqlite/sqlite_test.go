@@ -101,28 +101,28 @@ func TestStoryVersionsAndTransitions(t *testing.T) {
 	if cur.Body != "第二稿" {
 		t.Fatalf("stale edit overwrote: %q", cur.Body)
 	}
-	if _, err := db.Transition(ctx, s.ID, Transition{From: []news.State{news.StateSubmitted}, To: news.StatePublished, UserID: u.ID, Action: "publish"}); news.ErrorCode(err) != news.ECONFLICT {
+	if _, err := transition(ctx, db, s.ID, u.ID, news.Change{From: []news.State{news.StateSubmitted}, To: news.StatePublished, Action: news.ActPublish}, nil); news.ErrorCode(err) != news.ECONFLICT {
 		t.Fatalf("publishing a draft must conflict: %v", err)
 	}
-	sub, err := db.Transition(ctx, s.ID, Transition{From: []news.State{news.StateDraft}, To: news.StateSubmitted, UserID: u.ID, Action: "submit"})
+	sub, err := transition(ctx, db, s.ID, u.ID, news.Change{From: []news.State{news.StateDraft}, To: news.StateSubmitted, Action: news.ActSubmit}, nil)
 	if err != nil || sub.State != news.StateSubmitted {
 		t.Fatalf("submit: %v", err)
 	}
-	// A failing Apply rolls the transition back.
-	_, err = db.Transition(ctx, s.ID, Transition{From: []news.State{news.StateSubmitted}, To: news.StatePublished, UserID: u.ID, Action: "publish",
-		Slug: "x", Path: "stories/2023/06/x.md", PublishedAt: time.Now(), Apply: func(*news.Story) error { return news.Errorf(news.EINTERNAL, "disk full") }})
+	// A failing write inside the transaction rolls the change back.
+	_, err = transition(ctx, db, s.ID, u.ID, news.Change{From: []news.State{news.StateSubmitted}, To: news.StatePublished, Action: news.ActPublish,
+		Publish: &news.Publication{Slug: "x", Path: "stories/2023/06/x.md", At: time.Now()}}, func(*news.Story) error { return news.Errorf(news.EINTERNAL, "disk full") })
 	if err == nil {
 		t.Fatal("apply error swallowed")
 	}
 	if cur, _ := db.Story(ctx, s.ID); cur.State != news.StateSubmitted || cur.URL != "" {
 		t.Fatalf("failed publish left state %s url %q", cur.State, cur.URL)
 	}
-	pub, err := db.Transition(ctx, s.ID, Transition{From: []news.State{news.StateSubmitted}, To: news.StatePublished, UserID: u.ID, Action: "publish",
-		Slug: "x", Path: "stories/2023/06/x.md", PublishedAt: time.Now()})
+	pub, err := transition(ctx, db, s.ID, u.ID, news.Change{From: []news.State{news.StateSubmitted}, To: news.StatePublished, Action: news.ActPublish,
+		Publish: &news.Publication{Slug: "x", Path: "stories/2023/06/x.md", At: time.Now()}}, nil)
 	if err != nil || pub.URL != "/stories/2023/06/x/" {
 		t.Fatalf("publish: %v %+v", err, pub)
 	}
-	list, err := db.Stories(ctx, StoryFilter{States: []news.State{news.StatePublished}})
+	list, err := db.Stories(ctx, news.StoryFilter{States: []news.State{news.StatePublished}})
 	if err != nil || len(list) != 1 || list[0].Owner != "reporter" {
 		t.Fatalf("list: %v %+v", err, list)
 	}
@@ -134,4 +134,27 @@ func TestStoryVersionsAndTransitions(t *testing.T) {
 	if len(actions) != 4 || actions[3] != "publish" {
 		t.Fatalf("events %v", actions)
 	}
+}
+
+// transition applies change c to story id in one transaction, as the desk
+// does, and runs write (the desk's file write) inside it when set.
+func transition(ctx context.Context, db *DB, id, userID int64, c news.Change, write func(*news.Story) error) (*news.Story, error) {
+	var out *news.Story
+	err := db.WithTx(ctx, func(tx news.Tx) error {
+		s, err := tx.Story(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Apply(ctx, s, userID, c); err != nil {
+			return err
+		}
+		if write != nil {
+			if err := write(s); err != nil {
+				return err
+			}
+		}
+		out = s
+		return nil
+	})
+	return out, err
 }

@@ -80,7 +80,7 @@ func (d *DB) CreateStory(ctx context.Context, s *news.Story, userID int64) error
 	if err := addRevision(ctx, tx, id, 1, userID, data, now); err != nil {
 		return err
 	}
-	if err := addEvent(ctx, tx, id, userID, "create", "", now); err != nil {
+	if err := addEvent(ctx, tx, id, userID, news.ActCreate, "", now); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -91,138 +91,122 @@ func (d *DB) CreateStory(ctx context.Context, s *news.Story, userID int64) error
 }
 
 // UpdateStory saves an edit of s made from version base. If the story
-// changed since base, nothing is written and an ECONFLICT error is returned
-// with the current story, so no edit is silently lost.
+// changed since base, nothing is written and an ECONFLICT error is returned,
+// so no edit is silently lost.
 func (d *DB) UpdateStory(ctx context.Context, s *news.Story, base int, userID int64) (*news.Story, error) {
+	var out *news.Story
+	err := d.WithTx(ctx, func(t news.Tx) error {
+		var err error
+		out, err = t.UpdateStory(ctx, s, base, userID)
+		return err
+	})
+	return out, err
+}
+
+// UpdateStory saves an edit of s made from version base, in the
+// transaction.
+func (t *tx) UpdateStory(ctx context.Context, s *news.Story, base int, userID int64) (*news.Story, error) {
 	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	now := d.clock.Now()
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
+	now := t.clock.Now()
 	var version int
-	if err := tx.QueryRowContext(ctx, `SELECT version FROM stories WHERE id = ?`, s.ID).Scan(&version); err != nil {
+	if err := t.q.QueryRowContext(ctx, `SELECT version FROM stories WHERE id = ?`, s.ID).Scan(&version); err != nil {
 		return nil, notFound(err, "稿件")
 	}
 	if version != base {
 		return nil, &news.Error{Code: news.ECONFLICT, Message: fmt.Sprintf("稿件已被他人修改（当前版本 %d，你编辑的是版本 %d）。请对照最新内容后再保存。", version, base)}
 	}
 	data := dataOf(s)
-	if _, err := tx.ExecContext(ctx, `UPDATE stories SET data = ?, version = ?, updated_at = ? WHERE id = ?`,
+	if _, err := t.q.ExecContext(ctx, `UPDATE stories SET data = ?, version = ?, updated_at = ? WHERE id = ?`,
 		data, version+1, formatTime(now), s.ID); err != nil {
 		return nil, fmt.Errorf("update story %d: %w", s.ID, err)
 	}
-	if err := addRevision(ctx, tx, s.ID, version+1, userID, data, now); err != nil {
+	if err := addRevision(ctx, t.q, s.ID, version+1, userID, data, now); err != nil {
 		return nil, err
 	}
-	if err := addEvent(ctx, tx, s.ID, userID, "edit", "", now); err != nil {
+	if err := addEvent(ctx, t.q, s.ID, userID, news.ActEdit, "", now); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("update story %d: %w", s.ID, err)
-	}
-	return d.Story(ctx, s.ID)
+	return t.Story(ctx, s.ID)
 }
 
-// Transition describes a change of a story's state.
-type Transition struct {
-	From   []news.State // the states it may start from
-	To     news.State
-	UserID int64
-	Action string // recorded in the event log: submit, publish, withdraw …
-	Detail string
-	// Slug, Path and PublishedAt are stored when set (publishing).
-	Slug, Path  string
-	PublishedAt time.Time
-	// Apply, when set, runs inside the transaction after the row is
-	// updated; if it fails the transition is rolled back. Publishing writes
-	// the content file here, so the database and the files agree.
-	Apply func(*news.Story) error
-	// Workflow parts (see workflow.go). Check runs inside the transaction
-	// on the story as it is (with its sign-offs) before anything changes;
-	// an error aborts. Mutate changes the stored text (撤稿 sets
-	// Withdrawn). Signoff records a sign-off, VoidSignoffs ends the round
-	// (a return), ScheduleAt sets the embargo, ClearSchedule drops it.
-	Check         func(*news.Story) error
-	Plan          func(*news.Story, *Transition) error // sets To, Signoff, Detail from the story as it is
-	Mutate        func(*news.Story)
-	Signoff       *news.Signoff
-	VoidSignoffs  bool
-	ScheduleAt    *time.Time
-	ClearSchedule bool
-}
-
-// Transition moves story id to t.To and returns the story as it now is.
-func (d *DB) Transition(ctx context.Context, id int64, t Transition) (*news.Story, error) {
-	now := d.clock.Now()
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
+// Apply stores change c of story s (as read in this transaction) and
+// updates s to match.
+func (t *tx) Apply(ctx context.Context, s *news.Story, userID int64, c news.Change) error {
+	if len(c.From) > 0 && !slices.Contains(c.From, s.State) {
+		return news.Errorf(news.ECONFLICT, "稿件当前状态为「%s」，不能执行此操作。", s.State.Label())
 	}
-	defer tx.Rollback()
-	s, err := scanStory(tx.QueryRowContext(ctx, storySelect+` WHERE s.id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "稿件")
-	}
-	if err := loadSignoffs(ctx, tx, s); err != nil {
-		return nil, err
-	}
-	if t.Check != nil {
-		if err := t.Check(s); err != nil {
-			return nil, err
-		}
-	}
-	if t.Plan != nil {
-		if err := t.Plan(s, &t); err != nil {
-			return nil, err
-		}
-	}
-	if len(t.From) > 0 && !slices.Contains(t.From, s.State) {
-		return nil, news.Errorf(news.ECONFLICT, "稿件当前状态为「%s」，不能执行此操作。", s.State.Label())
-	}
+	now := t.clock.Now()
 	q := `UPDATE stories SET state = ?, updated_at = ?`
-	args := []any{string(t.To), formatTime(now)}
-	if t.Slug != "" {
+	args := []any{string(c.To), formatTime(now)}
+	if p := c.Publish; p != nil {
 		q += `, slug = ?, path = ?, published_at = ?`
-		args = append(args, t.Slug, t.Path, formatTime(t.PublishedAt))
+		args = append(args, p.Slug, p.Path, formatTime(p.At))
+	}
+	if c.Text {
+		q += `, data = ?`
+		args = append(args, dataOf(s))
+	}
+	switch {
+	case c.Schedule != nil:
+		q += `, scheduled_at = ?, scheduled_by = ?`
+		args = append(args, formatTime(*c.Schedule), userID)
+	case c.ClearSchedule:
+		q += `, scheduled_at = NULL, scheduled_by = NULL`
 	}
 	q += ` WHERE id = ?`
-	args = append(args, id)
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-		return nil, fmt.Errorf("%s story %d: %w", t.Action, id, err)
+	args = append(args, s.ID)
+	if _, err := t.q.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("%s story %d: %w", c.Action, s.ID, err)
 	}
-	if err := applyWorkflow(ctx, tx, s, &t, now); err != nil {
-		return nil, err
-	}
-	if err := addEvent(ctx, tx, id, t.UserID, t.Action, t.Detail, now); err != nil {
-		return nil, err
-	}
-	s.State, s.UpdatedAt = t.To, now
-	if t.Slug != "" {
-		pub := t.PublishedAt
-		s.Slug, s.PublishedAt = t.Slug, &pub
-		s.URL = urlOfPath(t.Path)
-	}
-	if t.Apply != nil {
-		if err := t.Apply(s); err != nil {
-			return nil, err
+	if g := c.Signoff; g != nil {
+		if _, err := t.q.ExecContext(ctx, `INSERT INTO signoffs (story_id, level, role, user_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+			s.ID, g.Level, string(g.Role), g.UserID, formatTime(now)); err != nil {
+			return fmt.Errorf("record sign-off: %w", err)
 		}
+		signed := *g
+		signed.At = now
+		s.Signoffs = append(s.Signoffs, signed)
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("%s story %d: %w", t.Action, id, err)
+	if c.VoidSignoffs {
+		if _, err := t.q.ExecContext(ctx, `UPDATE signoffs SET void = 1 WHERE story_id = ? AND void = 0`, s.ID); err != nil {
+			return fmt.Errorf("void sign-offs: %w", err)
+		}
+		s.Signoffs = []news.Signoff{}
 	}
-	return s, nil
+	if err := addEvent(ctx, t.q, s.ID, userID, c.Action, c.Detail, now); err != nil {
+		return err
+	}
+	s.State, s.UpdatedAt = c.To, now
+	switch {
+	case c.Schedule != nil:
+		at := *c.Schedule
+		s.ScheduledAt = &at
+	case c.ClearSchedule:
+		s.ScheduledAt = nil
+	}
+	if p := c.Publish; p != nil {
+		at := p.At
+		s.Slug, s.PublishedAt, s.URL = p.Slug, &at, urlOfPath(p.Path)
+	}
+	return nil
 }
 
 // StoryPath returns where a published story's content file lives, "" if
 // it has none.
 func (d *DB) StoryPath(ctx context.Context, id int64) (string, error) {
+	return storyPath(ctx, d.db, id)
+}
+
+// StoryPath returns where a story's content file lives, in the
+// transaction.
+func (t *tx) StoryPath(ctx context.Context, id int64) (string, error) { return storyPath(ctx, t.q, id) }
+
+func storyPath(ctx context.Context, q conn, id int64) (string, error) {
 	var p string
-	err := d.db.QueryRowContext(ctx, `SELECT path FROM stories WHERE id = ?`, id).Scan(&p)
+	err := q.QueryRowContext(ctx, `SELECT path FROM stories WHERE id = ?`, id).Scan(&p)
 	return p, notFound(err, "稿件")
 }
 
@@ -261,27 +245,25 @@ func scanStory(row scanner) (*news.Story, error) {
 // that storage does not depend on the content package.
 func urlOfPath(p string) string { return "/" + strings.TrimSuffix(p, ".md") + "/" }
 
-// Story returns one story.
-func (d *DB) Story(ctx context.Context, id int64) (*news.Story, error) {
-	s, err := scanStory(d.db.QueryRowContext(ctx, storySelect+` WHERE s.id = ?`, id))
+// Story returns one story with the sign-offs of its current round.
+func (d *DB) Story(ctx context.Context, id int64) (*news.Story, error) { return story(ctx, d.db, id) }
+
+// Story returns one story as it is in the transaction.
+func (t *tx) Story(ctx context.Context, id int64) (*news.Story, error) { return story(ctx, t.q, id) }
+
+func story(ctx context.Context, q conn, id int64) (*news.Story, error) {
+	s, err := scanStory(q.QueryRowContext(ctx, storySelect+` WHERE s.id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "稿件")
 	}
-	if err := loadSignoffs(ctx, d.db, s); err != nil {
+	if err := loadSignoffs(ctx, q, s); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// StoryFilter selects stories for a list.
-type StoryFilter struct {
-	OwnerID int64        // 0: anyone's
-	States  []news.State // empty: any state
-	Limit   int          // 0: 100
-}
-
 // Stories lists stories, most recently changed first.
-func (d *DB) Stories(ctx context.Context, f StoryFilter) ([]news.Story, error) {
+func (d *DB) Stories(ctx context.Context, f news.StoryFilter) ([]news.Story, error) {
 	q := storySelect + ` WHERE 1=1`
 	var args []any
 	if f.OwnerID != 0 {
@@ -319,25 +301,17 @@ func (d *DB) Stories(ctx context.Context, f StoryFilter) ([]news.Story, error) {
 	return out, d.loadSignoffsOf(ctx, out)
 }
 
-// Event is one entry of a story's history.
-type Event struct {
-	At     time.Time
-	User   string
-	Action string
-	Detail string
-}
-
 // Events returns a story's history, oldest first.
-func (d *DB) Events(ctx context.Context, storyID int64) ([]Event, error) {
+func (d *DB) Events(ctx context.Context, storyID int64) ([]news.Event, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT e.created_at, coalesce(u.name, ''), e.action, e.detail
 		FROM events e LEFT JOIN users u ON u.id = e.user_id WHERE e.story_id = ? ORDER BY e.id`, storyID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Event
+	var out []news.Event
 	for rows.Next() {
-		var e Event
+		var e news.Event
 		var at string
 		if err := rows.Scan(&at, &e.User, &e.Action, &e.Detail); err != nil {
 			return nil, err
@@ -348,7 +322,7 @@ func (d *DB) Events(ctx context.Context, storyID int64) ([]Event, error) {
 	return out, rows.Err()
 }
 
-func addRevision(ctx context.Context, tx *sql.Tx, storyID int64, version int, userID int64, data string, at time.Time) error {
+func addRevision(ctx context.Context, tx conn, storyID int64, version int, userID int64, data string, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (story_id, version, user_id, data, created_at) VALUES (?, ?, ?, ?, ?)`,
 		storyID, version, userID, data, formatTime(at))
 	if err != nil {
@@ -357,9 +331,9 @@ func addRevision(ctx context.Context, tx *sql.Tx, storyID int64, version int, us
 	return nil
 }
 
-func addEvent(ctx context.Context, tx *sql.Tx, storyID, userID int64, action, detail string, at time.Time) error {
+func addEvent(ctx context.Context, tx conn, storyID, userID int64, action news.Action, detail string, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (story_id, user_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
-		storyID, userID, action, detail, formatTime(at))
+		storyID, userID, string(action), detail, formatTime(at))
 	if err != nil {
 		return fmt.Errorf("record event: %w", err)
 	}

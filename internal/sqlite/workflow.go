@@ -12,11 +12,6 @@ import (
 	"newsroom/internal/news"
 )
 
-// querier is what both *sql.DB and *sql.Tx offer for reading.
-type querier interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
-
 const signoffSelect = `SELECT g.story_id, g.level, g.role, g.user_id, coalesce(u.name, ''), coalesce(u.role, ''), g.created_at
 	FROM signoffs g LEFT JOIN users u ON u.id = g.user_id WHERE g.void = 0`
 
@@ -37,7 +32,7 @@ func scanSignoffs(rows *sql.Rows) (map[int64][]news.Signoff, error) {
 }
 
 // loadSignoffs fills in the sign-offs of s's current round.
-func loadSignoffs(ctx context.Context, q querier, s *news.Story) error {
+func loadSignoffs(ctx context.Context, q conn, s *news.Story) error {
 	rows, err := q.QueryContext(ctx, signoffSelect+` AND g.story_id = ? ORDER BY g.level, g.id`, s.ID)
 	if err != nil {
 		return fmt.Errorf("load sign-offs: %w", err)
@@ -79,55 +74,8 @@ func (d *DB) loadSignoffsOf(ctx context.Context, list []news.Story) error {
 	return nil
 }
 
-// applyWorkflow carries out the workflow parts of a transition inside its
-// database transaction.
-func applyWorkflow(ctx context.Context, tx *sql.Tx, s *news.Story, t *Transition, now time.Time) error {
-	if t.Mutate != nil {
-		t.Mutate(s)
-		if _, err := tx.ExecContext(ctx, `UPDATE stories SET data = ? WHERE id = ?`, dataOf(s), s.ID); err != nil {
-			return fmt.Errorf("%s story %d: %w", t.Action, s.ID, err)
-		}
-	}
-	if g := t.Signoff; g != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO signoffs (story_id, level, role, user_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-			s.ID, g.Level, string(g.Role), g.UserID, formatTime(now)); err != nil {
-			return fmt.Errorf("record sign-off: %w", err)
-		}
-		g.At = now
-		s.Signoffs = append(s.Signoffs, *g)
-	}
-	if t.VoidSignoffs {
-		if _, err := tx.ExecContext(ctx, `UPDATE signoffs SET void = 1 WHERE story_id = ? AND void = 0`, s.ID); err != nil {
-			return fmt.Errorf("void sign-offs: %w", err)
-		}
-		s.Signoffs = []news.Signoff{}
-	}
-	if t.ScheduleAt != nil {
-		if _, err := tx.ExecContext(ctx, `UPDATE stories SET scheduled_at = ?, scheduled_by = ? WHERE id = ?`,
-			formatTime(*t.ScheduleAt), t.UserID, s.ID); err != nil {
-			return fmt.Errorf("schedule story %d: %w", s.ID, err)
-		}
-		at := *t.ScheduleAt
-		s.ScheduledAt = &at
-	}
-	if t.ClearSchedule {
-		if _, err := tx.ExecContext(ctx, `UPDATE stories SET scheduled_at = NULL, scheduled_by = NULL WHERE id = ?`, s.ID); err != nil {
-			return fmt.Errorf("unschedule story %d: %w", s.ID, err)
-		}
-		s.ScheduledAt = nil
-	}
-	return nil
-}
-
-// DueStory is a scheduled story whose time has come.
-type DueStory struct {
-	ID     int64
-	At     time.Time // the embargo time
-	UserID int64     // who scheduled it
-}
-
 // DueStories returns the scheduled stories due at now, earliest first.
-func (d *DB) DueStories(ctx context.Context, now time.Time) ([]DueStory, error) {
+func (d *DB) DueStories(ctx context.Context, now time.Time) ([]news.DueStory, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, scheduled_at, coalesce(scheduled_by, owner_id) FROM stories
 		WHERE state = ? AND scheduled_at IS NOT NULL AND scheduled_at <= ? ORDER BY scheduled_at, id`,
 		string(news.StateScheduled), formatTime(now))
@@ -135,9 +83,9 @@ func (d *DB) DueStories(ctx context.Context, now time.Time) ([]DueStory, error) 
 		return nil, fmt.Errorf("due stories: %w", err)
 	}
 	defer rows.Close()
-	var out []DueStory
+	var out []news.DueStory
 	for rows.Next() {
-		var ds DueStory
+		var ds news.DueStory
 		var at string
 		if err := rows.Scan(&ds.ID, &at, &ds.UserID); err != nil {
 			return nil, err
@@ -152,9 +100,14 @@ const workflowKey = "workflow"
 
 // Workflow returns the review setting; the default (三审 everywhere) when
 // no admin changed it.
-func (d *DB) Workflow(ctx context.Context) (news.WorkflowConfig, error) {
+func (d *DB) Workflow(ctx context.Context) (news.WorkflowConfig, error) { return workflow(ctx, d.db) }
+
+// Workflow returns the review setting, in the transaction.
+func (t *tx) Workflow(ctx context.Context) (news.WorkflowConfig, error) { return workflow(ctx, t.q) }
+
+func workflow(ctx context.Context, q conn) (news.WorkflowConfig, error) {
 	var v string
-	err := d.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, workflowKey).Scan(&v)
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, workflowKey).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.DefaultWorkflow(), nil
 	}
@@ -185,32 +138,24 @@ func (d *DB) SetWorkflow(ctx context.Context, w news.WorkflowConfig, userID int6
 		workflowKey, string(b), formatTime(now), userID); err != nil {
 		return fmt.Errorf("store workflow setting: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO events (story_id, user_id, action, detail, created_at) VALUES (NULL, ?, 'workflow', ?, ?)`,
-		userID, string(b), formatTime(now)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO events (story_id, user_id, action, detail, created_at) VALUES (NULL, ?, ?, ?, ?)`,
+		userID, string(news.ActSetWorkflow), string(b), formatTime(now)); err != nil {
 		return fmt.Errorf("record event: %w", err)
 	}
 	return tx.Commit()
 }
 
-// Revision is one saved version of a story's text.
-type Revision struct {
-	Version int         `json:"version"`
-	User    string      `json:"user"`
-	At      time.Time   `json:"at"`
-	Story   *news.Story `json:"story,omitempty"` // the text of that version (the editable fields)
-}
-
 // Revisions lists a story's revisions, newest first, without their text.
-func (d *DB) Revisions(ctx context.Context, storyID int64) ([]Revision, error) {
+func (d *DB) Revisions(ctx context.Context, storyID int64) ([]news.Revision, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT r.version, coalesce(u.name, ''), r.created_at FROM revisions r
 		LEFT JOIN users u ON u.id = r.user_id WHERE r.story_id = ? ORDER BY r.version DESC`, storyID)
 	if err != nil {
 		return nil, fmt.Errorf("list revisions: %w", err)
 	}
 	defer rows.Close()
-	var out []Revision
+	var out []news.Revision
 	for rows.Next() {
-		var r Revision
+		var r news.Revision
 		var at string
 		if err := rows.Scan(&r.Version, &r.User, &at); err != nil {
 			return nil, err
@@ -222,8 +167,8 @@ func (d *DB) Revisions(ctx context.Context, storyID int64) ([]Revision, error) {
 }
 
 // Revision returns one revision with its text.
-func (d *DB) Revision(ctx context.Context, storyID int64, version int) (*Revision, error) {
-	var r Revision
+func (d *DB) Revision(ctx context.Context, storyID int64, version int) (*news.Revision, error) {
+	var r news.Revision
 	var at, data string
 	err := d.db.QueryRowContext(ctx, `SELECT r.version, coalesce(u.name, ''), r.created_at, r.data FROM revisions r
 		LEFT JOIN users u ON u.id = r.user_id WHERE r.story_id = ? AND r.version = ?`, storyID, version).Scan(&r.Version, &r.User, &at, &data)
@@ -238,30 +183,9 @@ func (d *DB) Revision(ctx context.Context, storyID int64, version int) (*Revisio
 	return &r, nil
 }
 
-// AuditFilter selects entries of the audit log.
-type AuditFilter struct {
-	User     string    // user name; "" for anyone
-	Action   string    // create, edit, submit, approve, return, publish, schedule, unschedule, withdraw, restore, workflow; "" for any
-	From, To time.Time // zero: open
-	StoryID  int64     // 0: any story
-	Limit    int       // 0: 200
-}
-
-// AuditEntry is one entry of the audit log.
-type AuditEntry struct {
-	ID      int64     `json:"id"`
-	At      time.Time `json:"at"`
-	User    string    `json:"user"`
-	Role    news.Role `json:"role"`
-	Action  string    `json:"action"`
-	Detail  string    `json:"detail,omitempty"`
-	StoryID int64     `json:"story_id,omitempty"`
-	Title   string    `json:"title,omitempty"`
-}
-
 // Audit returns the log of every action (state changes, sign-offs, edits,
 // publishes, settings), newest first.
-func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (d *DB) Audit(ctx context.Context, f news.AuditFilter) ([]news.AuditEntry, error) {
 	q := `SELECT e.id, e.created_at, coalesce(u.name, ''), coalesce(u.role, ''), e.action, e.detail, coalesce(e.story_id, 0),
 		coalesce(json_extract(s.data, '$.title'), '') FROM events e LEFT JOIN users u ON u.id = e.user_id
 		LEFT JOIN stories s ON s.id = e.story_id WHERE 1=1`
@@ -296,9 +220,9 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	defer rows.Close()
-	out := []AuditEntry{}
+	out := []news.AuditEntry{}
 	for rows.Next() {
-		var e AuditEntry
+		var e news.AuditEntry
 		var at, role string
 		if err := rows.Scan(&e.ID, &at, &e.User, &role, &e.Action, &e.Detail, &e.StoryID, &e.Title); err != nil {
 			return nil, err
@@ -311,23 +235,13 @@ func (d *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 
 // RecordEvent adds an entry to a story's history outside a transition
 // (a restore, for example).
-func (d *DB) RecordEvent(ctx context.Context, storyID, userID int64, action, detail string) error {
-	_, err := d.db.ExecContext(ctx, `INSERT INTO events (story_id, user_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
-		storyID, userID, action, detail, d.now())
-	return err
-}
-
-// CorrectedStory is a live story with its correction notes, for the
-// public corrections page.
-type CorrectedStory struct {
-	Title       string
-	URL         string
-	Corrections []news.Correction
+func (d *DB) RecordEvent(ctx context.Context, storyID, userID int64, action news.Action, detail string) error {
+	return addEvent(ctx, d.db, storyID, userID, action, detail, d.clock.Now())
 }
 
 // CorrectedStories lists the live stories that carry correction notes,
 // most recently corrected first.
-func (d *DB) CorrectedStories(ctx context.Context, limit int) ([]CorrectedStory, error) {
+func (d *DB) CorrectedStories(ctx context.Context, limit int) ([]news.CorrectedStory, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
@@ -336,14 +250,14 @@ func (d *DB) CorrectedStories(ctx context.Context, limit int) ([]CorrectedStory,
 		return nil, fmt.Errorf("corrected stories: %w", err)
 	}
 	defer rows.Close()
-	var out []CorrectedStory
+	var out []news.CorrectedStory
 	for rows.Next() {
 		s, err := scanStory(rows)
 		if err != nil {
 			return nil, err
 		}
 		if len(s.Corrections) > 0 {
-			out = append(out, CorrectedStory{Title: s.Title, URL: s.URL, Corrections: s.Corrections})
+			out = append(out, news.CorrectedStory{Title: s.Title, URL: s.URL, Corrections: s.Corrections})
 		}
 	}
 	return out, rows.Err()

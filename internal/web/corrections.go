@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"newsroom/internal/news"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,7 +41,7 @@ var (
 )
 
 var correctionsTmpl = template.Must(template.New("corrections").Funcs(template.FuncMap{
-	"date": func(t time.Time) string { return t.In(shanghai).Format("2006-01-02 15:04") },
+	"date": func(t time.Time) string { return t.In(news.Shanghai).Format("2006-01-02 15:04") },
 }).Parse(`
 <div class="corrections">
 <p>本报对已发布稿件的更正与说明，按时间倒序排列。每条也注明在原稿文末。</p>

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"newsroom/internal/news"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,7 @@ func TestCorrectionsPageNewestFirstInTheSiteShell(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "search"), 0o755)
 	os.WriteFile(filepath.Join(dir, "search", "index.html"),
 		[]byte(`<title>搜索</title><h1 class="list-title">搜索</h1><main><!--newsroom:search--></main>`), 0o644)
-	at := time.Date(2023, 6, 8, 9, 0, 0, 0, shanghai)
+	at := time.Date(2023, 6, 8, 9, 0, 0, 0, news.Shanghai)
 	list := func(context.Context) ([]CorrectionEntry, error) {
 		return []CorrectionEntry{
 			{Title: "旧稿<件>", URL: "/stories/2023/06/a/", At: at, Kind: "更正", Note: "日期有误"},

@@ -6,20 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"newsroom/internal/news"
 	"newsroom/search"
 )
 
-// queryError is a malformed search parameter (not the query text itself).
-type queryError struct{ msg string }
-
-func (e *queryError) Error() string { return e.msg }
-
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
+// queryError is a malformed search parameter (not the query text itself):
+// the reader's to fix.
+func queryError(msg string) error { return news.Errorf(news.EINVALID, "%s", msg) }
 
 // parseQuery reads q, kind, section, issuer, from, to, sort and page.
 func parseQuery(r *http.Request) (search.Query, error) {
@@ -34,18 +27,18 @@ func parseQuery(r *http.Request) (search.Query, error) {
 	switch q.Kind {
 	case "", "story", "photo", "notice":
 	default:
-		return q, &queryError{"kind 只能是 story、photo 或 notice"}
+		return q, queryError("kind 只能是 story、photo 或 notice")
 	}
 	switch q.Sort {
 	case "", "relevance", "newest":
 	default:
-		return q, &queryError{"sort 只能是 relevance 或 newest"}
+		return q, queryError("sort 只能是 relevance 或 newest")
 	}
 	for name, dst := range map[string]*time.Time{"from": &q.From, "to": &q.To} {
 		if s := v.Get(name); s != "" {
-			t, err := time.ParseInLocation(time.DateOnly, s, shanghai)
+			t, err := time.ParseInLocation(time.DateOnly, s, news.Shanghai)
 			if err != nil {
-				return q, &queryError{name + " 日期格式应为 YYYY-MM-DD"}
+				return q, queryError(name + " 日期格式应为 YYYY-MM-DD")
 			}
 			*dst = t
 		}
@@ -53,12 +46,12 @@ func parseQuery(r *http.Request) (search.Query, error) {
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 1000 {
-			return q, &queryError{"page 应为 1 到 1000 之间的整数"}
+			return q, queryError("page 应为 1 到 1000 之间的整数")
 		}
 		q.Page = n
 	}
 	if q.Q == "" && q.Kind == "" && q.Section == "" && q.Issuer == "" {
-		return q, &queryError{"请输入搜索词"}
+		return q, queryError("请输入搜索词")
 	}
 	return q, nil
 }

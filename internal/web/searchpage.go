@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"newsroom/internal/news"
 	"newsroom/search"
 )
 
@@ -29,7 +30,7 @@ type searchView struct {
 var kindLabels = map[string]string{"story": "新闻", "photo": "图片", "notice": "公告"}
 
 var resultsTmpl = template.Must(template.New("results").Funcs(template.FuncMap{
-	"date":  func(t time.Time) string { return t.In(shanghai).Format("2006-01-02") },
+	"date":  func(t time.Time) string { return t.In(news.Shanghai).Format("2006-01-02") },
 	"kind":  func(k string) string { return kindLabels[k] },
 	"trust": func(s string) template.HTML { return template.HTML(s) }, // snippets are escaped by the search package
 }).Parse(`

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -15,17 +14,10 @@ import (
 	"golang.org/x/text/width"
 	"rsc.io/qr"
 
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
 	"newsroom/internal/notice"
 )
-
-// NoticeArchive finds published notices for /verify/ (implemented by
-// *sqlite.DB).
-type NoticeArchive interface {
-	NoticeByNumber(ctx context.Context, number string) (*notice.Record, error)
-	NoticesByFingerprint(ctx context.Context, fp string) ([]notice.Record, error)
-	NoticesByLooseKey(ctx context.Context, key string) ([]notice.Record, error)
-}
 
 //go:embed verify.html
 var verifyHTML string
@@ -39,7 +31,7 @@ var fingerprintRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // verifiedNotice is one notice in a verification answer (HTML and JSON).
 type verifiedNotice struct {
-	notice.Record
+	news.NoticeRecord
 	KindLabel  string        `json:"kind_label"`
 	Status     notice.Status `json:"status"`
 	VerifyURL  string        `json:"verify_url"`
@@ -91,7 +83,7 @@ func (s *server) verify(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "verification is not configured", http.StatusServiceUnavailable)
 		return
 	}
-	var recs []notice.Record
+	var recs []news.NoticeRecord
 	var err error
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	text := ""
@@ -123,12 +115,12 @@ func (s *server) verify(w http.ResponseWriter, r *http.Request) {
 		folded := strings.ToUpper(width.Fold.String(strings.Join(strings.Fields(q), "")))
 		switch {
 		case notice.ValidNumber(folded):
-			var rec *notice.Record
+			var rec *news.NoticeRecord
 			rec, err = s.cfg.Notices.NoticeByNumber(r.Context(), folded)
 			if news.ErrorCode(err) == news.ENOTFOUND {
 				err = nil
 			} else if err == nil {
-				recs, res.Match, res.MatchLabel = []notice.Record{*rec}, "number", "按公告编号找到"
+				recs, res.Match, res.MatchLabel = []news.NoticeRecord{*rec}, "number", "按公告编号找到"
 			}
 		case fingerprintRE.MatchString(strings.ToLower(folded)):
 			recs, err = s.cfg.Notices.NoticesByFingerprint(r.Context(), strings.ToLower(folded))
@@ -151,7 +143,7 @@ func (s *server) verify(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusNotFound
 	}
 	if wantsJSON(r) {
-		writeJSON(w, status, res)
+		httpx.WriteJSON(w, status, res)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -168,8 +160,8 @@ func wantsJSON(r *http.Request) bool {
 
 // verified adds to a record what the pages show: status today, labels,
 // links, the QR code of its verification URL.
-func (s *server) verified(r *http.Request, rec notice.Record) verifiedNotice {
-	v := verifiedNotice{Record: rec, KindLabel: rec.Kind.Label(), PaperName: s.paperName(), PrintedAt: s.now(),
+func (s *server) verified(r *http.Request, rec news.NoticeRecord) verifiedNotice {
+	v := verifiedNotice{NoticeRecord: rec, KindLabel: notice.Kind(rec.Kind).Label(), PaperName: s.paperName(), PrintedAt: s.now(),
 		VerifyURL: "/verify/?q=" + rec.Number, ProofURL: "/verify/proof/" + rec.Number + "/",
 		Superseded: len(rec.CorrectedBy) > 0}
 	if rec.Withdrawn == nil {

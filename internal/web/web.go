@@ -4,9 +4,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"newsroom/internal/httpsec"
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
 	"newsroom/search"
 )
@@ -38,7 +37,7 @@ type Config struct {
 	// Notices answers /verify/ (notice verification and 登报证明); nil
 	// turns those pages off. PaperName is printed on them; Clock tells
 	// them the date (nil: the system clock).
-	Notices   NoticeArchive
+	Notices   news.NoticeArchive
 	PaperName string
 	Clock     news.Clock
 	// Corrections lists the correction notes that /corrections/ shows
@@ -164,7 +163,7 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		status, msg := s.searchError(r, err)
-		writeJSON(w, status, map[string]string{"error": msg})
+		httpx.WriteJSON(w, status, map[string]string{"error": msg})
 		return
 	}
 	hits := make([]hitJSON, 0, len(res.Hits))
@@ -172,7 +171,7 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		hits = append(hits, hitJSON{URL: h.URL, Title: h.Title, Snippet: h.Snippet, Date: formatDate(h.Date),
 			Section: h.Section, Kind: h.Kind})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{
 		"total": res.Total, "page": res.Page, "page_size": res.PageSize,
 		"took_ms": float64(res.Took.Microseconds()) / 1000, "hits": hits,
 	})
@@ -188,26 +187,15 @@ func formatDate(t time.Time) string {
 // searchError maps a search failure to a status and a message: a bad query
 // is the reader's to fix (400); anything else is ours (500, logged).
 func (s *server) searchError(r *http.Request, err error) (int, string) {
-	var qe *queryError
-	switch {
-	case errors.As(err, &qe):
-		return http.StatusBadRequest, qe.msg
-	case errors.Is(err, search.ErrBadQuery):
-		return http.StatusBadRequest, "搜索词无法识别：" + strings.TrimPrefix(err.Error(), search.ErrBadQuery.Error()+": ")
-	case errors.Is(err, context.Canceled):
-		return 499, "请求已取消"
+	if errors.Is(err, search.ErrBadQuery) {
+		err = news.Errorf(news.EINVALID, "搜索词无法识别：%s", strings.TrimPrefix(err.Error(), search.ErrBadQuery.Error()+": "))
+	}
+	switch status := httpx.Status(err); status {
+	case http.StatusBadRequest:
+		return status, news.ErrorMessage(err)
+	case httpx.StatusClientClosed:
+		return status, "请求已取消"
 	}
 	s.cfg.Log.Error("search failed", "query", r.URL.RawQuery, "err", err)
 	return http.StatusInternalServerError, "搜索暂时不可用，请稍后再试。"
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }

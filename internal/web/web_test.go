@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"newsroom/internal/httpsec"
+	"newsroom/internal/news"
 	"newsroom/search"
 )
 
@@ -43,7 +44,7 @@ func newIndex(t *testing.T) *recordingSearch {
 	for i := 0; i < 11; i++ {
 		u := "/stories/2023/06/a" + string(rune('a'+i)) + "/"
 		err := ix.Put(search.Document{ID: u, URL: u, Kind: "photo", Title: "高考首日", Body: "2023年全国高考拉开帷幕。",
-			Section: "教育", Date: time.Date(2023, 6, 8, 6, i, 0, 0, shanghai)})
+			Section: "教育", Date: time.Date(2023, 6, 8, 6, i, 0, 0, news.Shanghai)})
 		if err != nil {
 			t.Fatal(err)
 		}

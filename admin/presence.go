@@ -1,0 +1,58 @@
+package admin
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// presence remembers who opened which story's edit form in the last two
+// minutes, so the form can say who else is editing. It is in memory: a
+// restart forgets it, which is harmless (saves are still version-checked).
+type presence struct {
+	mu    sync.Mutex
+	now   func() time.Time
+	seen  map[int64]map[string]time.Time
+	ttl   time.Duration
+	sweep int
+}
+
+func newPresence(now func() time.Time) *presence {
+	return &presence{now: now, seen: map[int64]map[string]time.Time{}, ttl: 2 * time.Minute}
+}
+
+// see records that user has story id open now.
+func (p *presence) see(id int64, user string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.seen[id] == nil {
+		p.seen[id] = map[string]time.Time{}
+	}
+	p.seen[id][user] = p.now()
+	if p.sweep++; p.sweep%100 == 0 {
+		for sid, m := range p.seen {
+			for u, t := range m {
+				if p.now().Sub(t) > p.ttl {
+					delete(m, u)
+				}
+			}
+			if len(m) == 0 {
+				delete(p.seen, sid)
+			}
+		}
+	}
+}
+
+// others returns who else opened story id within the last two minutes.
+func (p *presence) others(id int64, me string) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for u, t := range p.seen[id] {
+		if u != me && p.now().Sub(t) <= p.ttl {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
