@@ -61,6 +61,13 @@ type server struct {
 
 func startServer(t *testing.T, site string) *server {
 	t.Helper()
+	return startServerOn(t, site, true)
+}
+
+// startServerOn starts serve on site; a fresh site prints the admin's
+// one-time password (newPassword), one with users does not.
+func startServerOn(t *testing.T, site string, newPassword bool) *server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -92,7 +99,7 @@ func startServer(t *testing.T, site string) *server {
 		}
 	}
 	go io.Copy(io.Discard, pr)
-	if s.base == "" || s.adminPassword == "" {
+	if s.base == "" || newPassword && s.adminPassword == "" {
 		t.Fatalf("server did not print its address and the admin password")
 	}
 	deadline := time.Now().Add(60 * time.Second)

@@ -18,6 +18,7 @@ import (
 	"newsroom/internal/desk"
 	"newsroom/internal/ingest"
 	"newsroom/internal/news"
+	"newsroom/internal/sitelock"
 	"newsroom/internal/sqlite"
 )
 
@@ -132,6 +133,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 // importWiring is what a real import writes to: the database, the desk
 // and, for --publish, the reader side, updated once at the end.
 type importWiring struct {
+	lock   *sitelock.Lock
 	db     *sqlite.DB
 	reader *readerSide
 	batch  *batchLive
@@ -141,11 +143,20 @@ type importWiring struct {
 // openImport opens the database, makes sure the import user exists and
 // wires im; for --publish it also opens the reader side like serve does.
 func openImport(ctx context.Context, p paths, im *ingest.Importer, out io.Writer, log *slog.Logger) (w *importWiring, err error) {
+	var lock *sitelock.Lock
+	if im.Publish {
+		// Drafts go through the database only, which serve shares; a
+		// publish writes the live site, which only one process may.
+		if lock, err = lockSite(p, "import --publish", "import without --publish and publish the drafts in the admin, or stop `newsroom serve` first"); err != nil {
+			return nil, err
+		}
+	}
 	db, err := sqlite.Open(p.DB, news.SystemClock{})
 	if err != nil {
+		lock.Release()
 		return nil, err
 	}
-	w = &importWiring{db: db, log: log}
+	w = &importWiring{lock: lock, db: db, log: log}
 	defer func() {
 		if err != nil {
 			w.Close()
@@ -181,6 +192,7 @@ func (w *importWiring) Close() {
 		w.reader.Close()
 	}
 	w.db.Close()
+	w.lock.Release()
 }
 
 // finish makes the published items live: index and site, once.

@@ -30,6 +30,9 @@ Usage:
   newsroom import [--site DIR] [--date YYYY-MM-DD] [--page N] [--page-name NAME]
                  [--publish] [--dry-run] [--json] FILE|DIR...
                                                     import e-paper page text (.txt) or PDFs
+  newsroom backup [--site DIR] --to FILE            content, database, settings and media in one tar.gz
+                                                    (while serve runs)
+  newsroom restore [--site DIR] FILE                restore a backup into an empty or new folder
   newsroom user add [--site DIR] --role ROLE NAME   add a user (password from stdin)
   newsroom token create [--site DIR] USER           print a new API token
 
@@ -86,6 +89,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDeploy(ctx, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, stdout, stderr)
 	case "user":
 		if len(rest) == 0 || rest[0] != "add" {
 			return errors.New("usage: newsroom user add [--site DIR] --role ROLE NAME")

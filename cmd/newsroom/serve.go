@@ -21,6 +21,7 @@ import (
 	"newsroom/internal/password"
 	"newsroom/internal/publish"
 	"newsroom/internal/site"
+	"newsroom/internal/sitelock"
 	"newsroom/internal/sqlite"
 	"newsroom/internal/web"
 )
@@ -55,6 +56,7 @@ type serveMain struct {
 	Root, Addr, SecureCookies, BaiduSite, DeployTo string
 	Monolithic                                     bool
 
+	lock   *sitelock.Lock
 	db     *sqlite.DB
 	reader *readerSide
 	srv    *http.Server
@@ -84,6 +86,11 @@ func (m *serveMain) ParseFlags(args []string) error {
 func (m *serveMain) Run(ctx context.Context) error {
 	p, err := sitePaths(m.Root)
 	if err != nil {
+		return err
+	}
+	// One writer per site: a second serve, or a build, import --publish
+	// or restore while this one runs, is refused.
+	if m.lock, err = lockSite(p, "serve", "stop it first, or serve another site folder"); err != nil {
 		return err
 	}
 	log := newLogger(m.Stderr)
@@ -206,6 +213,7 @@ func (m *serveMain) Close() error {
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
 	}
+	errs = append(errs, m.lock.Release())
 	return errors.Join(errs...)
 }
 

@@ -65,6 +65,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	lock, err := lockSite(p, "build", "stop `newsroom serve` first (it rebuilds the site itself at start when the theme changed)")
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if *mono {
 		b := &site.Builder{Root: p.Root, Data: filepath.Join(p.Data, "mono"), Log: stderr}
 		st, err := b.Build(ctx)
@@ -107,6 +112,11 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	lock, err := lockSite(p, "index", "stop `newsroom serve` first (it checks the index against content/ at start)")
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	index, err := search.Open(p.Index, searchOptions(p))
 	if err != nil {
 		return err

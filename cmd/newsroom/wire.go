@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -9,6 +10,7 @@ import (
 	"newsroom/internal/news"
 	"newsroom/internal/publish"
 	"newsroom/internal/site"
+	"newsroom/internal/sitelock"
 	"newsroom/internal/web"
 	"newsroom/search"
 )
@@ -60,4 +62,15 @@ func corrections(db news.StoryStore) func(ctx context.Context) ([]web.Correction
 		}
 		return out, nil
 	}
+}
+
+// lockSite takes the writer lock of site p for command what; when another
+// process (serve, most often) holds it, the error says who and what to do
+// instead (hint).
+func lockSite(p paths, what, hint string) (*sitelock.Lock, error) {
+	l, err := sitelock.Acquire(p.Data, what)
+	if errors.Is(err, sitelock.ErrHeld) {
+		return nil, fmt.Errorf("%s refused: %w; %s", what, err, hint)
+	}
+	return l, err
 }

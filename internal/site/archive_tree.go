@@ -209,16 +209,17 @@ func (a *Archive) recycleAfter() time.Duration {
 // (BENCHMARKS.md). Files the new build does not write are swept away
 // before the swap (see sweep). The caller holds a.mu.
 func (a *Archive) newTree(builds string) (tree string, recycled bool, err error) {
-	tree, err = os.MkdirTemp(builds, time.Now().UTC().Format("20060102T150405.000000000")+"-")
+	tree, err = newBuildDir(builds)
 	if err != nil {
 		return "", false, err
 	}
 	// MkdirTemp picked a fresh name; os.Rename will not replace a folder.
 	if old := a.spareTree(builds); old != "" && os.Remove(tree) == nil {
 		if err := os.Rename(old, tree); err == nil {
-			return tree, true, nil
+			// Trees of older versions were made 0700.
+			return tree, true, os.Chmod(tree, 0o755)
 		}
-		if err := os.Mkdir(tree, 0o700); err != nil {
+		if err := os.Mkdir(tree, 0o755); err != nil {
 			return "", false, err
 		}
 	}

@@ -91,7 +91,7 @@ func (b *Builder) buildLocked(ctx context.Context) (Stats, error) {
 	if err := os.MkdirAll(builds, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("create builds folder: %w", err)
 	}
-	out, err := os.MkdirTemp(builds, time.Now().UTC().Format("20060102T150405.000000000")+"-")
+	out, err := newBuildDir(builds)
 	if err != nil {
 		return Stats{}, fmt.Errorf("create build folder: %w", err)
 	}
@@ -163,4 +163,19 @@ func (b *Builder) prune(builds, live string) {
 func (b *Builder) Publish(ctx context.Context, changed, removed []string) (PartStats, error) {
 	st, err := b.Rebuild(ctx)
 	return PartStats{Part: "all", Pages: st.Pages, Duration: st.Duration}, err
+}
+
+// newBuildDir makes a fresh, uniquely named build folder under builds,
+// readable by all (0755, not MkdirTemp's 0700): a web server running as
+// another user serves it.
+func newBuildDir(builds string) (string, error) {
+	dir, err := os.MkdirTemp(builds, time.Now().UTC().Format("20060102T150405.000000000")+"-")
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		os.Remove(dir)
+		return "", err
+	}
+	return dir, nil
 }
