@@ -81,10 +81,12 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		bar = progressbar.NewOptions(len(files), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing"),
 			progressbar.OptionShowCount(), progressbar.OptionSetItsString("pages"), progressbar.OptionClearOnFinish())
 	}
+	// SIGINT or SIGTERM (ctx) stops the run between two items: what was
+	// imported stays imported and is reported, the rest is listed.
 	var failed []string
+	done := 0
 	for _, f := range files {
 		if ctx.Err() != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", f, ctx.Err()))
 			break
 		}
 		// Each page's report is printed whole, between two drawings of
@@ -94,6 +96,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			failed = append(failed, fmt.Sprintf("%s: %v", f, err))
 			fmt.Fprintf(&page, "FAILED %s: %v\n", filepath.Base(f), err)
 		}
+		done++
 		if bar != nil {
 			bar.Clear()
 		}
@@ -105,8 +108,11 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if bar != nil {
 		bar.Finish()
 	}
+	interrupted := ctx.Err() != nil
 	if w != nil {
-		if err := w.finish(ctx, report); err != nil {
+		if interrupted {
+			w.interrupted(report)
+		} else if err := w.finish(ctx, report); err != nil {
 			failed = append(failed, "publishing: "+err.Error())
 		}
 	}
@@ -124,6 +130,11 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		}
 	}
 	im.Summary(report, len(files), failed)
+	if interrupted {
+		fmt.Fprintf(report, "interrupted: stopped after %d of %d files; %d not imported (run the same import again to go on: what is imported is skipped)\n",
+			done, len(files), len(files)-done)
+		return fmt.Errorf("import interrupted (%v)", context.Cause(ctx))
+	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d files failed", len(failed), len(files))
 	}
@@ -207,6 +218,16 @@ func (w *importWiring) finish(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	return w.reader.Live.Update(ctx, w.batch.changed, w.batch.removed)
+}
+
+// interrupted says what an interrupted --publish run leaves to do: the
+// stories it published are saved, not yet on the site.
+func (w *importWiring) interrupted(out io.Writer) {
+	if w.batch == nil || len(w.batch.changed) == 0 && len(w.batch.removed) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "%d published stories are saved but not yet on the site or in search: `newsroom serve` brings them live at its start (or run `newsroom build` and `newsroom index`)\n",
+		len(w.batch.changed))
 }
 
 // batchLive collects what the desk publishes during an import.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -293,5 +294,50 @@ func TestImportPublish(t *testing.T) {
 	}
 	if n := len(siteStories(t, site)); n != 8 {
 		t.Errorf("second import: %d stories", n)
+	}
+}
+
+// cancelOnWrite cancels a context at the first write that contains a
+// string: a signal arriving while the import runs.
+type cancelOnWrite struct {
+	strings.Builder
+	when   string
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnWrite) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), c.when) {
+		c.cancel()
+	}
+	return c.Builder.Write(p)
+}
+
+func TestImportStopsCleanlyWhenInterrupted(t *testing.T) {
+	text := sampleText(t)
+	site := copySite(t)
+	dir := t.TempDir()
+	for _, d := range []string{"2023-06-01", "2023-06-02", "2023-06-03", "2023-06-04"} {
+		if err := os.WriteFile(filepath.Join(dir, d+"_01_要闻.txt"), text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &cancelOnWrite{when: "created 8 drafts", cancel: cancel}
+	err := run(ctx, []string{"import", "--site", site, dir}, strings.NewReader(""), out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("interrupted import: err %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"done: 1 page, 8 items: 8 new drafts", "interrupted: stopped after 1 of 4 files; 3 not imported"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	if n := len(siteStories(t, site)); n != 8 {
+		t.Fatalf("%d stories after the interrupted import, want the first page's 8", n)
+	}
+	// Run again: the imported page is skipped, the rest imported.
+	again, _, err := runCmd(t, "import", "--site", site, dir)
+	if err != nil || !strings.Contains(again, "done: 4 pages, 32 items: 24 new drafts, 8 already imported") {
+		t.Fatalf("second run: %v\n%s", err, again)
 	}
 }

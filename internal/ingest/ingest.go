@@ -90,7 +90,7 @@ func New(opts Options) *Importer {
 
 // ImportFile imports one page and writes its report to out; an error means
 // the page (or some of its items) could not be imported. A cancelled ctx
-// stops it between two items.
+// stops it between two items; the item begun is finished.
 func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) error {
 	meta := InferPage(path)
 	if im.Date != "" {
@@ -130,13 +130,17 @@ func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) 
 	}
 	var failedItems, created, published, dups int
 	var stopped error
+	// An item is imported whole once begun: a story created but not
+	// recorded as imported, or a publish cut between its file and its
+	// commit, would be worse than finishing it.
+	itemCtx := context.WithoutCancel(ctx)
 	for i, it := range items {
 		if err := ctx.Err(); err != nil {
 			stopped = err
 			break
 		}
 		res := Result{Item: it, File: path, Key: importer.Key(it)}
-		status, id, notes, err := im.importItem(ctx, it, res.Key, path, i, meta)
+		status, id, notes, err := im.importItem(itemCtx, it, res.Key, path, i, meta)
 		res.Status, res.StoryID = status, id
 		for _, n := range notes {
 			fmt.Fprintf(out, "  note: item %d %s: %s\n", i+1, preview(it), n)
