@@ -17,6 +17,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
+
+	"newsroom/internal/atomicfile"
 )
 
 // Document is what the search index knows of one archive item. The caller
@@ -204,7 +206,7 @@ func (ix *Index) recreate() error {
 	}
 	// The stamp is written after the index exists: a crash in between
 	// leaves no stamp, and the next Open recreates again.
-	if err := os.WriteFile(filepath.Join(ix.dir, versionFile), []byte(ix.version()+"\n"), 0o644); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(ix.dir, versionFile), []byte(ix.version()+"\n"), 0o644); err != nil {
 		_ = idx.Close()
 		return fmt.Errorf("search: write version: %w", err)
 	}
@@ -244,13 +246,7 @@ func (ix *Index) SyncedAt() time.Time {
 // the index as it is on disk, so that a later check need only read the
 // files modified since. The stamp is replaced atomically.
 func (ix *Index) MarkSynced(t time.Time) error {
-	path := filepath.Join(ix.dir, syncedFile)
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(t.UTC().Format(time.RFC3339Nano)+"\n"), 0o644); err != nil {
-		return fmt.Errorf("search: write sync stamp: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteFile(filepath.Join(ix.dir, syncedFile), []byte(t.UTC().Format(time.RFC3339Nano)+"\n"), 0o644); err != nil {
 		return fmt.Errorf("search: write sync stamp: %w", err)
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"newsroom/internal/atomicfile"
 	"newsroom/internal/news"
 )
 
@@ -218,36 +219,15 @@ func Parse(rel string, data []byte) (Item, error) {
 // Dir is a site's content folder.
 type Dir struct{ Root string }
 
-// Write stores data at rel atomically: it writes a temporary file in the
-// same folder, syncs it and renames it over the old one.
+// Write stores data at rel atomically (internal/atomicfile): a crash
+// leaves the old file or the new one, and the new one is on disk when
+// Write returns.
 func (d Dir) Write(rel string, data []byte) error {
 	if !validRel(rel) {
 		return fmt.Errorf("content path %q is not allowed", rel)
 	}
 	full := filepath.Join(d.Root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return fmt.Errorf("create content folder: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(full), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, full)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteFile(full, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	return nil
