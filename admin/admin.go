@@ -105,6 +105,11 @@ func (a *Admin) routes() http.Handler {
 		r.Post("/admin/workflow", a.ui(a.saveWorkflow))
 		r.Get("/admin/users", a.ui(a.users))
 		r.Post("/admin/users", a.ui(a.createUser))
+		r.Post("/admin/users/{id}", a.ui(a.updateUser))
+		r.Post("/admin/users/{id}/reset-password", a.ui(a.resetPassword))
+		r.Post("/admin/users/{id}/logout", a.ui(a.endUserSessions))
+		r.Post("/admin/tokens/{id}/revoke", a.ui(a.revokeToken))
+		r.Post("/admin/logout-everywhere", a.ui(a.logoutEverywhere))
 	})
 	r.Get("/admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently).ServeHTTP)
 
@@ -125,6 +130,12 @@ func (a *Admin) routes() http.Handler {
 		r.Put("/notices/{id}", a.api(a.apiUpdateNotice))
 		r.Get("/desk", a.api(a.apiDesk))
 		r.Get("/audit", a.api(a.apiAudit))
+		r.Get("/users", a.api(a.apiUsers))
+		r.Put("/users/{id}", a.api(a.apiUpdateUser))
+		r.Post("/users/{id}/reset-password", a.api(a.apiResetPassword))
+		r.Get("/users/{id}/access", a.api(a.apiUserAccess))
+		r.Post("/users/{id}/logout", a.api(a.apiEndSessions))
+		r.Delete("/tokens/{id}", a.api(a.apiRevokeToken))
 		r.Get("/workflow", a.api(a.apiWorkflow))
 		r.Put("/workflow", a.api(a.apiSetWorkflow))
 		r.NotFound(a.api(func(http.ResponseWriter, *http.Request) error {
@@ -151,6 +162,7 @@ func (a *Admin) ui(fn func(http.ResponseWriter, *http.Request) error) http.Handl
 			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 			return
 		}
+		httpx.RetryAfter(w, err)
 		if status == http.StatusInternalServerError {
 			a.cfg.Log.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
@@ -169,6 +181,7 @@ func (a *Admin) api(fn func(http.ResponseWriter, *http.Request) error) http.Hand
 		if status == http.StatusInternalServerError {
 			a.cfg.Log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
+		httpx.RetryAfter(w, err)
 		body := map[string]any{"error": news.ErrorMessage(err), "code": news.ErrorCode(err)}
 		if f := news.ErrorFields(err); len(f) > 0 {
 			body["fields"] = f

@@ -58,7 +58,7 @@ func newTestAdmin(t *testing.T) *testAdmin {
 			t.Fatal(err)
 		}
 		ta.users[r] = u
-		if ta.tokens[r], err = db.CreateToken(ctx, u.ID); err != nil {
+		if ta.tokens[r], err = db.CreateToken(ctx, u.ID, news.ScopeWrite); err != nil {
 			t.Fatal(err)
 		}
 		if ta.cookies[r], err = db.CreateSession(ctx, u.ID, time.Hour); err != nil {

@@ -34,7 +34,10 @@ Usage:
                                                     (while serve runs)
   newsroom restore [--site DIR] FILE                restore a backup into an empty or new folder
   newsroom user add [--site DIR] --role ROLE NAME   add a user (password from stdin)
-  newsroom token create [--site DIR] USER           print a new API token
+  newsroom token create [--site DIR] [--scope read|write] USER
+                                                    print a new API token
+  newsroom token list   [--site DIR] [USER]         list API tokens (of one user)
+  newsroom token revoke [--site DIR] TOKEN_ID       revoke an API token
 
 DIR defaults to the current folder; data lives in DIR/.newsroom/.
 `
@@ -99,10 +102,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return runUserAdd(ctx, rest[1:], stdin, stdout, stderr)
 	case "token":
-		if len(rest) == 0 || rest[0] != "create" {
-			return errors.New("usage: newsroom token create [--site DIR] USER")
+		if len(rest) > 0 {
+			switch rest[0] {
+			case "create":
+				return runTokenCreate(ctx, rest[1:], stdout, stderr)
+			case "list":
+				return runTokenList(ctx, rest[1:], stdout, stderr)
+			case "revoke":
+				return runTokenRevoke(ctx, rest[1:], stdout, stderr)
+			}
 		}
-		return runTokenCreate(ctx, rest[1:], stdout, stderr)
+		return errors.New("usage: newsroom token create|list|revoke ...")
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

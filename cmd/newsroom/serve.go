@@ -121,7 +121,7 @@ func (m *serveMain) Run(ctx context.Context) error {
 			return rebuildMissingIndex(ctx, live)
 		}
 	}
-	deskSvc := &desk.Service{Store: m.db, Content: content.Dir{Root: p.Content}, Live: live, Clock: clock, Log: log}
+	deskSvc := &desk.Service{Store: m.db, Content: content.Dir{Root: p.Content}, Live: live, Clock: clock, Log: log, Logins: desk.NewLogins(clock)}
 
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -283,12 +283,12 @@ func ensureAdmin(ctx context.Context, db news.UserStore, stdout io.Writer) error
 		return err
 	}
 	pw := password.NewReadable()
-	u := &news.User{Name: "admin", Role: news.RoleAdmin}
+	u := &news.User{Name: "admin", Role: news.RoleAdmin, MustChangePassword: true}
 	if err := db.CreateUser(ctx, u, pw); err != nil {
 		return fmt.Errorf("create first admin: %w", err)
 	}
 	fmt.Fprintf(stdout, "newsroom: created user \"admin\" with one-time password: %s\n", pw)
-	fmt.Fprintln(stdout, "newsroom: log in at /admin/ and change it under 修改密码; it is not shown again.")
+	fmt.Fprintln(stdout, "newsroom: log in at /admin/ and choose your own password (asked at the first login); it is not shown again.")
 	return nil
 }
 

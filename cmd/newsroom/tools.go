@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -195,17 +196,14 @@ func readPassword(stdin io.Reader) (pw string, generated bool, err error) {
 
 func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, root := newFlags("token create", stderr)
+	scope := fs.String("scope", news.ScopeWrite, "what the token may do: write (everything its user may) or read (GET only)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: newsroom token create [--site DIR] USER")
+		return errors.New("usage: newsroom token create [--site DIR] [--scope read|write] USER")
 	}
-	p, err := sitePaths(*root)
-	if err != nil {
-		return err
-	}
-	db, err := sqlite.Open(p.DB, news.SystemClock{})
+	db, err := openDB(*root)
 	if err != nil {
 		return err
 	}
@@ -214,11 +212,85 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return fmt.Errorf("user %q: %w", fs.Arg(0), news.Plain(err))
 	}
-	tok, err := db.CreateToken(ctx, u.ID)
+	if u.Disabled {
+		return fmt.Errorf("user %q is disabled", u.Name)
+	}
+	tok, err := db.CreateToken(ctx, u.ID, *scope)
+	if err != nil {
+		return news.Plain(err)
+	}
+	fmt.Fprintf(stderr, "API token for %s (%s, scope %s); it is shown only once:\n", u.Name, u.Role, *scope)
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+// runTokenList lists API tokens (never their secrets, which are not kept).
+func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, root := newFlags("token list", stderr)
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return errors.New("usage: newsroom token list [--site DIR] [USER]")
+	}
+	db, err := openDB(*root)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "API token for %s (%s); it is shown only once:\n", u.Name, u.Role)
-	fmt.Fprintln(stdout, tok)
+	defer db.Close()
+	var userID int64
+	if fs.NArg() == 1 {
+		u, err := db.UserByName(ctx, fs.Arg(0))
+		if err != nil {
+			return fmt.Errorf("user %q: %w", fs.Arg(0), news.Plain(err))
+		}
+		userID = u.ID
+	}
+	tokens, err := db.Tokens(ctx, userID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%-6s %-16s %-6s %-25s %s\n", "ID", "USER", "SCOPE", "CREATED", "LAST USED")
+	for _, t := range tokens {
+		used := "never"
+		if t.LastUsedAt != nil {
+			used = t.LastUsedAt.Format(time.RFC3339)
+		}
+		fmt.Fprintf(stdout, "%-6d %-16s %-6s %-25s %s\n", t.ID, t.User, t.Scope, t.CreatedAt.Format(time.RFC3339), used)
+	}
 	return nil
+}
+
+// runTokenRevoke deletes an API token by the id that token list shows.
+func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, root := newFlags("token revoke", stderr)
+	if err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: newsroom token revoke [--site DIR] TOKEN_ID")
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("token id %q: want the number that token list shows", fs.Arg(0))
+	}
+	db, err := openDB(*root)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.RevokeToken(ctx, id); err != nil {
+		return news.Plain(err)
+	}
+	fmt.Fprintf(stdout, "revoked token %d\n", id)
+	return nil
+}
+
+// openDB opens the database of the site at root.
+func openDB(root string) (*sqlite.DB, error) {
+	p, err := sitePaths(root)
+	if err != nil {
+		return nil, err
+	}
+	return sqlite.Open(p.DB, news.SystemClock{})
 }

@@ -28,6 +28,9 @@ type Service struct {
 	Live    Live
 	Clock   news.Clock
 	Log     *slog.Logger
+	// Logins throttles password guessing (NewLogins); nil checks every
+	// login at once.
+	Logins *Logins
 }
 
 // Now is the desk's time: the one clock of the editorial side, which the

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"newsroom/internal/news"
 )
@@ -35,11 +37,23 @@ func Status(err error) int {
 		return http.StatusNotFound
 	case news.ECONFLICT:
 		return http.StatusConflict
+	case news.ETOOMANY:
+		return http.StatusTooManyRequests
+	case news.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	if errors.Is(err, context.Canceled) {
 		return StatusClientClosed
 	}
 	return http.StatusInternalServerError
+}
+
+// RetryAfter sets the Retry-After header (whole seconds, rounded up) when
+// err asks the client to wait.
+func RetryAfter(w http.ResponseWriter, err error) {
+	if d := news.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
 }
 
 // WriteJSON answers v as JSON with status. The answer is encoded before

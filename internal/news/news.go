@@ -18,6 +18,8 @@ const (
 	ECONFLICT     = "conflict"     // the thing changed, or is in the wrong state
 	EFORBIDDEN    = "forbidden"    // the user may not do this
 	EUNAUTHORIZED = "unauthorized" // nobody is logged in, or the token is wrong
+	ETOOMANY      = "too_many"     // too many tries: wait RetryAfter before the next
+	EUNAVAILABLE  = "unavailable"  // the server is too busy for this now: try again soon
 	EINTERNAL     = "internal"     // a bug or a failing disk; details are logged, not shown
 )
 
@@ -27,6 +29,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter is how long to wait before trying again (ETOOMANY,
+	// EUNAVAILABLE).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -58,6 +63,15 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "服务器内部错误，请稍后再试。"
+}
+
+// RetryAfter returns how long err asks the caller to wait, 0 if it does not.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // ErrorFields returns the per-field messages of err, if any.

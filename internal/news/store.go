@@ -108,20 +108,37 @@ type StoryStore interface {
 // UserStore keeps users, their login sessions and their API tokens.
 type UserStore interface {
 	CreateUser(ctx context.Context, u *User, password string) error
-	// SetPassword replaces a user's password and ends all their sessions.
-	SetPassword(ctx context.Context, userID int64, password string) error
+	// SetPassword replaces a user's password and ends all their sessions
+	// and API tokens; mustChange makes it a one-time password.
+	SetPassword(ctx context.Context, userID int64, password string, mustChange bool) error
 	CountUsers(ctx context.Context) (int, error)
 	User(ctx context.Context, id int64) (*User, error)
 	UserByName(ctx context.Context, name string) (*User, error)
 	Users(ctx context.Context) ([]User, error)
+	// SetRole changes a user's role.
+	SetRole(ctx context.Context, userID int64, role Role) error
+	// SetDisabled disables or re-enables a user; disabling ends the user's
+	// sessions and tokens.
+	SetDisabled(ctx context.Context, userID int64, disabled bool) error
 	// Authenticate returns the user whose name and password match; one
-	// EUNAUTHORIZED error for any mismatch.
+	// EUNAUTHORIZED error for any mismatch, EUNAVAILABLE when too many
+	// password checks are waiting.
 	Authenticate(ctx context.Context, name, password string) (*User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (secret string, err error)
+	// SessionUser returns the user of a live session of an enabled user.
 	SessionUser(ctx context.Context, secret string) (*User, error)
 	DeleteSession(ctx context.Context, secret string) error
-	CreateToken(ctx context.Context, userID int64) (token string, err error)
-	TokenUser(ctx context.Context, token string) (*User, error)
+	// Sessions lists a user's live sessions, newest first.
+	Sessions(ctx context.Context, userID int64) ([]Session, error)
+	// DeleteSessions ends all of a user's sessions (log out everywhere).
+	DeleteSessions(ctx context.Context, userID int64) error
+	CreateToken(ctx context.Context, userID int64, scope string) (token string, err error)
+	// TokenUser returns the enabled user an API token belongs to, and the token.
+	TokenUser(ctx context.Context, token string) (*User, *Token, error)
+	// Tokens lists the API tokens of a user (userID 0: of everybody).
+	Tokens(ctx context.Context, userID int64) ([]Token, error)
+	// RevokeToken deletes an API token by id.
+	RevokeToken(ctx context.Context, id int64) error
 }
 
 // SettingStore keeps the admins' settings.

@@ -71,6 +71,46 @@ type User struct {
 	Name      string    `json:"name"`
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
+	// Disabled users cannot log in, and their sessions and tokens no
+	// longer work.
+	Disabled bool `json:"disabled"`
+	// MustChangePassword is set by a one-time password (the first admin's,
+	// a reset): the user must choose a new one before anything else.
+	MustChangePassword bool `json:"must_change_password"`
+}
+
+// Session is a login session as listed to its user and to admins; its
+// secret is never stored, so it cannot be shown.
+type Session struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"user_id"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Token scopes: what an API token may do.
+const (
+	ScopeWrite = "write" // everything its user may do
+	ScopeRead  = "read"  // only reading (GET)
+)
+
+// Token is an API token as listed; like a session, its secret is shown
+// once, when it is made, and never again.
+type Token struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	User       string     `json:"user"`
+	Scope      string     `json:"scope"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+// LastUsed is when the token was last used; the zero time if never.
+func (t Token) LastUsed() time.Time {
+	if t.LastUsedAt == nil {
+		return time.Time{}
+	}
+	return *t.LastUsedAt
 }
 
 // Validate checks a user before it is stored.

@@ -179,12 +179,19 @@ const (
 	ActRestore     Action = "restore"      // an old revision saved as a new one
 	ActCorrectedBy Action = "corrected-by" // a notice gained a link to its 更正公告
 	ActSetWorkflow Action = "workflow"     // the review setting changed
+
+	ActPassword      Action = "password"       // a user changed their password
+	ActUserRole      Action = "user-role"      // an admin changed a user's role
+	ActUserDisable   Action = "user-disable"   // an admin disabled an account
+	ActUserEnable    Action = "user-enable"    // an admin enabled it again
+	ActResetPassword Action = "reset-password" // an admin gave a one-time password
 )
 
 // LoggedActions lists what the audit log can be filtered by, in the
 // order of a story's life.
 var LoggedActions = []Action{ActCreate, ActEdit, ActSubmit, ActApprove, ActReturn, ActSchedule, ActUnschedule,
-	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActSetWorkflow}
+	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActSetWorkflow,
+	ActPassword, ActUserRole, ActUserDisable, ActUserEnable, ActResetPassword}
 
 // Label is the action's name in the audit log.
 func (a Action) Label() string {
@@ -213,6 +220,16 @@ func (a Action) Label() string {
 		return "恢复旧版"
 	case ActSetWorkflow:
 		return "修改审核流程"
+	case ActPassword:
+		return "修改密码"
+	case ActUserRole:
+		return "更改角色"
+	case ActUserDisable:
+		return "停用账号"
+	case ActUserEnable:
+		return "启用账号"
+	case ActResetPassword:
+		return "重置密码"
 	}
 	return string(a)
 }

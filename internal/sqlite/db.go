@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,6 +27,11 @@ type DB struct {
 	db         *sql.DB
 	clock      news.Clock
 	hashParams *password.Params
+	// hashes bounds the password hashes computed at once (64 MiB each).
+	hashes *password.Limiter
+	// dummy is the hash that logins with unknown names are checked against.
+	dummyOnce sync.Once
+	dummy     string
 }
 
 var (
@@ -169,6 +175,11 @@ CREATE INDEX notices_fingerprint ON notices(fingerprint);
 CREATE INDEX notices_body_key ON notices(body_key);
 CREATE INDEX notices_text_key ON notices(text_key);
 CREATE INDEX notices_corrects ON notices(corrects);
+`, `
+-- Accounts: disabled users, one-time passwords, scoped API tokens.
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write';
 `}
 
 // Open opens (creating if needed) the database file at path and brings its
@@ -188,7 +199,8 @@ func Open(path string, clock news.Clock) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	d := &DB{db: db, clock: clock}
+	// Two hashes at once use both cores and 128 MiB; 32 more may wait.
+	d := &DB{db: db, clock: clock, hashes: password.NewLimiter(2, 32)}
 	if err := d.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err

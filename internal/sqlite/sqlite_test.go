@@ -60,15 +60,82 @@ func TestUsersSessionsTokens(t *testing.T) {
 	if _, err := db.SessionUser(ctx, sess); news.ErrorCode(err) != news.EUNAUTHORIZED {
 		t.Fatalf("expired session accepted: %v", err)
 	}
-	tok, err := db.CreateToken(ctx, u.ID)
+	tok, err := db.CreateToken(ctx, u.ID, news.ScopeWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tu, err := db.TokenUser(ctx, tok); err != nil || tu.Name != "张娟娟" {
+	if tu, _, err := db.TokenUser(ctx, tok); err != nil || tu.Name != "张娟娟" {
 		t.Fatalf("token: %v", err)
 	}
-	if _, err := db.TokenUser(ctx, tok+"x"); news.ErrorCode(err) != news.EUNAUTHORIZED {
+	if _, _, err := db.TokenUser(ctx, tok+"x"); news.ErrorCode(err) != news.EUNAUTHORIZED {
 		t.Fatalf("bad token accepted: %v", err)
+	}
+}
+
+// TestAccountsCanBeDisabledResetAndTheirAccessEnded: a disabled user can
+// neither log in nor use a session or token made before; a password
+// change ends sessions and tokens; tokens are listed and revoked by id.
+func TestAccountsCanBeDisabledResetAndTheirAccessEnded(t *testing.T) {
+	db, _ := open(t)
+	ctx := context.Background()
+	u := &news.User{Name: "王记者", Role: news.RoleReporter}
+	if err := db.CreateUser(ctx, u, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	sess, _ := db.CreateSession(ctx, u.ID, time.Hour)
+	tok, _ := db.CreateToken(ctx, u.ID, news.ScopeRead)
+	if _, tk, err := db.TokenUser(ctx, tok); err != nil || tk.Scope != news.ScopeRead {
+		t.Fatalf("read token: %+v %v", tk, err)
+	}
+	if err := db.SetDisabled(ctx, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Authenticate(ctx, "王记者", "correct horse battery"); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("disabled user logged in: %v", err)
+	}
+	if _, err := db.SessionUser(ctx, sess); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("disabled user's session works: %v", err)
+	}
+	if _, _, err := db.TokenUser(ctx, tok); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("disabled user's token works: %v", err)
+	}
+	if err := db.SetDisabled(ctx, u.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Authenticate(ctx, "王记者", "correct horse battery")
+	if err != nil || got.Disabled {
+		t.Fatalf("re-enabled user: %+v %v", got, err)
+	}
+	sess, _ = db.CreateSession(ctx, u.ID, time.Hour)
+	tok, _ = db.CreateToken(ctx, u.ID, news.ScopeWrite)
+	if list, _ := db.Tokens(ctx, u.ID); len(list) != 1 || list[0].User != "王记者" {
+		t.Fatalf("tokens: %+v", list)
+	}
+	if err := db.SetPassword(ctx, u.ID, "新的密码 staple gun", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SessionUser(ctx, sess); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("session survived a password change: %v", err)
+	}
+	if _, _, err := db.TokenUser(ctx, tok); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("token survived a password change: %v", err)
+	}
+	if got, err := db.Authenticate(ctx, "王记者", "新的密码 staple gun"); err != nil || !got.MustChangePassword {
+		t.Fatalf("one-time password: %+v %v", got, err)
+	}
+	tok, _ = db.CreateToken(ctx, u.ID, news.ScopeWrite)
+	list, _ := db.Tokens(ctx, 0)
+	if len(list) != 1 {
+		t.Fatalf("tokens of everybody: %+v", list)
+	}
+	if err := db.RevokeToken(ctx, list[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.TokenUser(ctx, tok); news.ErrorCode(err) != news.EUNAUTHORIZED {
+		t.Fatalf("revoked token works: %v", err)
+	}
+	if err := db.RevokeToken(ctx, list[0].ID); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Fatalf("revoking twice: %v", err)
 	}
 }
 

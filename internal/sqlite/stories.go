@@ -332,8 +332,10 @@ func addRevision(ctx context.Context, tx conn, storyID int64, version int, userI
 }
 
 func addEvent(ctx context.Context, tx conn, storyID, userID int64, action news.Action, detail string, at time.Time) error {
+	// Events about no story (accounts, settings) have story_id NULL.
+	story := sql.NullInt64{Int64: storyID, Valid: storyID != 0}
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (story_id, user_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
-		storyID, userID, string(action), detail, formatTime(at))
+		story, userID, string(action), detail, formatTime(at))
 	if err != nil {
 		return fmt.Errorf("record event: %w", err)
 	}
