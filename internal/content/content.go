@@ -8,13 +8,16 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,6 +69,9 @@ type Params struct {
 	// reason instead of the text. See docs/content-format.md.
 	Corrections []news.Correction `yaml:"corrections,omitempty"`
 	Withdrawn   *news.Withdrawal  `yaml:"withdrawn,omitempty"`
+	// Terms maps the term keys of columns, tags and authors that are not
+	// the names themselves to the names as typed (see TermKey).
+	Terms map[string]string `yaml:"terms,omitempty"`
 }
 
 // Item is a parsed content file.
@@ -89,11 +95,17 @@ func NewSlug(t time.Time) string {
 
 // Marshal renders s as a content file dated at published.
 func Marshal(s news.Story, published time.Time) ([]byte, error) {
+	if s.Edition != "" {
+		if _, err := time.Parse(time.DateOnly, s.Edition); err != nil {
+			return nil, news.Errorf(news.EINVALID, "电子版日期须为 YYYY-MM-DD：%q", s.Edition)
+		}
+	}
+	terms := map[string]string{}
 	fm := FrontMatter{
 		Title:   s.Title,
 		Date:    published.In(news.Shanghai).Truncate(time.Second),
-		Tags:    s.Tags,
-		Authors: news.BylineNames(s.Authors),
+		Tags:    termKeys(s.Tags, terms),
+		Authors: termKeys(news.BylineNames(s.Authors), terms),
 		Params: Params{
 			ID: s.ID, Kind: s.Kind, Kicker: s.Kicker, Subtitle: s.Subtitle, Vertical: s.Vertical,
 			Source: s.Source, Bylines: s.Authors, Repost: s.Repost, Edition: s.Edition,
@@ -106,15 +118,18 @@ func Marshal(s news.Story, published time.Time) ([]byte, error) {
 		fm.Build = &BuildOptions{List: "never", Render: "always"}
 	}
 	if s.Section != "" {
-		fm.Columns = []string{s.Section}
+		fm.Columns = termKeys([]string{s.Section}, terms)
+	}
+	if len(terms) > 0 {
+		fm.Params.Terms = terms
 	}
 	if !s.UpdatedAt.IsZero() && s.UpdatedAt.After(published.Add(time.Minute)) {
 		lm := s.UpdatedAt.In(news.Shanghai).Truncate(time.Second)
 		fm.Lastmod = &lm
 	}
-	head, err := yaml.MarshalWithOptions(fm, yaml.UseLiteralStyleIfMultiline(true))
+	head, err := encodeFront(fm)
 	if err != nil {
-		return nil, fmt.Errorf("encode front matter: %w", err)
+		return nil, err
 	}
 	var b bytes.Buffer
 	b.WriteString("---\n")
@@ -124,7 +139,81 @@ func Marshal(s news.Story, published time.Time) ([]byte, error) {
 		b.WriteString(escapeParagraph(p))
 		b.WriteString("\n\n")
 	}
+	if err := checkRoundTrip(fm, b.Bytes()); err != nil {
+		return nil, err
+	}
 	return b.Bytes(), nil
+}
+
+// encodeFront writes front matter with the YAML encoder, every string
+// double-quoted with Go's escapes (which are YAML's): a value is never read
+// back as another type, a key, a comment or a block, whatever it holds
+// (a leading "? ", ": " and tabs, ".inf", leading or trailing spaces,
+// line breaks, CR, control characters).
+func encodeFront(fm FrontMatter) ([]byte, error) {
+	quote := yaml.CustomMarshaler[string](func(s string) ([]byte, error) {
+		return []byte(strconv.Quote(s)), nil
+	})
+	head, err := yaml.MarshalWithOptions(fm, quote)
+	if err != nil {
+		return nil, fmt.Errorf("encode front matter: %w", err)
+	}
+	return head, nil
+}
+
+// checkRoundTrip reads a content file back as Hugo will and refuses it
+// unless the front matter is what was meant: a file that does not read
+// back would break every later build of the site.
+func checkRoundTrip(want FrontMatter, data []byte) error {
+	front, _, err := splitFront(data)
+	if err == nil {
+		var got FrontMatter
+		if err = yaml.Unmarshal(front, &got); err == nil && !reflect.DeepEqual(plainValue(got), plainValue(want)) {
+			err = fmt.Errorf("front matter reads back as %+v, not %+v", got, want)
+		}
+		if err == nil {
+			var asHugo map[string]any
+			err = yaml.Unmarshal(front, &asHugo)
+		}
+	}
+	if err != nil {
+		return news.Errorf(news.EINVALID, "稿件含有无法保存的字符，请检查标题、标签、作者和图片说明等（%v）", err)
+	}
+	return nil
+}
+
+// plainValue is v as JSON values without empty lists and maps, so that
+// front matters compare by what they say: a list written empty and read
+// back absent, or a time in Asia/Shanghai read back at +08:00, are equal.
+func plainValue(v any) any {
+	data, _ := json.Marshal(v)
+	var out any
+	json.Unmarshal(data, &out)
+	return prune(out)
+}
+
+func prune(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if e = prune(e); e == nil {
+				delete(v, k)
+			} else {
+				v[k] = e
+			}
+		}
+		if len(v) == 0 {
+			return nil
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = prune(e)
+		}
+		if len(v) == 0 {
+			return nil
+		}
+	}
+	return v
 }
 
 // shanghaiCorrections prints correction times in the paper's zone.
@@ -141,10 +230,14 @@ func shanghaiCorrections(in []news.Correction) []news.Correction {
 
 // escapeParagraph keeps a paragraph of plain newspaper text from being read
 // as Markdown syntax: a leading "#", "-", "1." or ">" would otherwise turn a
-// sentence into a heading or a list, and raw HTML would be dropped by Hugo.
+// sentence into a heading or a list, raw HTML would be dropped by Hugo, and
+// an entity (&lt;) would show as the character it names. Braces become
+// the entity &#123;: Hugo reads "{{<" and "{{%" as shortcodes before any
+// Markdown, so shortcode syntax typed into a story would run (or fail the
+// build); as an entity it is text that the reader sees as typed.
 func escapeParagraph(p string) string {
 	p = strings.Join(strings.Fields(strings.ReplaceAll(p, "\n", " ")), " ")
-	r := strings.NewReplacer(`\`, `\\`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
+	r := strings.NewReplacer(`\`, `\\`, "&", "&amp;", "{", "&#123;", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
 	p = r.Replace(p)
 	if len(p) > 0 && strings.ContainsRune("#-+=|", rune(p[0])) {
 		p = `\` + p
@@ -164,7 +257,7 @@ func unescapeParagraph(p string) string {
 		}
 		b.WriteByte(p[i])
 	}
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#123;", "{", "&amp;", "&").Replace(b.String())
 }
 
 // Parse reads a content file found at rel (slash-separated, below content/).
@@ -192,7 +285,7 @@ func Parse(rel string, data []byte) (Item, error) {
 	s := news.Story{
 		ID: p.ID, Kind: p.Kind, Kicker: p.Kicker, Title: fm.Title, Subtitle: p.Subtitle,
 		Vertical: p.Vertical, Authors: p.Bylines, Source: p.Source, Repost: p.Repost,
-		Tags: fm.Tags, Body: strings.Join(paras, "\n\n"), Photos: p.Photos, Notice: p.Notice,
+		Tags: termNames(fm.Tags, p.Terms), Body: strings.Join(paras, "\n\n"), Photos: p.Photos, Notice: p.Notice,
 		Edition: p.Edition, Page: p.Page, PageName: p.PageName, State: news.StatePublished,
 		Slug: strings.TrimSuffix(path.Base(rel), ".md"), URL: URLOf(rel), PublishedAt: &date,
 		CreatedAt: date, UpdatedAt: date,
@@ -207,6 +300,9 @@ func Parse(rel string, data []byte) (Item, error) {
 	case len(p.Corrections) > 0:
 		s.State = news.StateCorrected
 	}
+	fm.Tags = termNames(fm.Tags, p.Terms)
+	fm.Authors = termNames(fm.Authors, p.Terms)
+	fm.Columns = termNames(fm.Columns, p.Terms)
 	if len(s.Authors) == 0 {
 		s.Authors = fm.Authors
 	}

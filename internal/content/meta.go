@@ -246,7 +246,7 @@ func scanMeta(front []byte) (raw rawMeta, ok bool) {
 		switch kind {
 		case valueBlock:
 			blockCol = parent
-		case valueScalar, valueFlow:
+		case valueScalar, valueFlow, valueEscaped:
 			scalarLimit = parent
 		}
 		top := col == 0 && dashCol < 0
@@ -329,6 +329,7 @@ const (
 	valueScalar                  // a scalar that ends on its line
 	valueFlow                    // a flow sequence on one line
 	valueBlock                   // a block scalar's header (| or >)
+	valueEscaped                 // a double-quoted scalar with escapes, on one line
 )
 
 // scanValue classifies the value part of a line and, for a scalar whose
@@ -340,15 +341,19 @@ func scanValue(v []byte) (kind valueKind, text string, ok bool) {
 	}
 	switch v[0] {
 	case '"':
-		end := 1
+		end, escaped := 1, false
 		for end < len(v) && v[end] != '"' {
 			if v[end] == '\\' {
-				return 0, "", false // escapes: the parser knows them all
+				escaped = true
+				end++
 			}
 			end++
 		}
-		if end == len(v) || !onlyComment(v[end+1:]) {
+		if end >= len(v) || !onlyComment(v[end+1:]) {
 			return 0, "", false
+		}
+		if escaped {
+			return valueEscaped, "", true // the parser knows every escape
 		}
 		return valueScalar, string(v[1:end]), true
 	case '\'':
