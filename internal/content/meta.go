@@ -99,6 +99,15 @@ func ReadMeta(file string) (Meta, error) {
 	}
 }
 
+// ReadMetaBytes is ReadMeta of a content file's contents.
+func ReadMetaBytes(data []byte) (Meta, error) {
+	front, _, err := splitFront(data)
+	if err != nil {
+		return Meta{}, err
+	}
+	return ParseMeta(front)
+}
+
 // ParseMeta reads the catalog's fields from front matter (the YAML between
 // the --- lines).
 func ParseMeta(front []byte) (Meta, error) {
