@@ -334,11 +334,11 @@ func cutKey(s []byte) (key string, value []byte, ok bool) {
 type valueKind int
 
 const (
-	valueNone   valueKind = iota // nothing on the line: a nested block, or null
-	valueScalar                  // a scalar that ends on its line
-	valueFlow                    // a flow sequence on one line
-	valueBlock                   // a block scalar's header (| or >)
-	valueEscaped                 // a double-quoted scalar with escapes, on one line
+	valueNone    valueKind = iota // nothing on the line: a nested block, or null
+	valueScalar                   // a scalar that ends on its line
+	valueFlow                     // a flow sequence on one line
+	valueBlock                    // a block scalar's header (| or >)
+	valueEscaped                  // a double-quoted scalar with escapes, on one line
 )
 
 // scanValue classifies the value part of a line and, for a scalar whose
