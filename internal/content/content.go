@@ -43,9 +43,13 @@ type FrontMatter struct {
 
 // BuildOptions are Hugo's per-page build options.
 type BuildOptions struct {
-	List   string `yaml:"list,omitempty"`   // always | local | never
-	Render string `yaml:"render,omitempty"` // always | link | never
+	List   BuildOption `yaml:"list,omitempty"`   // always | local | never
+	Render BuildOption `yaml:"render,omitempty"` // always | link | never
 }
+
+// BuildOption is one of Hugo's words for a build option: a word of ours,
+// never a user's text, so it is written plain (list: never).
+type BuildOption string
 
 // Params are the newspaper's own front matter fields, kept under Hugo's
 // params key so they never clash with Hugo's reserved names.
