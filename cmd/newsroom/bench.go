@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 
@@ -21,8 +22,29 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	end := fs.String("end", "now", "date of the generated archive's newest story (YYYY-MM-DD, or now: as a live paper's, so the hot part and the news sitemap hold what they would)")
 	every := fs.Duration("every", 0, "publish at random intervals of this mean (e.g. 60s), so that some publishes meet the month re-renders and rollovers that follow a pause, as in a newsroom; 0: one right after the other")
 	reuse := fs.String("reuse", "", "a site folder kept by an earlier bench (--keep): measure only start-up and publishes on it")
+	load := fs.Duration("load", 0, "instead: run readers, searchers and publishing editors against the server at --base for this long, with a login flood")
+	base := fs.String("base", "http://127.0.0.1:8080", "with --load: the running server (loopback only)")
+	token := fs.String("token", "", "with --load: an API token of a user who may publish")
+	readers := fs.Int("readers", 20, "with --load: concurrent readers")
+	searchers := fs.Int("searchers", 10, "with --load: concurrent searchers")
+	editors := fs.Int("editors", 2, "with --load: concurrent editors publishing")
+	flood := fs.Int("login-flood", 200, "with --load: wrong logins sent in the flood, 32 at once")
 	if err := parseArgs(fs, args); err != nil {
 		return err
+	}
+	if *load > 0 {
+		o := bench.LoadOptions{Base: *base, Token: *token, Duration: *load, Readers: *readers, Searchers: *searchers,
+			Editors: *editors, LoginFlood: *flood, FloodConcurrency: 32,
+			Pages: []string{"/", "/stories/", "/search/", "/notices/"}}
+		r, err := bench.Load(ctx, o)
+		if err != nil {
+			return err
+		}
+		r.Write(stdout, o)
+		if len(r.Errors) > 0 || len(r.LostEdits) > 0 {
+			return fmt.Errorf("load: %d errors, %d lost edits", len(r.Errors), len(r.LostEdits))
+		}
+		return nil
 	}
 	self, err := os.Executable()
 	if err != nil {
