@@ -186,6 +186,28 @@ func TestPayloadCorpusPublishesAsInertText(t *testing.T) {
 		}
 		stories = append(stories, got)
 	}
+	// Notices, with the payload in every free-text field of each kind.
+	kinds := []string{"gov", "tender", "lost", "capital-reduction"}
+	var notices []int
+	for i := 0; i < len(payloads); i += 3 {
+		p := payloads[i]
+		at := pub.Add(time.Duration(i+1)*time.Minute + 30*time.Second)
+		n := news.NoticeInfo{Issuers: []string{p}, DocNumber: p, Phones: []string{p}, Email: p, NoticeFields: news.NoticeFields{
+			Kind: kinds[i/3%len(kinds)], Signature: p, Addressees: []string{p}, Attachments: []news.Attachment{{Title: p, URL: p}},
+			ProjectName: p, ProjectNumber: p, Agency: p, Budget: p, Company: p, CapitalBefore: p, CapitalAfter: p, Parties: []string{p},
+			Holder: p, LostItem: p, LostNumber: p, Contact: p, Address: p}}
+		s := news.Story{Kind: news.KindNotice, Title: p, Body: p, Notice: &n, PublishedAt: &at, State: news.StatePublished}
+		got, err := publishStory(t, dir, s, fmt.Sprintf("n%03d", i))
+		if err != nil {
+			t.Errorf("notice payload %d %q refused: %v", i, p, err)
+			continue
+		}
+		if got.Notice == nil || got.Notice.Holder != p || got.Notice.Issuers[0] != p || got.Notice.Attachments[0].URL != p {
+			t.Errorf("notice payload %d: reads back as %+v", i, got.Notice)
+		}
+		stories = append(stories, got)
+		notices = append(notices, i)
+	}
 	for len(stories) > 0 {
 		n := min(len(stories), 40)
 		if err := live.Update(ctx, stories[:n], nil); err != nil {
@@ -236,6 +258,11 @@ func TestPayloadCorpusPublishesAsInertText(t *testing.T) {
 		text := pageText(page)
 		if want := shown(p); !strings.Contains(text, want) || !strings.Contains(text, shown("第二段"+p)) {
 			t.Errorf("payload %d: page does not show %q as typed", i, want)
+		}
+	}
+	for _, i := range notices {
+		if _, err := os.Stat(filepath.Join(tree, "notices", "2026", "12", fmt.Sprintf("n%03d", i), "index.html")); err != nil {
+			t.Errorf("notice payload %d: no page: %v", i, err)
 		}
 	}
 	if checked < len(payloads) {
