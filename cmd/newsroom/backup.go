@@ -42,7 +42,8 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %d files (%d MB) of %s to %s in %s\n", st.Files, st.Bytes>>20, p.Root, *to, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "backed up %d files (%d MB) of %s to %s in %s (writes waited %s)\n", st.Files, st.Bytes>>20, p.Root, *to,
+		time.Since(start).Round(time.Millisecond), st.Held.Round(time.Millisecond))
 	return nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -45,13 +46,17 @@ type Snapshotter interface {
 type Stats struct {
 	Files int   // files, the database included
 	Bytes int64 // their size before compression
+	// Held is how long writes to the site waited for the backup (the
+	// database copy and the content links).
+	Held time.Duration
 }
 
 // Create writes the archive of the site at root (data folder data) to the
 // file to, atomically: a failed backup leaves no archive. The content files
-// are taken in the same state as the database (db.Snapshot): each is
-// hard-linked into a staging folder while writes wait, which takes a moment
-// even for a large archive, then packed at leisure.
+// are taken in the same state as the database: they are hard-linked into a
+// staging folder while the site runs, then, while writes wait
+// (db.Snapshot), the folders changed meanwhile are linked again and the
+// database is copied; the staging folder is packed at leisure.
 func Create(ctx context.Context, root, data string, db Snapshotter, to string) (Stats, error) {
 	var st Stats
 	stage, err := os.MkdirTemp(data, "backup-")
@@ -61,14 +66,24 @@ func Create(ctx context.Context, root, data string, db Snapshotter, to string) (
 	defer os.RemoveAll(stage)
 	files := filepath.Join(stage, "site")
 	dbCopy := filepath.Join(stage, "newsroom.db")
-	err = db.Snapshot(ctx, dbCopy, func() error {
+	sg := &stager{seen: map[string]dirState{}}
+	each := func(sync func(src, dst string) error) error {
 		for _, name := range SiteFiles {
-			if err := linkTree(filepath.Join(root, name), filepath.Join(files, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := sync(filepath.Join(root, name), filepath.Join(files, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
 		return nil
+	}
+	if err := each(sg.sync); err != nil {
+		return st, fmt.Errorf("backup: %w", err)
+	}
+	var began time.Time
+	err = db.Snapshot(ctx, dbCopy, func() error {
+		began = time.Now()
+		return each(sg.resync)
 	})
+	st.Held = time.Since(began)
 	if err != nil {
 		return st, fmt.Errorf("backup: %w", err)
 	}
@@ -106,37 +121,143 @@ func Create(ctx context.Context, root, data string, db Snapshotter, to string) (
 	return st, nil
 }
 
-// linkTree hard-links the file or folder src into dst (a copy where links
-// cannot be made, e.g. across file systems). Content files are replaced by
-// rename, never changed in place, so a link keeps the file as it was.
-func linkTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+// stager keeps a copy of site files in a staging folder by hard links
+// (a copy where links cannot be made, e.g. across file systems). Content
+// files are replaced by rename, never changed in place, so a link keeps a
+// file as it was; and a file created, renamed or removed in a folder
+// changes the folder's modification time, so after a first full pass only
+// the folders whose time moved need linking again.
+type stager struct {
+	seen map[string]dirState // source folder → its state when listed
+}
+
+type dirState struct {
+	mtime  time.Time // before it was listed
+	listed time.Time
+}
+
+// sync stages the file or folder src as dst, in full.
+func (g *stager) sync(src, dst string) error {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return linkFile(src, dst)
+	}
+	return g.syncDir(src, dst, fi.ModTime())
+}
+
+// resync stages again what changed under src since sync: the files at
+// the top, and the folders whose time moved (or that were listed too soon
+// after a change for a time stamp to tell).
+func (g *stager) resync(src, dst string) error {
+	fi, err := os.Stat(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return os.RemoveAll(dst)
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return linkFile(src, dst)
+	}
+	return g.resyncDir(src, dst, fi.ModTime())
+}
+
+func (g *stager) resyncDir(src, dst string, mtime time.Time) error {
+	st, ok := g.seen[src]
+	// File system time stamps are coarse (a few milliseconds): a folder
+	// that changed shortly before it was listed may change again within
+	// the same tick, unseen.
+	if !ok || !mtime.Equal(st.mtime) || st.listed.Sub(st.mtime) < 2*time.Second {
+		return g.syncDir(src, dst, mtime)
+	}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".tmp-") {
+			continue
+		}
+		p := filepath.Join(src, e.Name())
+		fi, err := os.Stat(p)
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
+		if err := g.resyncDir(p, filepath.Join(dst, e.Name()), fi.ModTime()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncDir stages folder src (modified at mtime) as dst: every file linked
+// afresh, staged files no longer in src removed, subfolders staged again
+// unless they were staged before and are quiet since.
+func (g *stager) syncDir(src, dst string, mtime time.Time) error {
+	g.seen[src] = dirState{mtime: mtime, listed: time.Now()}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, e := range ents {
+		name := e.Name()
+		if strings.HasPrefix(name, ".tmp-") {
+			continue // a write in progress
+		}
+		p, q := filepath.Join(src, name), filepath.Join(dst, name)
 		switch {
-		case d.IsDir():
-			if strings.HasPrefix(d.Name(), ".tmp-") {
-				return filepath.SkipDir
+		case e.IsDir():
+			fi, err := os.Stat(p)
+			if err != nil {
+				return err
 			}
-			return os.MkdirAll(target, 0o755)
-		case !d.Type().IsRegular():
-			return nil // no links or devices in a site
-		case strings.HasPrefix(d.Name(), ".tmp-"):
-			return nil // a write in progress
+			// A subfolder staged before and quiet since is left as is.
+			if err := g.resyncDir(p, q, fi.ModTime()); err != nil {
+				return err
+			}
+		case e.Type().IsRegular():
+			if err := linkFile(p, q); err != nil {
+				return err
+			}
+		default:
+			continue // no links or devices in a site
 		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
+		keep[name] = true
+	}
+	staged, err := os.ReadDir(dst)
+	if err != nil {
+		return err
+	}
+	for _, e := range staged {
+		if !keep[e.Name()] {
+			if err := os.RemoveAll(filepath.Join(dst, e.Name())); err != nil {
+				return err
+			}
 		}
-		if err := os.Link(p, target); err == nil {
-			return nil
-		} else if !errors.Is(err, unix.EXDEV) && !errors.Is(err, unix.EPERM) {
-			return err
-		}
-		return copyFile(p, target)
-	})
+	}
+	return nil
+}
+
+// linkFile stages file src as dst, replacing what dst was.
+func linkFile(src, dst string) error {
+	if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	err := os.Link(src, dst)
+	if err == nil || !errors.Is(err, unix.EXDEV) && !errors.Is(err, unix.EPERM) {
+		return err
+	}
+	return copyFile(src, dst)
 }
 
 func copyFile(src, dst string) error {
