@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"newsroom/internal/content"
@@ -147,10 +148,20 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 		if err := prepareNotice(s); err != nil {
 			return err
 		}
+		restart, err := sectionMove(cur, s, w)
+		if err != nil {
+			return err
+		}
 		if updated, err = tx.UpdateStory(ctx, s, base, u.ID); err != nil {
 			return err
 		}
 		updated.Chain = w.ChainFor(updated.Section)
+		if restart != "" {
+			// The sign-offs were given under another chain: the review
+			// starts again under the new one.
+			return tx.Apply(ctx, updated, u.ID, news.Change{Action: news.ActRestart, To: news.StateSubmitted, Detail: restart,
+				VoidSignoffs: true, ClearSchedule: true})
+		}
 		if !live {
 			return nil
 		}
@@ -168,6 +179,31 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 		return d.goLive(ctx, updated)
 	}
 	return updated, nil
+}
+
+// sectionMove decides what an edit that moves story cur into next's
+// section does to its review, so that no move skips a level of review
+// (three-level 要闻 → one-level 快讯, approve and publish, back to 要闻).
+// A story under review whose chain changes starts its review again: it
+// returns the history's note for that. A live story may only move into a
+// section whose chain its sign-offs cover; any other move is refused.
+func sectionMove(cur, next *news.Story, w news.WorkflowConfig) (restart string, err error) {
+	section := strings.TrimSpace(next.Section)
+	if section == cur.Section {
+		return "", nil
+	}
+	to := w.ChainFor(section)
+	switch {
+	case cur.State.Live():
+		if !to.SignedBy(cur.Signoffs) {
+			msg := fmt.Sprintf("栏目「%s」须经%s，本稿未经这些审核，不能改到该栏目。", section, to.Labels())
+			return "", &news.Error{Code: news.EINVALID, Message: msg, Fields: map[string]string{"section": msg}}
+		}
+	case slices.Equal(to, cur.Chain):
+	case len(cur.Signoffs) > 0 || cur.State == news.StateApproved || cur.State == news.StateScheduled:
+		return fmt.Sprintf("栏目由「%s」改为「%s」，审核流程不同（%s），重新审核", cur.Section, section, to.Labels()), nil
+	}
+	return "", nil
 }
 
 // load reads story id inside a transaction for u (ENOTFOUND if u may not

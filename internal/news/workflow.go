@@ -40,6 +40,27 @@ func (c Chain) Publishers(r Role) bool {
 	return r == RoleAdmin || r == RoleChief || (r != "" && r == c.Last())
 }
 
+// SignedBy reports whether sign-offs cover every level of chain c: at each
+// level, a sign-off for the role that level asks for. A live story may
+// only move to a section whose chain its sign-offs cover.
+func (c Chain) SignedBy(signoffs []Signoff) bool {
+	for lvl, r := range c {
+		if !slices.ContainsFunc(signoffs, func(g Signoff) bool { return g.Level == lvl && g.Role == r }) {
+			return false
+		}
+	}
+	return true
+}
+
+// Labels names the levels of the chain with their roles: 一审（编辑）、二审（部门主任）.
+func (c Chain) Labels() string {
+	parts := make([]string, len(c))
+	for i, r := range c {
+		parts[i] = LevelLabel(i) + "（" + r.Label() + "）"
+	}
+	return strings.Join(parts, "、")
+}
+
 // has reports whether role r signs some level of the chain.
 func (c Chain) has(r Role) bool { return slices.Contains(c, r) }
 
@@ -179,6 +200,7 @@ const (
 	ActRestore     Action = "restore"      // an old revision saved as a new one
 	ActCorrectedBy Action = "corrected-by" // a notice gained a link to its 更正公告
 	ActSetWorkflow Action = "workflow"     // the review setting changed
+	ActRestart     Action = "restart"      // a story in review moved to a section of another chain: its review starts again
 
 	ActPassword      Action = "password"       // a user changed their password
 	ActUserRole      Action = "user-role"      // an admin changed a user's role
@@ -189,7 +211,7 @@ const (
 
 // LoggedActions lists what the audit log can be filtered by, in the
 // order of a story's life.
-var LoggedActions = []Action{ActCreate, ActEdit, ActSubmit, ActApprove, ActReturn, ActSchedule, ActUnschedule,
+var LoggedActions = []Action{ActCreate, ActEdit, ActSubmit, ActApprove, ActReturn, ActRestart, ActSchedule, ActUnschedule,
 	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActSetWorkflow,
 	ActPassword, ActUserRole, ActUserDisable, ActUserEnable, ActResetPassword}
 
@@ -230,6 +252,8 @@ func (a Action) Label() string {
 		return "启用账号"
 	case ActResetPassword:
 		return "重置密码"
+	case ActRestart:
+		return "重新送审"
 	}
 	return string(a)
 }
