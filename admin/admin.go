@@ -7,7 +7,6 @@ package admin
 import (
 	"embed"
 	"errors"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -75,12 +74,12 @@ func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.h.ServeHTT
 // routes is the admin's one route table.
 func (a *Admin) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer)
+	r.Use(middleware.Recoverer, httpx.LimitBody(maxBody))
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/admin/static/*", http.StripPrefix("/admin/static/", http.FileServerFS(static)))
 
 	r.Get("/admin/login", a.ui(a.loginForm))
-	r.Post("/admin/login", a.ui(a.login))
+	r.With(httpx.LimitBody(maxLoginBody)).Post("/admin/login", a.ui(a.login))
 	r.Group(func(r chi.Router) {
 		r.Use(a.requireSession)
 		r.Post("/admin/logout", a.ui(a.logout))
@@ -153,7 +152,10 @@ func (a *Admin) routes() http.Handler {
 // the error as a Chinese page.
 func (a *Admin) ui(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		err := fn(w, r)
+		err := parseForm(r)
+		if err == nil {
+			err = fn(w, r)
+		}
 		if err == nil {
 			return
 		}
@@ -168,6 +170,22 @@ func (a *Admin) ui(fn func(http.ResponseWriter, *http.Request) error) http.Handl
 		}
 		a.renderStatus(w, r, status, "error", &errorPage{Message: news.ErrorMessage(err), Status: status})
 	}
+}
+
+// parseForm reads a form post before its handler runs, so that a body
+// over its limit is refused as such (413) rather than read as a form with
+// fields missing.
+func parseForm(r *http.Request) error {
+	if r.Method != http.MethodPost {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		if t := httpx.TooLarge(err); t != err {
+			return t
+		}
+		return news.Errorf(news.EINVALID, "表单无法读取：%v", err)
+	}
+	return nil
 }
 
 // api adapts a JSON handler; errors become {"error","code","fields"}.
@@ -204,10 +222,11 @@ func (a *Admin) storyOf(r *http.Request) (*news.Story, error) {
 	return a.cfg.Desk.Get(r.Context(), userOf(r), id)
 }
 
-// parseID reads the {id} route parameter.
+// parseID reads the {id} route parameter, strictly (httpx.ID): /1abc,
+// /%201 and /1e3 name no story.
 func parseID(r *http.Request) (int64, error) {
-	var id int64
-	if _, err := fmt.Sscan(chi.URLParam(r, "id"), &id); err != nil || id <= 0 {
+	id, ok := httpx.ID(chi.URLParam(r, "id"))
+	if !ok {
 		return 0, news.Errorf(news.ENOTFOUND, "稿件不存在。")
 	}
 	return id, nil

@@ -4,8 +4,7 @@ import (
 	"net/http"
 	"newsroom/internal/httpx"
 	"newsroom/internal/news"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -29,9 +28,23 @@ var auditActions = func() []string {
 // both included) and story.
 func auditFilter(r *http.Request) (news.AuditFilter, error) {
 	q := r.URL.Query()
-	f := news.AuditFilter{User: strings.TrimSpace(q.Get("user")), Action: q.Get("action")}
-	f.Limit, _ = strconv.Atoi(q.Get("limit"))
-	f.StoryID, _ = strconv.ParseInt(q.Get("story"), 10, 64)
+	f := news.AuditFilter{Action: q.Get("action")}
+	var err error
+	if f.User, err = httpx.Text(q, "user", 32); err != nil {
+		return f, err
+	}
+	if f.Action != "" && !slices.Contains(auditActions, f.Action) {
+		return f, &news.Error{Code: news.EINVALID, Message: "没有这个操作：" + f.Action + "。", Fields: map[string]string{"action": "未知的操作"}}
+	}
+	if f.Limit, err = httpx.Int(q, "limit", 200, 1, 1000); err != nil {
+		return f, err
+	}
+	if s := q.Get("story"); s != "" {
+		var ok bool
+		if f.StoryID, ok = httpx.ID(s); !ok {
+			return f, &news.Error{Code: news.EINVALID, Message: "story 应为稿件编号。", Fields: map[string]string{"story": "应为稿件编号"}}
+		}
+	}
 	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
 		v := q.Get(name)
 		if v == "" {

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"html/template"
+	"math"
 	"net/http"
 	"newsroom/internal/httpx"
 	"newsroom/internal/news"
@@ -103,9 +104,18 @@ func diffRevisions(oldText, newText string) (left, right template.HTML, ops []di
 	return template.HTML(l.String()), template.HTML(r.String()), ops, del, ins
 }
 
-func versionParam(r *http.Request, name string) (int, bool) {
-	v, err := strconv.Atoi(r.URL.Query().Get(name))
-	return v, err == nil && v > 0
+// versionParam reads the revision number in query parameter name: absent
+// (false) or a strict positive number (else EINVALID).
+func versionParam(r *http.Request, name string) (int, bool, error) {
+	s, ok := r.URL.Query()[name]
+	if !ok {
+		return 0, false, nil
+	}
+	v, good := httpx.ID(s[0])
+	if len(s) != 1 || !good || v > math.MaxInt32 {
+		return 0, false, &news.Error{Code: news.EINVALID, Message: name + " 应为修订号。", Fields: map[string]string{name: "应为修订号"}}
+	}
+	return int(v), true, nil
 }
 
 // compare builds the diff of versions a and b (defaults: the two newest).
@@ -123,8 +133,14 @@ func (a *Admin) compare(r *http.Request) (*diffResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	va, okA := versionParam(r, "a")
-	vb, okB := versionParam(r, "b")
+	va, okA, err := versionParam(r, "a")
+	if err != nil {
+		return nil, err
+	}
+	vb, okB, err := versionParam(r, "b")
+	if err != nil {
+		return nil, err
+	}
 	if !okB {
 		vb = s.Version
 	}
@@ -165,7 +181,11 @@ func (a *Admin) restoreRevision(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, _ := strconv.Atoi(r.PostFormValue("version"))
+	v64, ok := httpx.ID(r.PostFormValue("version"))
+	if !ok || v64 > math.MaxInt32 {
+		return news.Errorf(news.EINVALID, "请选择要恢复的修订。")
+	}
+	v := int(v64)
 	var note *news.Correction
 	if n := strings.TrimSpace(r.PostFormValue("correction")); n != "" {
 		note = &news.Correction{Kind: r.PostFormValue("correction_kind"), Note: n}
@@ -203,11 +223,11 @@ func (a *Admin) apiRevision(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := strconv.Atoi(chi.URLParam(r, "version"))
-	if err != nil {
+	v, ok := httpx.ID(chi.URLParam(r, "version"))
+	if !ok || v > math.MaxInt32 {
 		return news.Errorf(news.ENOTFOUND, "没有这一版。")
 	}
-	rev, err := a.cfg.Desk.Revision(r.Context(), userOf(r), id, v)
+	rev, err := a.cfg.Desk.Revision(r.Context(), userOf(r), id, int(v))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"newsroom/internal/content"
 	"newsroom/internal/news"
@@ -266,6 +267,9 @@ func (d *Service) Return(ctx context.Context, u *news.User, id int64, comment st
 		if comment == "" {
 			return &news.Error{Code: news.EINVALID, Message: "退回须填写意见。", Fields: map[string]string{"comment": "请填写退回意见"}}
 		}
+		if err := checkNote("comment", "退回意见", comment); err != nil {
+			return err
+		}
 		return tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActReturn, To: news.StateReturned, Detail: comment,
 			VoidSignoffs: true, ClearSchedule: true})
 	})
@@ -347,6 +351,9 @@ func (d *Service) Withdraw(ctx context.Context, u *news.User, id int64, reason s
 		if reason == "" {
 			return &news.Error{Code: news.EINVALID, Message: "撤稿须说明理由。", Fields: map[string]string{"reason": "请填写撤稿理由"}}
 		}
+		if err := checkNote("reason", "撤稿理由", reason); err != nil {
+			return err
+		}
 		s.Withdrawn = &news.Withdrawal{At: d.Now(), Reason: reason}
 		if err := tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActWithdraw, To: news.StateWithdrawn, Detail: reason, Text: true}); err != nil {
 			return err
@@ -357,6 +364,19 @@ func (d *Service) Withdraw(ctx context.Context, u *news.User, id int64, reason s
 		return nil, err
 	}
 	return d.goLive(ctx, w)
+}
+
+// maxNote bounds a return comment or a withdrawal reason, in characters.
+const maxNote = 500
+
+// checkNote refuses a comment or reason that is too long or holds control
+// characters (newlines and tabs are fine).
+func checkNote(field, label, v string) error {
+	if _, bad := news.ControlChar(v, true); bad || utf8.RuneCountInString(v) > maxNote {
+		msg := fmt.Sprintf("%s最多 %d 个字，且不能含控制字符", label, maxNote)
+		return &news.Error{Code: news.EINVALID, Message: msg + "。", Fields: map[string]string{field: msg}}
+	}
+	return nil
 }
 
 // goLive shows a committed change of a live story to readers.

@@ -2,6 +2,7 @@ package news
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -155,12 +156,16 @@ type Story struct {
 	Withdrawn   *Withdrawal  `json:"withdrawn,omitempty"`
 }
 
-// Limits on story fields, in characters.
+// Limits on story fields, in characters (and entries, for lists).
 const (
 	maxHeadline = 120
 	maxBody     = 100_000
 	maxListItem = 40
 	maxListLen  = 20
+	maxPhotos   = 50
+	maxPhotoSrc = 1000
+	maxCaption  = 500
+	maxNotice   = 2000 // any one field of a notice (package notice has the stricter rules per kind)
 )
 
 // Normalize trims fields and drops empty list entries. It is applied before
@@ -250,10 +255,90 @@ func (s *Story) Validate() error {
 	if s.Kind == KindNotice && (s.Notice == nil || len(s.Notice.Issuers) == 0) {
 		fields["notice"] = "公告须注明发布单位"
 	}
+	if utf8.RuneCountInString(s.PageName) > maxListItem {
+		fields["page_name"] = "版面名太长"
+	}
+	if r := s.Repost; r != nil {
+		for _, v := range []string{r.Source, r.Title, r.Author} {
+			if utf8.RuneCountInString(v) > maxHeadline {
+				fields["repost"] = fmt.Sprintf("转载信息每项最多 %d 个字", maxHeadline)
+			}
+		}
+	}
+	if len(s.Photos) > maxPhotos {
+		fields["photos"] = fmt.Sprintf("图片最多 %d 张", maxPhotos)
+	}
+	for _, p := range s.Photos {
+		if utf8.RuneCountInString(p.Src) > maxPhotoSrc || utf8.RuneCountInString(p.Caption) > maxCaption || utf8.RuneCountInString(p.Credit) > maxHeadline {
+			fields["photos"] = fmt.Sprintf("图片地址最多 %d 个字符，说明最多 %d 个字，署名最多 %d 个字", maxPhotoSrc, maxCaption, maxHeadline)
+		}
+	}
+	s.checkText(fields)
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "稿件有需要修改的地方：" + firstField(fields), Fields: fields}
 	}
 	return nil
+}
+
+// checkText refuses control characters in every text field (ControlChar;
+// the body may hold newlines and tabs) and overlong notice fields, adding
+// what it finds to fields unless the field already has a message.
+func (s *Story) checkText(fields map[string]string) {
+	bad := func(name string, multiline bool, values ...string) {
+		for _, v := range values {
+			if r, ok := ControlChar(v, multiline); ok && fields[name] == "" {
+				fields[name] = fmt.Sprintf("不能含控制字符（U+%04X）", r)
+			}
+		}
+	}
+	bad("kicker", false, s.Kicker)
+	bad("title", false, s.Title)
+	bad("subtitle", false, s.Subtitle)
+	bad("source", false, s.Source)
+	bad("section", false, s.Section)
+	bad("edition", false, s.Edition)
+	bad("page_name", false, s.PageName)
+	bad("authors", false, s.Authors...)
+	bad("tags", false, s.Tags...)
+	bad("body", true, s.Body)
+	if r := s.Repost; r != nil {
+		bad("repost", false, r.Source, r.Title, r.Author)
+	}
+	for _, p := range s.Photos {
+		bad("photos", false, p.Src, p.Credit)
+		bad("photos", true, p.Caption)
+	}
+	if s.Notice != nil {
+		var all []string
+		collectStrings(reflect.ValueOf(s.Notice).Elem(), &all)
+		for _, v := range all {
+			if utf8.RuneCountInString(v) > maxNotice && fields["notice"] == "" {
+				fields["notice"] = fmt.Sprintf("公告的每一项最多 %d 个字", maxNotice)
+			}
+		}
+		bad("notice", false, all...)
+	}
+}
+
+// collectStrings appends every string held in v (a struct of strings,
+// lists of strings and structs of them) to out.
+func collectStrings(v reflect.Value, out *[]string) {
+	switch v.Kind() {
+	case reflect.String:
+		*out = append(*out, v.String())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			collectStrings(v.Field(i), out)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			collectStrings(v.Index(i), out)
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			collectStrings(v.Elem(), out)
+		}
+	}
 }
 
 // Publishable checks what publishing needs beyond Validate.
@@ -276,7 +361,7 @@ func (s *Story) Publishable() error {
 
 // firstField returns one message of fields, the same one every time.
 func firstField(fields map[string]string) string {
-	for _, k := range []string{"kind", "title", "kicker", "subtitle", "authors", "source", "repost", "section", "tags", "body", "edition", "page", "notice"} {
+	for _, k := range []string{"kind", "title", "kicker", "subtitle", "authors", "source", "repost", "section", "tags", "body", "photos", "edition", "page", "page_name", "notice"} {
 		if m, ok := fields[k]; ok {
 			return m
 		}

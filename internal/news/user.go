@@ -2,6 +2,7 @@ package news
 
 import (
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -125,7 +126,7 @@ func (u *User) Validate() error {
 		return &Error{Code: EINVALID, Message: "未知的角色：" + string(u.Role), Fields: map[string]string{"role": "角色必须是 reporter、editor、director、chief 或 admin"}}
 	}
 	for _, r := range u.Name {
-		if r <= ' ' || r == '/' || r == ':' {
+		if r <= ' ' || r == '/' || r == ':' || unicode.IsControl(r) {
 			return &Error{Code: EINVALID, Message: "用户名不能包含空格、斜杠或冒号。", Fields: map[string]string{"name": "用户名不能包含空格、斜杠或冒号"}}
 		}
 	}

@@ -82,6 +82,9 @@ type WorkflowConfig struct {
 	Sections map[string]Chain `json:"sections,omitempty"`
 }
 
+// maxSections bounds the sections of a setting that have their own chain.
+const maxSections = 200
+
 // DefaultWorkflow is the setting of a new paper: 三审 everywhere.
 func DefaultWorkflow() WorkflowConfig {
 	return WorkflowConfig{Default: slices.Clone(DefaultChain)}
@@ -115,7 +118,15 @@ func (w WorkflowConfig) Validate() error {
 	if m := check("默认流程", w.Default); m != "" {
 		return &Error{Code: EINVALID, Message: m, Fields: map[string]string{"default": m}}
 	}
+	if len(w.Sections) > maxSections {
+		m := fmt.Sprintf("最多为 %d 个栏目单独设定流程", maxSections)
+		return &Error{Code: EINVALID, Message: m + "。", Fields: map[string]string{"sections": m}}
+	}
 	for sec, c := range w.Sections {
+		if _, bad := ControlChar(sec, false); bad || utf8.RuneCountInString(sec) > maxListItem {
+			m := fmt.Sprintf("栏目名最多 %d 个字，且不能含控制字符", maxListItem)
+			return &Error{Code: EINVALID, Message: m + "。", Fields: map[string]string{"sections": m}}
+		}
 		if strings.TrimSpace(sec) == "" {
 			return &Error{Code: EINVALID, Message: "栏目名不能为空。", Fields: map[string]string{"sections": "栏目名不能为空"}}
 		}
@@ -163,6 +174,10 @@ func (c *Correction) Validate() error {
 		return &Error{Code: EINVALID, Message: "修改已发布的稿件须填写更正或说明，读者会在文末看到。", Fields: map[string]string{"correction": "请填写更正或说明"}}
 	case utf8.RuneCountInString(c.Note) > 500:
 		return &Error{Code: EINVALID, Message: "更正说明最多 500 个字。", Fields: map[string]string{"correction": "最多 500 个字"}}
+	}
+	if r, bad := ControlChar(c.Note, true); bad {
+		msg := fmt.Sprintf("更正说明不能含控制字符（U+%04X）", r)
+		return &Error{Code: EINVALID, Message: msg + "。", Fields: map[string]string{"correction": msg}}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
 	"newsroom/search"
 )
@@ -13,6 +14,13 @@ import (
 // queryError is a malformed search parameter (not the query text itself):
 // the reader's to fix.
 func queryError(msg string) error { return news.Errorf(news.EINVALID, "%s", msg) }
+
+// Limits of the search parameters, in characters.
+const (
+	maxQuery   = 200
+	maxSection = 40
+	maxIssuer  = 100
+)
 
 // parseQuery reads q, kind, section, issuer, from, to, sort and page.
 func parseQuery(r *http.Request) (search.Query, error) {
@@ -23,6 +31,19 @@ func parseQuery(r *http.Request) (search.Query, error) {
 		Section: strings.TrimSpace(v.Get("section")),
 		Issuer:  strings.TrimSpace(v.Get("issuer")),
 		Sort:    v.Get("sort"),
+	}
+	// The filters are compared with stored names, the query is cut into
+	// terms: none of them needs more than these lengths.
+	for _, f := range []struct {
+		name string
+		dst  *string
+		max  int
+	}{{"q", &q.Q, maxQuery}, {"section", &q.Section, maxSection}, {"issuer", &q.Issuer, maxIssuer}} {
+		t, err := httpx.Text(v, f.name, f.max)
+		if err != nil {
+			return q, err
+		}
+		*f.dst = t
 	}
 	switch q.Kind {
 	case "", "story", "photo", "notice":
@@ -45,7 +66,7 @@ func parseQuery(r *http.Request) (search.Query, error) {
 	}
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 1000 {
+		if err != nil || n < 1 || n > 1000 || strings.TrimLeft(p, "0123456789") != "" {
 			return q, queryError("page 应为 1 到 1000 之间的整数")
 		}
 		q.Page = n

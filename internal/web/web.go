@@ -48,6 +48,9 @@ type Config struct {
 	Chromium string
 }
 
+// maxBody bounds the body of a reader's request (a pasted notice).
+const maxBody = 1 << 20
+
 // New returns the program's root handler.
 func New(cfg Config) http.Handler {
 	if cfg.Log == nil {
@@ -55,22 +58,26 @@ func New(cfg Config) http.Handler {
 	}
 	s := &server{cfg: cfg}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /api/search", s.apiSearch)
-	mux.HandleFunc("GET /search/{$}", s.searchPage)
-	mux.HandleFunc("GET /verify/{$}", s.verify)
-	mux.HandleFunc("POST /verify/{$}", s.verify)
-	mux.HandleFunc("GET /verify/proof/{number}/{$}", s.proof)
-	mux.HandleFunc("GET /verify/proof/{number}/proof.pdf", s.proofPDF)
+	// A reader's request carries at most a pasted notice (/verify/); the
+	// admin bounds its own requests.
+	lim := httpx.LimitBody(maxBody)
+	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, lim(h)) }
+	handle("GET /healthz", s.healthz)
+	handle("GET /api/search", s.apiSearch)
+	handle("GET /search/{$}", s.searchPage)
+	handle("GET /verify/{$}", s.verify)
+	handle("POST /verify/{$}", s.verify)
+	handle("GET /verify/proof/{number}/{$}", s.proof)
+	handle("GET /verify/proof/{number}/proof.pdf", s.proofPDF)
 	if cfg.Corrections != nil {
-		mux.Handle("GET /corrections/{$}", CorrectionsPage(CorrectionsConfig{SiteDir: cfg.SiteDir, List: cfg.Corrections, Log: cfg.Log}))
+		mux.Handle("GET /corrections/{$}", lim(CorrectionsPage(CorrectionsConfig{SiteDir: cfg.SiteDir, List: cfg.Corrections, Log: cfg.Log})))
 	}
 	// The admin's policy is set after the site's, so it wins on its paths.
 	admin := httpsec.Policy{CSP: httpsec.AdminCSP}.Handler(cfg.Admin)
 	mux.Handle("/admin", admin)
 	mux.Handle("/admin/", admin)
 	mux.Handle("/api/admin/", admin)
-	mux.HandleFunc("/", s.static)
+	handle("/", s.static)
 	return httpsec.Policy{CSP: httpsec.SiteCSP}.Handler(mux)
 }
 
