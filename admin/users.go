@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -51,8 +50,8 @@ func (a *Admin) createUser(w http.ResponseWriter, r *http.Request) error {
 
 // userID reads the {id} route parameter of the users' routes.
 func userID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := httpx.ID(chi.URLParam(r, "id"))
+	if !ok {
 		return 0, news.Errorf(news.ENOTFOUND, "用户不存在。")
 	}
 	return id, nil
@@ -126,8 +125,8 @@ func (a *Admin) endUserSessions(w http.ResponseWriter, r *http.Request) error {
 // revokeToken deletes an API token, from the users page or one's own
 // password page.
 func (a *Admin) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := httpx.ID(chi.URLParam(r, "id"))
+	if !ok {
 		return news.Errorf(news.ENOTFOUND, "没有这个令牌。")
 	}
 	if err := a.cfg.Desk.RevokeToken(r.Context(), userOf(r), id); err != nil {
@@ -215,8 +214,8 @@ func (a *Admin) apiEndSessions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *Admin) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := httpx.ID(chi.URLParam(r, "id"))
+	if !ok {
 		return news.Errorf(news.ENOTFOUND, "没有这个令牌。")
 	}
 	if err := a.cfg.Desk.RevokeToken(r.Context(), userOf(r), id); err != nil {
