@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -90,30 +89,6 @@ func (e *conflictError) Unwrap() error { return e.err }
 
 func (a *Admin) apiMe(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, userOf(r))
-	return nil
-}
-
-func (a *Admin) apiListStories(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	f := news.StoryFilter{}
-	if st := q.Get("state"); st != "" {
-		if !slices.Contains(news.States, news.State(st)) {
-			return &news.Error{Code: news.EINVALID, Message: "没有这个状态：" + st + "。", Fields: map[string]string{"state": "未知的状态"}}
-		}
-		f.States = []news.State{news.State(st)}
-	}
-	var err error
-	if f.Limit, err = httpx.Int(q, "limit", 100, 1, 1000); err != nil {
-		return err
-	}
-	list, err := a.cfg.Desk.List(r.Context(), userOf(r), f)
-	if err != nil {
-		return err
-	}
-	if list == nil {
-		list = []news.Story{}
-	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"stories": list})
 	return nil
 }
 

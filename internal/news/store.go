@@ -75,6 +75,9 @@ type Change struct {
 	ClearSchedule bool
 	// Publish places the story: its slug, content path and date.
 	Publish *Publication
+	// Owner hands the story to another user (an assignment); 0 keeps
+	// the owner.
+	Owner int64
 }
 
 // Publication is where and when a story is published.
@@ -91,6 +94,9 @@ type StoryStore interface {
 	CreateStory(ctx context.Context, s *Story, userID int64) error
 	Story(ctx context.Context, id int64) (*Story, error)
 	Stories(ctx context.Context, f StoryFilter) ([]Story, error)
+	// CountStories counts the stories f selects, ignoring its Limit and
+	// Offset.
+	CountStories(ctx context.Context, f StoryFilter) (int, error)
 	StoryPath(ctx context.Context, id int64) (string, error)
 	Events(ctx context.Context, storyID int64) ([]Event, error)
 	// RecordEvent adds an entry to a story's history outside a change
@@ -176,11 +182,20 @@ type ImportLog interface {
 	CountImports(ctx context.Context) (int, error)
 }
 
-// StoryFilter selects stories for a list.
+// StoryFilter selects stories for a list. The zero value of each field
+// selects everything.
 type StoryFilter struct {
 	OwnerID int64   // 0: anyone's
+	Owner   string  // the owner's user name ("importer": imports); "": anyone's
 	States  []State // empty: any state
-	Limit   int     // 0: 100
+	Section string  // 栏目
+	Edition string  // e-paper date YYYY-MM-DD
+	Page    int     // e-paper page (版次)
+	// Query is a substring the title or the body contains (drafts
+	// included); matched literally, character for character.
+	Query  string
+	Limit  int // 0: 100
+	Offset int // stories skipped, for paging
 }
 
 // Event is one entry of a story's history.

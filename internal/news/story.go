@@ -144,6 +144,9 @@ type Story struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
+	// ImportFile is the e-paper file an imported story came from
+	// (newsroom import), "" for a story filed in the admin.
+	ImportFile string `json:"import_file,omitempty"`
 
 	// The editorial workflow (see workflow.go): the review chain of the
 	// story's section, the sign-offs of the current round, the embargo

@@ -216,6 +216,7 @@ const (
 	ActCorrectedBy Action = "corrected-by" // a notice gained a link to its 更正公告
 	ActSetWorkflow Action = "workflow"     // the review setting changed
 	ActRestart     Action = "restart"      // a story in review moved to a section of another chain: its review starts again
+	ActAssign      Action = "assign"       // an editor handed a story to another user
 
 	ActPassword      Action = "password"       // a user changed their password
 	ActUserRole      Action = "user-role"      // an admin changed a user's role
@@ -227,7 +228,7 @@ const (
 // LoggedActions lists what the audit log can be filtered by, in the
 // order of a story's life.
 var LoggedActions = []Action{ActCreate, ActEdit, ActSubmit, ActApprove, ActReturn, ActRestart, ActSchedule, ActUnschedule,
-	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActSetWorkflow,
+	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActAssign, ActSetWorkflow,
 	ActPassword, ActUserRole, ActUserDisable, ActUserEnable, ActResetPassword}
 
 // Label is the action's name in the audit log.
@@ -255,6 +256,8 @@ func (a Action) Label() string {
 		return "更正"
 	case ActRestore:
 		return "恢复旧版"
+	case ActAssign:
+		return "指派"
 	case ActSetWorkflow:
 		return "修改审核流程"
 	case ActPassword:

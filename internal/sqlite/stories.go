@@ -145,6 +145,10 @@ func (t *tx) Apply(ctx context.Context, s *news.Story, userID int64, c news.Chan
 		q += `, slug = ?, path = ?, published_at = ?`
 		args = append(args, p.Slug, p.Path, formatTime(p.At))
 	}
+	if c.Owner != 0 {
+		q += `, owner_id = ?`
+		args = append(args, c.Owner)
+	}
 	if c.Text {
 		q += `, data = ?`
 		args = append(args, dataOf(s))
@@ -180,6 +184,9 @@ func (t *tx) Apply(ctx context.Context, s *news.Story, userID int64, c news.Chan
 		return err
 	}
 	s.State, s.UpdatedAt = c.To, now
+	if c.Owner != 0 {
+		s.OwnerID = c.Owner
+	}
 	switch {
 	case c.Schedule != nil:
 		at := *c.Schedule
@@ -211,7 +218,9 @@ func storyPath(ctx context.Context, q conn, id int64) (string, error) {
 }
 
 const storySelect = `SELECT s.id, s.data, s.state, s.owner_id, coalesce(u.name, ''), s.version, s.slug, s.path,
-	s.created_at, s.updated_at, s.published_at, s.scheduled_at FROM stories s LEFT JOIN users u ON u.id = s.owner_id`
+	s.created_at, s.updated_at, s.published_at, s.scheduled_at,
+	coalesce((SELECT i.file FROM imports i WHERE i.story_id = s.id LIMIT 1), '')
+	FROM stories s LEFT JOIN users u ON u.id = s.owner_id`
 
 type scanner interface{ Scan(...any) error }
 
@@ -219,7 +228,7 @@ func scanStory(row scanner) (*news.Story, error) {
 	var s news.Story
 	var data, state, path, created, updated string
 	var published, scheduled sql.NullString
-	if err := row.Scan(&s.ID, &data, &state, &s.OwnerID, &s.Owner, &s.Version, &s.Slug, &path, &created, &updated, &published, &scheduled); err != nil {
+	if err := row.Scan(&s.ID, &data, &state, &s.OwnerID, &s.Owner, &s.Version, &s.Slug, &path, &created, &updated, &published, &scheduled, &s.ImportFile); err != nil {
 		return nil, err
 	}
 	if err := applyData(&s, data); err != nil {
@@ -262,13 +271,21 @@ func story(ctx context.Context, q conn, id int64) (*news.Story, error) {
 	return s, nil
 }
 
-// Stories lists stories, most recently changed first.
-func (d *DB) Stories(ctx context.Context, f news.StoryFilter) ([]news.Story, error) {
-	q := storySelect + ` WHERE 1=1`
+// storyWhere is the WHERE clause of the stories f selects, with its
+// arguments. The text search is a substring match (instr) over the title
+// and the body as stored: it finds any run of Chinese characters, drafts
+// included, without an index; the public search (package search) is
+// where ranking and word segmentation live.
+func storyWhere(f news.StoryFilter) (string, []any) {
+	q := ` WHERE 1=1`
 	var args []any
 	if f.OwnerID != 0 {
 		q += ` AND s.owner_id = ?`
 		args = append(args, f.OwnerID)
+	}
+	if f.Owner != "" {
+		q += ` AND u.name = ?`
+		args = append(args, f.Owner)
 	}
 	if len(f.States) > 0 {
 		q += ` AND s.state IN (` + strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",") + `)`
@@ -276,11 +293,46 @@ func (d *DB) Stories(ctx context.Context, f news.StoryFilter) ([]news.Story, err
 			args = append(args, string(st))
 		}
 	}
+	if f.Section != "" {
+		q += ` AND json_extract(s.data, '$.section') = ?`
+		args = append(args, f.Section)
+	}
+	if f.Edition != "" {
+		q += ` AND json_extract(s.data, '$.edition') = ?`
+		args = append(args, f.Edition)
+	}
+	if f.Page != 0 {
+		q += ` AND json_extract(s.data, '$.page') = ?`
+		args = append(args, f.Page)
+	}
+	if f.Query != "" {
+		q += ` AND (instr(json_extract(s.data, '$.title'), ?) > 0 OR instr(coalesce(json_extract(s.data, '$.body'), ''), ?) > 0)`
+		args = append(args, f.Query, f.Query)
+	}
+	return q, args
+}
+
+// CountStories counts the stories f selects, ignoring its Limit and
+// Offset.
+func (d *DB) CountStories(ctx context.Context, f news.StoryFilter) (int, error) {
+	where, args := storyWhere(f)
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM stories s LEFT JOIN users u ON u.id = s.owner_id`+where, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count stories: %w", err)
+	}
+	return n, nil
+}
+
+// Stories lists stories, most recently changed first.
+func (d *DB) Stories(ctx context.Context, f news.StoryFilter) ([]news.Story, error) {
+	where, args := storyWhere(f)
+	q := storySelect + where
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	q += ` ORDER BY s.updated_at DESC, s.id DESC LIMIT ?`
-	args = append(args, f.Limit)
+	q += ` ORDER BY s.updated_at DESC, s.id DESC LIMIT ? OFFSET ?`
+	args = append(args, f.Limit, max(f.Offset, 0))
 	rows, err := d.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list stories: %w", err)
