@@ -24,15 +24,7 @@ const (
 // separated), section, owner (a user name; importer for imports),
 // edition (YYYY-MM-DD), page, limit, offset. A value that cannot be
 // meant is an EINVALID error naming the field, not an empty list.
-func storyQuery(in url.Values) (news.StoryFilter, error) {
-	// An empty parameter is an absent one: the list page's form sends
-	// every field, filled or not.
-	v := url.Values{}
-	for k, vs := range in {
-		if len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
-			v[k] = vs
-		}
-	}
+func storyQuery(v url.Values) (news.StoryFilter, error) {
 	f := news.StoryFilter{}
 	var err error
 	text := func(dst *string, name string, max int) {
@@ -154,8 +146,14 @@ type storiesPage struct {
 const pendingQuery = "owner=importer&state=draft"
 
 func (a *Admin) storiesList(w http.ResponseWriter, r *http.Request) error {
-	v := r.URL.Query()
-	v.Del("msg")
+	// An empty field is an absent one here: the form sends every field,
+	// filled or not (the API, strict, refuses an empty number).
+	v := url.Values{}
+	for k, vs := range r.URL.Query() {
+		if k != "msg" && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
+			v[k] = vs
+		}
+	}
 	d := &storiesPage{Sections: a.cfg.Sections, States: news.States, State: v.Get("state"), Query: v.Encode()}
 	f, err := storyQuery(v)
 	d.Filter = f
