@@ -1,19 +1,14 @@
 package site
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
-	"strings"
 	"sync"
 	"time"
-
-	"newsroom/internal/content"
 )
 
 // Archive renders a newspaper site whose archive is too large to rebuild
@@ -57,96 +52,74 @@ type Archive struct {
 
 	recycle time.Duration // see recycleAfter; tests shorten it
 
-	mu     sync.Mutex // guards everything below and all writes to the live tree
+	// mu guards state and every write into the live tree. It is held for
+	// reading and changing the state and for writing rendered files, never
+	// while Hugo renders: renders work on copies taken under it (filesOf,
+	// archiveParams) and publish their output under it (planBatch,
+	// applyToLive, applyToNewTree).
+	mu sync.Mutex
+	state
+
+	// runMu guards runners, one per part, which serialise that part's
+	// renders and coalesce requests for them (see render).
+	runMu   sync.Mutex
+	runners map[string]*runner[PartStats]
+
+	// bg wakes the background worker (Run) after a publish; made once,
+	// never replaced, so wake needs no lock.
+	bgOnce sync.Once
+	bg     chan struct{}
+}
+
+// state is what an Archive knows of its content and its live tree, read
+// from disk by load and kept up to date by every render. Archive.mu
+// guards all of it.
+type state struct {
 	loaded bool
 	live   string                // folder of the live tree
-	parts  map[string]*partState // by part name
+	parts  map[string]*partState // by part name: what each part last rendered into the live tree
 	hot    map[string]bool       // content keys (stories/2023/06/slug) in the hot part
 	news   map[string]newsItem   // content keys dated within NewsAge, for the news sitemap
 	dirty  map[string]bool       // month parts whose output is out of date
 	full   *fullBuild            // the full build in progress, if any
-	bg     chan struct{}         // wakes the background worker
-	queues map[string]*partQueue
 	// months caches the content catalog, so a publish does not walk an
 	// archive of a million files; full walks happen at start and in full
 	// builds, and a publish updates only its files.
 	months map[string]map[string]fileSig
 }
 
-// partQueue serialises the renders of one part and lets callers that
-// arrive while one runs share the next: two renders of a part at once
-// could publish an older state after a newer one.
-type partQueue struct {
-	running sync.Mutex
-	queue   sync.Mutex
-	next    *partRequest
+// withLock runs f with a.mu held.
+func (a *Archive) withLock(f func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f()
 }
 
-type partRequest struct {
-	done  chan struct{}
-	stats PartStats
-	err   error
+// lockedErr runs f with a.mu held and returns its error.
+func (a *Archive) lockedErr(f func() error) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return f()
 }
 
 // render renders a part, coalescing concurrent requests, and waits for it.
 func (a *Archive) render(ctx context.Context, name string) (PartStats, error) {
-	a.mu.Lock()
-	if a.queues == nil {
-		a.queues = map[string]*partQueue{}
+	a.runMu.Lock()
+	if a.runners == nil {
+		a.runners = map[string]*runner[PartStats]{}
 	}
-	pq := a.queues[name]
-	if pq == nil {
-		pq = &partQueue{}
-		a.queues[name] = pq
-	}
-	a.mu.Unlock()
-	pq.queue.Lock()
-	r := pq.next
+	r := a.runners[name]
 	if r == nil {
-		r = &partRequest{done: make(chan struct{})}
-		pq.next = r
-		go func() {
-			pq.running.Lock()
-			pq.queue.Lock()
-			pq.next = nil
-			pq.queue.Unlock()
-			// Not the caller's context: others wait for this render too.
-			r.stats, r.err = a.buildPart(context.Background(), name)
-			pq.running.Unlock()
-			close(r.done)
-		}()
+		r = &runner[PartStats]{}
+		a.runners[name] = r
 	}
-	pq.queue.Unlock()
-	select {
-	case <-r.done:
-		return r.stats, r.err
-	case <-ctx.Done():
-		return PartStats{}, ctx.Err()
-	}
+	a.runMu.Unlock()
+	return r.Do(ctx, func(ctx context.Context) (PartStats, error) { return a.buildPart(ctx, name) })
 }
-
-// hotPart is the name of the part that holds recent stories and the
-// archive-wide pages.
-const hotPart = "hot"
 
 // defaultBatchFiles is how many content files a full build renders in
 // one Hugo build at most, when several small months share one.
 const defaultBatchFiles = 1000
-
-// partState is what one part last rendered: the content files it read and
-// the output files it owns, with a hash of each, so the next render
-// rewrites only files that changed and deletes those that are gone.
-type partState struct {
-	Inputs   map[string]fileSig // content rel path → signature
-	Outputs  map[string]uint64  // output rel path → content hash
-	Editions []string           // e-paper dates found in the part
-	Pages    int
-}
-
-type fileSig struct {
-	Size    int64
-	ModTime int64
-}
 
 // PartStats describes one rendered part.
 type PartStats struct {
@@ -178,6 +151,20 @@ func (a *Archive) newsAge() time.Duration {
 	return 48 * time.Hour
 }
 
+func (a *Archive) batchFiles() int {
+	if a.BatchFiles > 0 {
+		return a.BatchFiles
+	}
+	return defaultBatchFiles
+}
+
+func (a *Archive) workers() int {
+	if a.Workers > 0 {
+		return a.Workers
+	}
+	return 2
+}
+
 // PublicLink is the path of the link that always points at the live tree.
 func (a *Archive) PublicLink() string { return filepath.Join(a.Data, "public") }
 
@@ -194,15 +181,22 @@ func (a *Archive) Current() string {
 // while a full build runs, marks it for replay into the new tree).
 func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error) {
 	start := time.Now()
-	a.mu.Lock()
-	months, err := a.cachedCatalog()
+	var (
+		months map[string]map[string]fileSig
+		files  []string
+		params map[string]any
+	)
+	err := a.lockedErr(func() (err error) {
+		if months, err = a.cachedCatalog(); err != nil {
+			return err
+		}
+		files = filesOf(months, name, a.hot)
+		params = a.archiveParams(months, a.parts)
+		return nil
+	})
 	if err != nil {
-		a.mu.Unlock()
 		return PartStats{}, err
 	}
-	files := filesOf(months, name, a.hot)
-	params := a.archiveParams(months, a.parts)
-	a.mu.Unlock()
 
 	var meta map[string]fileMeta
 	if name != hotPart {
@@ -213,18 +207,24 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 		return PartStats{}, err
 	}
 
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	stats, err := a.publishBatch(a.live, []string{name}, out, months, meta)
-	if err != nil {
-		return PartStats{}, err
-	}
-	if a.full != nil {
-		a.full.changed[name] = true
-	}
-	ps := stats[name]
+	var ps PartStats
+	err = a.lockedErr(func() error {
+		plans, err := a.planBatch(a.live, a.parts, []string{name}, out, months, meta)
+		if err != nil {
+			return err
+		}
+		stats, err := a.applyToLive(plans)
+		if err != nil {
+			return err
+		}
+		if a.full != nil {
+			a.full.changed[name] = true
+		}
+		ps = stats[name]
+		return nil
+	})
 	ps.Duration = time.Since(start)
-	return ps, nil
+	return ps, err
 }
 
 // ErrNoLiveTree means Publish was called before any full build.
@@ -236,12 +236,27 @@ var ErrNoLiveTree = errors.New("site has not been built yet")
 // parts are brought up to date in the background. It returns when readers
 // see the change.
 func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartStats, error) {
-	a.mu.Lock()
-	a.load()
-	if a.live == "" {
-		a.mu.Unlock()
-		return PartStats{}, ErrNoLiveTree
+	err := a.lockedErr(func() error {
+		a.load()
+		if a.live == "" {
+			return ErrNoLiveTree
+		}
+		a.note(changed, removed)
+		return nil
+	})
+	if err != nil {
+		return PartStats{}, err
 	}
+	st, err := a.render(ctx, hotPart)
+	a.wake()
+	return st, err
+}
+
+// note records published and withdrawn content files: the catalog, the
+// hot set, the news sitemap and the months to re-render learn of them,
+// and a withdrawn page disappears from the live tree at once. The caller
+// holds a.mu.
+func (a *Archive) note(changed, removed []string) {
 	if a.hot == nil {
 		a.hot = map[string]bool{}
 	}
@@ -259,7 +274,8 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 			a.markDirty(month)
 			// The page disappears at once, whichever part rendered it: a
 			// withdrawal must not wait for the next render of a month.
-			a.removeOutputs(a.live, a.parts, key, month)
+			forgetOutputs(a.parts, key, month)
+			os.RemoveAll(filepath.Join(a.live, filepath.FromSlash(key)))
 			delete(a.hot, key)
 			if a.full != nil {
 				// The new tree may hold it already (from its month).
@@ -267,10 +283,6 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 			}
 		}
 	}
-	a.mu.Unlock()
-	st, err := a.render(ctx, hotPart)
-	a.wake()
-	return st, err
 }
 
 // markDirty records that a month's lists are out of date. A full build
@@ -283,182 +295,38 @@ func (a *Archive) markDirty(month string) {
 	}
 }
 
-// removeOutputs deletes a story's page folder from the tree and forgets it
-// in its month's and the hot part's state (parts). The caller holds a.mu.
-func (a *Archive) removeOutputs(tree string, parts map[string]*partState, key, month string) {
-	prefix := key + "/"
-	for _, name := range []string{month, hotPart} {
-		if st := parts[name]; st != nil {
-			for rel := range st.Outputs {
-				if strings.HasPrefix(rel, prefix) {
-					delete(st.Outputs, rel)
-				}
-			}
-		}
-	}
-	path := filepath.Join(tree, filepath.FromSlash(key))
-	if a.inFullTree(tree) {
-		a.full.remove(path, removeDir)
-		return
-	}
-	os.RemoveAll(path)
-}
-
-// wake nudges the background worker, if one runs.
-func (a *Archive) wake() {
-	if a.bg == nil {
-		return
-	}
-	select {
-	case a.bg <- struct{}{}:
-	default:
-	}
-}
-
-// Run keeps month parts up to date in the background until ctx ends. After
-// publishes, and every interval, it waits until publishing pauses (see
-// settle), then rolls over (stories published or corrected meanwhile, and
-// those no longer among the newest, leave the hot part for their months)
-// and re-renders the other months that publishes touched.
-func (a *Archive) Run(ctx context.Context, interval time.Duration, logf func(string, ...any)) {
-	a.mu.Lock()
-	a.bg = make(chan struct{}, 1)
-	a.mu.Unlock()
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-a.bg:
-		case <-tick.C:
-		}
-		if !a.settle(ctx) {
-			return
-		}
-		if err := a.Rollover(ctx); err != nil && logf != nil {
-			logf("rollover failed", "err", err)
-		}
-		a.mu.Lock()
-		var todo []string
-		for m := range a.dirty {
-			todo = append(todo, m)
-		}
-		a.mu.Unlock()
-		sort.Strings(todo)
-		for _, m := range todo {
-			if _, err := a.render(ctx, m); err != nil && logf != nil {
-				logf("month part failed", "part", m, "err", err)
-			}
-		}
-	}
-}
-
-// Months touched by publishes are re-rendered after MonthQuiet without
-// another publish, and no later than MonthMaxDelay after the first. A
-// published story is live at once through the hot part; only its month's
-// list pages wait. At a real paper's density a month is thousands of
-// stories, a Hugo build of many seconds on both cores, and re-rendering it
-// two seconds after every publish made the next publishes of a busy
-// evening wait for the CPU.
-const (
-	defaultMonthQuiet    = 30 * time.Second
-	defaultMonthMaxDelay = 5 * time.Minute
-)
-
-// settle waits until publishing pauses (see MonthQuiet); it reports false
-// when ctx ends first.
-func (a *Archive) settle(ctx context.Context) bool {
-	quiet, maxDelay := cmp.Or(a.MonthQuiet, defaultMonthQuiet), cmp.Or(a.MonthMaxDelay, defaultMonthMaxDelay)
-	deadline := time.Now().Add(maxDelay)
-	for {
-		wait := min(quiet, time.Until(deadline))
-		if wait <= 0 {
-			return true
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-a.bg:
-			timer.Stop() // another publish: wait for the next pause
-		case <-timer.C:
-			return true
-		case <-ctx.Done():
-			timer.Stop()
-			return false
-		}
-	}
-}
-
-// Rollover recomputes the hot set (the newest HotMin stories: those
-// published or corrected since the last rollover leave it unless they are
-// among them); stories that leave it are rendered into their months before
-// the hot part lets go of them, so no page is ever missing in between.
-func (a *Archive) Rollover(ctx context.Context) error {
-	a.mu.Lock()
-	a.load()
-	// The cached catalog, which every publish keeps up to date: walking a
-	// million files here took seconds with the lock held, and a publish
-	// meanwhile waited for all of it.
-	months, err := a.cachedCatalog()
-	if err != nil {
-		a.mu.Unlock()
-		return err
-	}
-	next, news := a.chooseHot(months)
-	a.news = news
-	leaving := map[string]bool{}
-	for key := range a.hot {
-		if !next[key] {
-			if _, month, ok := contentKey(content.FileOfKey(key)); ok {
-				leaving[month] = true
-			}
-		}
-	}
-	// Months rendered from now on render the leaving stories; until the
-	// hot part is re-rendered both copies are the same page.
-	a.hot = next
-	a.mu.Unlock()
-	for m := range leaving {
-		if _, err := a.render(ctx, m); err != nil {
-			return err
-		}
-	}
-	_, err = a.render(ctx, hotPart)
-	return err
-}
-
 // Start brings the live tree up to date when a server starts: a full build
 // when there is none, or when the theme or configuration changed;
 // otherwise only the months whose content files changed while the server
 // was down, and the hot part. It reports whether a full build is needed
 // (the caller may run it in the background while the old tree serves).
 func (a *Archive) Start(ctx context.Context) (needFull bool, err error) {
-	a.mu.Lock()
-	a.load()
-	sig, _ := os.ReadFile(filepath.Join(a.Data, "parts", "theme.sig"))
-	if a.live == "" || len(a.parts) == 0 || string(sig) != a.themeSignature() || a.parts[hotPart] == nil {
-		a.mu.Unlock()
-		return true, nil
-	}
-	months, err := a.catalog()
-	if err != nil {
-		a.mu.Unlock()
-		return false, err
-	}
-	for name, st := range a.parts {
-		if name == hotPart {
-			continue
+	err = a.lockedErr(func() error {
+		a.load()
+		sig, _ := os.ReadFile(filepath.Join(a.Data, "parts", "theme.sig"))
+		if a.live == "" || len(a.parts) == 0 || string(sig) != a.themeSignature() || a.parts[hotPart] == nil {
+			needFull = true
+			return nil
 		}
-		if !sameInputs(st.Inputs, months[name]) {
-			a.dirty[name] = true
+		months, err := a.catalog()
+		if err != nil {
+			return err
 		}
-	}
-	for name := range months {
-		if a.parts[name] == nil {
-			a.dirty[name] = true
+		for name, st := range a.parts {
+			if name != hotPart && !sameInputs(st.Inputs, months[name]) {
+				a.dirty[name] = true
+			}
 		}
+		for name := range months {
+			if a.parts[name] == nil {
+				a.dirty[name] = true
+			}
+		}
+		return nil
+	})
+	if err != nil || needFull {
+		return needFull, err
 	}
-	a.mu.Unlock()
 	if err := a.Rollover(ctx); err != nil {
 		return false, err
 	}

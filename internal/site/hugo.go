@@ -1,6 +1,7 @@
-// Package site owns building the reader site with Hugo. It is the only
-// package that imports Hugo: Hugo has no stable library API, so every use of
-// it stays behind the small Builder type below and no Hugo type leaks out.
+// This file and deploy.go are the only ones that import Hugo: Hugo has no
+// stable library API, so every use of it stays here and no Hugo type
+// leaves them.
+
 package site
 
 import (

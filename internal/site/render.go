@@ -1,12 +1,10 @@
 package site
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io/fs"
 	"os"
 	"path"
@@ -18,8 +16,6 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
-
-	"newsroom/internal/content"
 )
 
 // stage prepares the content folder dir of one part in the memory layer
@@ -104,13 +100,6 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 		}
 	}
 	return &rendered{fs: out}, nil
-}
-
-func (a *Archive) batchFiles() int {
-	if a.BatchFiles > 0 {
-		return a.BatchFiles
-	}
-	return defaultBatchFiles
 }
 
 // renderMonthInChunks renders a large month in several Hugo builds into
@@ -332,260 +321,4 @@ func (a *Archive) metaOf(files []string) map[string]fileMeta {
 		meta[rel] = frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
 	}
 	return meta
-}
-
-// publishBatch copies into tree the files of a rendered batch that belong
-// to the parts in names, writing only files that changed, deletes the
-// files those parts owned before and no longer render, writes each
-// month's sitemap, and records the parts' state. The caller holds a.mu.
-func (a *Archive) publishBatch(tree string, names []string, out *rendered, months map[string]map[string]fileSig, meta map[string]fileMeta) (map[string]PartStats, error) {
-	type part struct {
-		prev, next *partState
-		stats      PartStats
-	}
-	parts := map[string]*part{}
-	for _, n := range names {
-		p := &part{next: &partState{Outputs: map[string]uint64{}}, stats: PartStats{Part: n}}
-		if tree == a.live {
-			p.prev = a.parts[n]
-		} else if a.inFullTree(tree) {
-			p.prev = a.full.parts[n] // nil but in a replay
-		}
-		parts[n] = p
-	}
-	put := func(p *part, rel string, data []byte) error {
-		sum := hashBytes(data)
-		p.next.Outputs[rel] = sum
-		if strings.HasSuffix(rel, ".html") {
-			p.stats.Pages++
-		}
-		if p.prev != nil {
-			if old, ok := p.prev.Outputs[rel]; ok && old == sum {
-				if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(rel))); err == nil {
-					return nil
-				}
-			}
-		}
-		p.stats.Written++
-		path := filepath.Join(tree, filepath.FromSlash(rel))
-		if a.inFullTree(tree) {
-			a.full.write(path, data)
-			return nil
-		}
-		return writeAtomic(path, data)
-	}
-	for _, name := range out.fs.names() {
-		info, err := out.fs.Stat(name)
-		if err != nil || info.IsDir() {
-			continue // removed, or a directory opened for writing
-		}
-		rel := strings.TrimPrefix(filepath.ToSlash(name), "/")
-		if rel == "sitemap.xml" {
-			// The hot part's sitemap is one file of the sitemap index.
-			rel = "sitemaps/" + hotPart + ".xml"
-		}
-		p := parts[owner(rel, a.hot)]
-		if p == nil {
-			continue
-		}
-		data, err := afero.ReadFile(out.fs, name)
-		if err != nil {
-			return nil, fmt.Errorf("publish %v: %w", names, err)
-		}
-		if err := put(p, rel, data); err != nil {
-			return nil, fmt.Errorf("publish %v: %w", names, err)
-		}
-	}
-	base := a.baseURL()
-	stats := map[string]PartStats{}
-	for name, p := range parts {
-		if name != hotPart {
-			var eds []string
-			for rel := range months[name] {
-				if ed := meta[rel].Edition; ed != "" && !meta[rel].Unlisted {
-					eds = append(eds, ed)
-				}
-			}
-			sort.Strings(eds)
-			p.next.Editions = slices.Compact(eds)
-			p.next.Inputs = months[name]
-			if len(months[name]) > 0 {
-				if err := put(p, "sitemaps/"+name+".xml", monthSitemap(base, months[name], meta, p.next.Editions)); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if p.prev != nil {
-			for rel := range p.prev.Outputs {
-				if _, still := p.next.Outputs[rel]; still || owner(rel, a.hot) != name {
-					continue
-				}
-				full := filepath.Join(tree, filepath.FromSlash(rel))
-				if a.inFullTree(tree) {
-					a.full.remove(full, removeFile)
-					p.stats.Deleted++
-				} else if os.Remove(full) == nil {
-					p.stats.Deleted++
-					removeEmptyDirs(tree, filepath.Dir(full), nil)
-				}
-			}
-		}
-		p.next.Pages = p.stats.Pages
-		if tree == a.live {
-			a.parts[name] = p.next
-			if err := a.saveState(name, p.next); err != nil {
-				return nil, err
-			}
-			delete(a.dirty, name)
-		} else if a.full != nil {
-			a.full.parts[name] = p.next
-		}
-		stats[name] = p.stats
-	}
-	if tree == a.live {
-		if parts[hotPart] != nil {
-			if err := a.saveHot(); err != nil {
-				return nil, err
-			}
-		}
-		if err := a.writeSitemapIndex(tree, base); err != nil {
-			return nil, err
-		}
-	}
-	return stats, nil
-}
-
-// monthSitemap lists a month's pages: its list pages, its e-paper
-// editions, and every story and notice of the month, whichever part
-// renders it, with its date.
-func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMeta, editions []string) []byte {
-	rels := make([]string, 0, len(files))
-	lists := map[string]bool{}
-	for rel := range files {
-		rels = append(rels, rel)
-		lists[path.Dir(rel)+"/"] = true
-	}
-	sort.Strings(rels)
-	var b bytes.Buffer
-	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
-	b.WriteString("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
-	var dirs []string
-	for d := range lists {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	for _, d := range dirs {
-		fmt.Fprintf(&b, "  <url><loc>%s%s</loc></url>\n", base, d)
-	}
-	for _, ed := range editions {
-		fmt.Fprintf(&b, "  <url><loc>%sedition/%s/</loc></url>\n", base, ed)
-	}
-	for _, rel := range rels {
-		if meta[rel].Unlisted {
-			continue
-		}
-		fmt.Fprintf(&b, "  <url><loc>%s%s/</loc>", base, strings.TrimSuffix(rel, ".md"))
-		if d := meta[rel].Date; !d.IsZero() {
-			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", d.Format(time.RFC3339))
-		}
-		b.WriteString("</url>\n")
-	}
-	b.WriteString("</urlset>\n")
-	return b.Bytes()
-}
-
-func hashBytes(b []byte) uint64 {
-	h := fnv.New64a()
-	h.Write(b)
-	return h.Sum64()
-}
-
-// removeEmptyDirs removes dir and its parents below tree while they are
-// empty, calling removed (if not nil) with each one it removed.
-func removeEmptyDirs(tree, dir string, removed func(dir string)) {
-	for dir != tree && strings.HasPrefix(dir, tree) {
-		if os.Remove(dir) != nil {
-			return
-		}
-		if removed != nil {
-			removed(dir)
-		}
-		dir = filepath.Dir(dir)
-	}
-}
-
-// writeAtomic writes a file through a temporary file and a rename, so a
-// reader sees the old file or the new one.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
-}
-
-// writeSitemapIndex lists every part's sitemap in /sitemap.xml. A month
-// of a daily paper is far below the 50,000 URLs a sitemap file may hold.
-func (a *Archive) writeSitemapIndex(tree string, baseURL string) error {
-	names := make([]string, 0, len(a.parts))
-	for name, st := range a.parts {
-		if _, ok := st.Outputs["sitemaps/"+name+".xml"]; ok {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
-	b.WriteString("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
-	for _, n := range names {
-		fmt.Fprintf(&b, "  <sitemap><loc>%ssitemaps/%s.xml</loc></sitemap>\n", baseURL, n)
-	}
-	b.WriteString("</sitemapindex>\n")
-	return writeAtomic(filepath.Join(tree, "sitemap.xml"), []byte(b.String()))
-}
-
-// baseURL is the site's public address, ending in a slash.
-func (a *Archive) baseURL() string {
-	cfg, _ := content.ReadConfig(a.Root)
-	return cfg.Base()
-}
-
-// filesOf lists the content files a part renders. For the hot part it
-// looks up the hot keys in the catalog rather than scanning the catalog:
-// a publish must not cost time proportional to the archive (scanning a
-// million entries with a regular expression took seconds per publish).
-func filesOf(months map[string]map[string]fileSig, name string, hot map[string]bool) []string {
-	var files []string
-	if name == hotPart {
-		for key := range hot {
-			rel := content.FileOfKey(key)
-			if _, month, ok := contentKey(rel); ok {
-				if _, there := months[month][rel]; there {
-					files = append(files, rel)
-				}
-			}
-		}
-	} else {
-		for rel := range months[name] {
-			files = append(files, rel)
-		}
-	}
-	sort.Strings(files)
-	return files
 }

@@ -74,15 +74,6 @@ func newFullBuild(tree string, recycled bool) *fullBuild {
 	return f
 }
 
-// inFullTree reports whether tree is the new tree of the full build in
-// progress, not yet live, whose files go through its queue. Once swapped
-// in it is the live tree: BuildAll releases the lock before it forgets
-// the build, and a publish in between writes the live way (the queue is
-// closed by then). The caller holds a.mu.
-func (a *Archive) inFullTree(tree string) bool {
-	return a.full != nil && tree == a.full.tree && tree != a.live
-}
-
 // write queues a file for the new tree. Nobody reads the tree before the
 // swap, so a file needs neither a temporary file nor a rename, and each
 // directory is created once: half the system calls of writeAtomic. The

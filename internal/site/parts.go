@@ -1,0 +1,194 @@
+package site
+
+import (
+	"newsroom/internal/content"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// hotPart is the name of the part that holds recent stories and the
+// archive-wide pages.
+const hotPart = "hot"
+
+// partState is what one part last rendered: the content files it read and
+// the output files it owns, with a hash of each, so the next render
+// rewrites only files that changed and deletes those that are gone.
+type partState struct {
+	Inputs   map[string]fileSig // content rel path → signature
+	Outputs  map[string]uint64  // output rel path → content hash
+	Editions []string           // e-paper dates found in the part
+	Pages    int
+}
+
+type fileSig struct {
+	Size    int64
+	ModTime int64
+}
+
+// owner says which part owns an output file (slash-separated, relative to
+// the live tree) given the hot set. Story and notice pages belong to their
+// month unless they are hot; month lists and editions to their month;
+// everything else to the hot part.
+func owner(rel string, hot map[string]bool) string {
+	p := strings.Split(rel, "/")
+	if len(p) >= 4 && (p[0] == "stories" || p[0] == "notices") && isDigits(p[1], 4) && isDigits(p[2], 2) {
+		month := p[1] + "-" + p[2]
+		switch p[3] {
+		case "index.html", "index.xml", "page":
+			return month
+		}
+		if hot[p[0]+"/"+p[1]+"/"+p[2]+"/"+p[3]] {
+			return hotPart
+		}
+		return month
+	}
+	if len(p) >= 2 && p[0] == "edition" && len(p[1]) == 10 && isDigits(p[1][:4], 4) && p[1][4] == '-' && isDigits(p[1][5:7], 2) {
+		return p[1][:4] + "-" + p[1][5:7]
+	}
+	if len(p) == 2 && p[0] == "sitemaps" && strings.HasSuffix(p[1], ".xml") {
+		return strings.TrimSuffix(p[1], ".xml")
+	}
+	return hotPart
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// filesOf lists the content files a part renders. For the hot part it
+// looks up the hot keys in the catalog rather than scanning the catalog:
+// a publish must not cost time proportional to the archive (scanning a
+// million entries with a regular expression took seconds per publish).
+func filesOf(months map[string]map[string]fileSig, name string, hot map[string]bool) []string {
+	var files []string
+	if name == hotPart {
+		for key := range hot {
+			rel := content.FileOfKey(key)
+			if _, month, ok := contentKey(rel); ok {
+				if _, there := months[month][rel]; there {
+					files = append(files, rel)
+				}
+			}
+		}
+	} else {
+		for rel := range months[name] {
+			files = append(files, rel)
+		}
+	}
+	sort.Strings(files)
+	return files
+}
+
+// chooseHot picks the hot set, the HotMin newest items by date, and the
+// items dated within NewsAge for the news sitemap. Only the newest months
+// are read, so the cost does not grow with the archive. The caller holds
+// a.mu.
+func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bool, map[string]newsItem) {
+	type item struct {
+		key, rel string
+		date     time.Time
+	}
+	names := make([]string, 0, len(months))
+	for m := range months {
+		names = append(names, m)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	cutoff := a.now().Add(-a.newsAge())
+	var items []item
+	for _, m := range names {
+		monthEnd, _ := time.Parse("2006-01", m)
+		monthEnd = monthEnd.AddDate(0, 1, 1)
+		if len(items) >= a.hotMin() && monthEnd.Before(cutoff) {
+			break
+		}
+		for rel := range months[m] {
+			key, _, _ := contentKey(rel)
+			m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+			items = append(items, item{key, rel, m.Date})
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		if !items[i].date.Equal(items[j].date) {
+			return items[i].date.After(items[j].date)
+		}
+		return items[i].key > items[j].key
+	})
+	hot := map[string]bool{}
+	news := map[string]newsItem{}
+	for i, it := range items {
+		if i < a.hotMin() {
+			hot[it.key] = true
+		}
+		if it.date.After(cutoff) {
+			if n, ok := a.readNews(it.rel); ok {
+				news[it.key] = n
+			}
+		}
+	}
+	return hot, news
+}
+
+// archiveParams are passed to every part as site.Params.archive, so the
+// hot part can link to every month and edition without loading them.
+func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[string]*partState) map[string]any {
+	var names []string
+	counts := map[string]int{}
+	for m, files := range months {
+		names = append(names, m)
+		counts[m] = len(files)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	var editions []string
+	for _, st := range parts {
+		editions = append(editions, st.Editions...)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(editions)))
+	editions = slices.Compact(editions)
+	list := make([]map[string]any, 0, len(names))
+	for _, m := range names {
+		list = append(list, map[string]any{"month": m, "year": m[:4], "mon": m[5:], "count": counts[m],
+			"url": "/stories/" + m[:4] + "/" + m[5:] + "/"})
+	}
+	return map[string]any{"months": list, "calendar": editionMonths(editions), "news": a.newsParams()}
+}
+
+// calendarMonths is how many months of editions the 电子版 · 往期 page shows
+// as calendars; older months are links to their newest edition.
+const calendarMonths = 24
+
+// editionMonths groups edition dates (newest first) by month for the
+// 电子版 · 往期 page: each month's count and newest edition, and its dates
+// for the newest calendarMonths months. Twenty years of a daily are 7,300
+// dates; walking them in a template took half of every publish's render.
+func editionMonths(editions []string) []map[string]any {
+	var out []map[string]any
+	for i := 0; i < len(editions); {
+		if len(editions[i]) != 10 {
+			i++
+			continue
+		}
+		month := editions[i][:7]
+		j := i
+		for j < len(editions) && strings.HasPrefix(editions[j], month) {
+			j++
+		}
+		m := map[string]any{"month": month, "count": j - i, "newest": editions[i]}
+		if len(out) < calendarMonths {
+			m["days"] = editions[i:j]
+		}
+		out = append(out, m)
+		i = j
+	}
+	return out
+}

@@ -1,0 +1,352 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"hash/fnv"
+	"newsroom/internal/content"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// partPlan is what publishing one rendered part changes in a tree: the
+// files to write (new or changed since the part's last render into that
+// tree), the files it owned and no longer renders, and its next state.
+type partPlan struct {
+	name    string
+	next    *partState
+	writes  []planFile
+	deletes []string // slash-separated, relative to the tree
+	stats   PartStats
+}
+
+type planFile struct {
+	rel  string
+	data []byte
+}
+
+// planBatch decides what publishing a rendered batch into tree changes,
+// for the parts in names: their files, compared by hash with what they
+// rendered last (prev: the parts' state in that tree), each month's
+// sitemap, and the files they owned before and no longer render. It
+// writes nothing. The caller holds a.mu (owner depends on the hot set).
+func (a *Archive) planBatch(tree string, prev map[string]*partState, names []string, out *rendered, months map[string]map[string]fileSig, meta map[string]fileMeta) (map[string]*partPlan, error) {
+	plans := map[string]*partPlan{}
+	for _, n := range names {
+		plans[n] = &partPlan{name: n, next: &partState{Outputs: map[string]uint64{}}, stats: PartStats{Part: n}}
+	}
+	put := func(p *partPlan, rel string, data []byte) {
+		sum := hashBytes(data)
+		p.next.Outputs[rel] = sum
+		if strings.HasSuffix(rel, ".html") {
+			p.stats.Pages++
+		}
+		if st := prev[p.name]; st != nil {
+			if old, ok := st.Outputs[rel]; ok && old == sum {
+				if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(rel))); err == nil {
+					return
+				}
+			}
+		}
+		p.writes = append(p.writes, planFile{rel, data})
+	}
+	for _, name := range out.fs.names() {
+		info, err := out.fs.Stat(name)
+		if err != nil || info.IsDir() {
+			continue // removed, or a directory opened for writing
+		}
+		rel := strings.TrimPrefix(filepath.ToSlash(name), "/")
+		if rel == "sitemap.xml" {
+			// The hot part's sitemap is one file of the sitemap index.
+			rel = "sitemaps/" + hotPart + ".xml"
+		}
+		p := plans[owner(rel, a.hot)]
+		if p == nil {
+			continue
+		}
+		data, err := afero.ReadFile(out.fs, name)
+		if err != nil {
+			return nil, fmt.Errorf("publish %v: %w", names, err)
+		}
+		put(p, rel, data)
+	}
+	base := a.baseURL()
+	for name, p := range plans {
+		if name != hotPart {
+			var eds []string
+			for rel := range months[name] {
+				if ed := meta[rel].Edition; ed != "" && !meta[rel].Unlisted {
+					eds = append(eds, ed)
+				}
+			}
+			sort.Strings(eds)
+			p.next.Editions = slices.Compact(eds)
+			p.next.Inputs = months[name]
+			if len(months[name]) > 0 {
+				put(p, "sitemaps/"+name+".xml", monthSitemap(base, months[name], meta, p.next.Editions))
+			}
+		}
+		if st := prev[name]; st != nil {
+			for rel := range st.Outputs {
+				if _, still := p.next.Outputs[rel]; !still && owner(rel, a.hot) == name {
+					p.deletes = append(p.deletes, rel)
+				}
+			}
+		}
+		p.next.Pages = p.stats.Pages
+		p.stats.Written = len(p.writes)
+	}
+	return plans, nil
+}
+
+// applyToLive writes planned parts into the live tree, each file through a
+// temporary file and a rename so that a reader gets the old page or the
+// new one, and saves their state. The caller holds a.mu.
+func (a *Archive) applyToLive(plans map[string]*partPlan) (map[string]PartStats, error) {
+	stats := map[string]PartStats{}
+	for name, p := range plans {
+		for _, f := range p.writes {
+			if err := writeAtomic(filepath.Join(a.live, filepath.FromSlash(f.rel)), f.data); err != nil {
+				return nil, fmt.Errorf("publish %s: %w", name, err)
+			}
+		}
+		for _, rel := range p.deletes {
+			full := filepath.Join(a.live, filepath.FromSlash(rel))
+			if os.Remove(full) == nil {
+				p.stats.Deleted++
+				removeEmptyDirs(a.live, filepath.Dir(full), nil)
+			}
+		}
+		a.parts[name] = p.next
+		if err := a.saveState(name, p.next); err != nil {
+			return nil, err
+		}
+		delete(a.dirty, name)
+		stats[name] = p.stats
+	}
+	if plans[hotPart] != nil {
+		if err := a.saveHot(); err != nil {
+			return nil, err
+		}
+	}
+	if err := a.writeSitemapIndex(a.live, a.baseURL()); err != nil {
+		return nil, err
+	}
+	return stats, nil
+}
+
+// applyToNewTree queues planned parts for a full build's new tree, which
+// nobody reads before the swap (see fullBuild.write), and records their
+// state there; write errors are reported by the build's finish. The
+// caller holds a.mu.
+func (a *Archive) applyToNewTree(full *fullBuild, plans map[string]*partPlan) map[string]PartStats {
+	stats := map[string]PartStats{}
+	for name, p := range plans {
+		for _, f := range p.writes {
+			full.write(filepath.Join(full.tree, filepath.FromSlash(f.rel)), f.data)
+		}
+		for _, rel := range p.deletes {
+			full.remove(filepath.Join(full.tree, filepath.FromSlash(rel)), removeFile)
+			p.stats.Deleted++
+		}
+		full.parts[name] = p.next
+		stats[name] = p.stats
+	}
+	return stats
+}
+
+// forgetOutputs forgets a story's pages in its month's and the hot part's
+// state (parts), whose files are being removed.
+func forgetOutputs(parts map[string]*partState, key, month string) {
+	prefix := key + "/"
+	for _, name := range []string{month, hotPart} {
+		if st := parts[name]; st != nil {
+			for rel := range st.Outputs {
+				if strings.HasPrefix(rel, prefix) {
+					delete(st.Outputs, rel)
+				}
+			}
+		}
+	}
+}
+
+// monthSitemap lists a month's pages: its list pages, its e-paper
+// editions, and every story and notice of the month, whichever part
+// renders it, with its date.
+func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMeta, editions []string) []byte {
+	rels := make([]string, 0, len(files))
+	lists := map[string]bool{}
+	for rel := range files {
+		rels = append(rels, rel)
+		lists[path.Dir(rel)+"/"] = true
+	}
+	sort.Strings(rels)
+	var b bytes.Buffer
+	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
+	b.WriteString("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+	var dirs []string
+	for d := range lists {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		fmt.Fprintf(&b, "  <url><loc>%s%s</loc></url>\n", base, d)
+	}
+	for _, ed := range editions {
+		fmt.Fprintf(&b, "  <url><loc>%sedition/%s/</loc></url>\n", base, ed)
+	}
+	for _, rel := range rels {
+		if meta[rel].Unlisted {
+			continue
+		}
+		fmt.Fprintf(&b, "  <url><loc>%s%s/</loc>", base, strings.TrimSuffix(rel, ".md"))
+		if d := meta[rel].Date; !d.IsZero() {
+			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", d.Format(time.RFC3339))
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}
+
+// writeSitemapIndex lists every part's sitemap in /sitemap.xml. A month
+// of a daily paper is far below the 50,000 URLs a sitemap file may hold.
+// The caller holds a.mu.
+func (a *Archive) writeSitemapIndex(tree string, baseURL string) error {
+	names := make([]string, 0, len(a.parts))
+	for name, st := range a.parts {
+		if _, ok := st.Outputs["sitemaps/"+name+".xml"]; ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
+	b.WriteString("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "  <sitemap><loc>%ssitemaps/%s.xml</loc></sitemap>\n", baseURL, n)
+	}
+	b.WriteString("</sitemapindex>\n")
+	return writeAtomic(filepath.Join(tree, "sitemap.xml"), []byte(b.String()))
+}
+
+func hashBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}
+
+// removeEmptyDirs removes dir and its parents below tree while they are
+// empty, calling removed (if not nil) with each one it removed.
+func removeEmptyDirs(tree, dir string, removed func(dir string)) {
+	for dir != tree && strings.HasPrefix(dir, tree) {
+		if os.Remove(dir) != nil {
+			return
+		}
+		if removed != nil {
+			removed(dir)
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+// writeAtomic writes a file through a temporary file and a rename, so a
+// reader sees the old file or the new one.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// swapLink points link at target in one rename, so a reader resolving the
+// link sees either the old tree or the new one, never a half-written one.
+func swapLink(link, target string) error {
+	rel, err := filepath.Rel(filepath.Dir(link), target)
+	if err != nil {
+		return err
+	}
+	tmp := link + ".tmp"
+	os.Remove(tmp)
+	if err := os.Symlink(rel, tmp); err != nil {
+		return fmt.Errorf("publish build: %w", err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("publish build: %w", err)
+	}
+	return nil
+}
+
+// prune removes old trees from builds, keeping the live one and the one
+// before it so that requests still reading the previous tree can finish.
+func prune(builds, live string) {
+	entries, err := os.ReadDir(builds)
+	if err != nil {
+		return
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	keep := map[string]bool{filepath.Base(live): true}
+	for i := len(names) - 1; i >= 0; i-- {
+		if names[i] < filepath.Base(live) && !strings.HasSuffix(names[i], ".tmp") {
+			keep[names[i]] = true
+			break
+		}
+	}
+	for _, n := range names {
+		if !keep[n] {
+			os.RemoveAll(filepath.Join(builds, n))
+		}
+	}
+}
+
+// baseURL is the site's public address, ending in a slash.
+func (a *Archive) baseURL() string {
+	cfg, _ := content.ReadConfig(a.Root)
+	return cfg.Base()
+}
+
+// newBuildDir makes a fresh, uniquely named build folder under builds,
+// readable by all (0755, not MkdirTemp's 0700): a web server running as
+// another user serves it.
+func newBuildDir(builds string) (string, error) {
+	dir, err := os.MkdirTemp(builds, time.Now().UTC().Format("20060102T150405.000000000")+"-")
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		os.Remove(dir)
+		return "", err
+	}
+	return dir, nil
+}
