@@ -79,9 +79,15 @@ type state struct {
 	live   string                // folder of the live tree
 	parts  map[string]*partState // by part name: what each part last rendered into the live tree
 	hot    map[string]bool       // content keys (stories/2023/06/slug) in the hot part
-	news   map[string]newsItem   // content keys dated within NewsAge, for the news sitemap
-	dirty  map[string]bool       // month parts whose output is out of date
-	full   *fullBuild            // the full build in progress, if any
+	hotEd  map[string]string     // the e-paper edition of hot stories that have one
+	// hotEds are the e-paper editions (dates) whose pages the hot part
+	// renders: those of hot stories, and those a publish since the last
+	// rollover changed (a story added to, moved from or withdrawn from
+	// them), so that every publish updates its editions' pages (owner).
+	hotEds map[string]bool
+	news   map[string]newsItem // content keys dated within NewsAge, for the news sitemap
+	dirty  map[string]bool     // month parts whose output is out of date
+	full   *fullBuild          // the full build in progress, if any
 	// months caches the content catalog, so a publish does not walk an
 	// archive of a million files; full walks happen at start and in full
 	// builds, and a publish updates only its files.
@@ -184,14 +190,16 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 	var (
 		months map[string]map[string]fileSig
 		files  []string
+		listed []string
 		params map[string]any
 	)
 	err := a.lockedErr(func() (err error) {
 		if months, err = a.cachedCatalog(); err != nil {
 			return err
 		}
-		files = filesOf(months, name, a.hot)
-		params = a.archiveParams(months, a.parts)
+		var hotHas map[string]bool
+		files, listed, hotHas = a.partFiles(months, a.parts, name)
+		params = a.archiveParams(months, a.parts, hotHas)
 		return nil
 	})
 	if err != nil {
@@ -202,7 +210,7 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 	if name != hotPart {
 		meta = a.metaOf(files)
 	}
-	out, err := a.renderBatch(ctx, name, name == hotPart, files, meta, params)
+	out, err := a.renderBatch(ctx, name, name == hotPart, files, listed, meta, params)
 	if err != nil {
 		return PartStats{}, err
 	}
@@ -266,10 +274,12 @@ func (a *Archive) note(changed, removed []string) {
 			a.hot[key] = true
 			a.markDirty(month)
 			a.noteNews(key, rel)
+			a.noteEdition(key, rel, month, true)
 		}
 	}
 	for _, rel := range removed {
 		if key, month, ok := contentKey(rel); ok {
+			a.noteEdition(key, rel, month, false)
 			delete(a.news, key)
 			a.markDirty(month)
 			// The page disappears at once, whichever part rendered it: a
@@ -282,6 +292,37 @@ func (a *Archive) note(changed, removed []string) {
 				a.full.removed[key] = month
 			}
 		}
+	}
+}
+
+// noteEdition makes hot the e-paper editions a published (or removed)
+// content file was and is in, so that the hot part renders their pages
+// with the change: a story added to an edition, moved from one to
+// another, or withdrawn. The caller holds a.mu.
+func (a *Archive) noteEdition(key, rel, month string, published bool) {
+	if a.hotEd == nil {
+		a.hotEd = map[string]string{}
+	}
+	if a.hotEds == nil {
+		a.hotEds = map[string]bool{}
+	}
+	hotten := func(ed string) {
+		if len(ed) == 10 {
+			a.hotEds[ed] = true
+		}
+	}
+	if st := a.parts[month]; st != nil {
+		hotten(st.EditionOf[rel])
+	}
+	hotten(a.hotEd[key])
+	delete(a.hotEd, key)
+	if !published {
+		return
+	}
+	m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+	hotten(m.Edition)
+	if m.Edition != "" && !m.Unlisted {
+		a.hotEd[key] = m.Edition
 	}
 }
 

@@ -113,7 +113,7 @@ func (a *Archive) Rollover(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		next, news := a.chooseHot(months)
+		next, news, nextEd := a.chooseHot(months)
 		a.news = news
 		for key := range a.hot {
 			if !next[key] {
@@ -122,9 +122,16 @@ func (a *Archive) Rollover(ctx context.Context) error {
 				}
 			}
 		}
-		// Months rendered from now on render the leaving stories; until the
-		// hot part is re-rendered both copies are the same page.
-		a.hot = next
+		nextEds := hotEditionsOf(nextEd)
+		for ed := range a.hotEds {
+			if !nextEds[ed] {
+				leaving[editionMonth(ed)] = true
+			}
+		}
+		// Months rendered from now on render the leaving stories and
+		// editions; until the hot part is re-rendered both copies are the
+		// same page.
+		a.hot, a.hotEd, a.hotEds = next, nextEd, nextEds
 		return nil
 	})
 	if err != nil {

@@ -60,7 +60,8 @@ func (a *Archive) startFull() (full *fullBuild, months map[string]map[string]fil
 	if months, err = a.catalog(); err != nil {
 		return nil, nil, err
 	}
-	a.hot, a.news = a.chooseHot(months)
+	a.hot, a.news, a.hotEd = a.chooseHot(months)
+	a.hotEds = hotEditionsOf(a.hotEd)
 	builds := filepath.Join(a.Data, "builds")
 	if err := os.MkdirAll(builds, 0o755); err != nil {
 		return nil, nil, err
@@ -143,19 +144,21 @@ func (b *fullRun) renderAll(ctx context.Context) error {
 func (b *fullRun) render(ctx context.Context, batch []string) error {
 	a := b.a
 	hot := len(batch) == 1 && batch[0] == hotPart
-	var files []string
+	var files, listed []string
 	var params map[string]any
 	a.withLock(func() {
+		var hotHas map[string]bool
 		for _, name := range batch {
-			files = append(files, filesOf(b.months, name, a.hot)...)
+			f, l, h := a.partFiles(b.months, b.full.parts, name)
+			files, listed, hotHas = append(files, f...), append(listed, l...), h
 		}
-		params = a.archiveParams(b.months, b.full.parts)
+		params = a.archiveParams(b.months, b.full.parts, hotHas)
 	})
 	var meta map[string]fileMeta
 	if !hot {
 		meta = a.metaOf(files)
 	}
-	out, err := a.renderBatch(ctx, batch[0], hot, files, meta, params)
+	out, err := a.renderBatch(ctx, batch[0], hot, files, listed, meta, params)
 	if err != nil {
 		return err
 	}

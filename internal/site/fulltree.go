@@ -270,7 +270,7 @@ func (a *Archive) sweep(full *fullBuild) error {
 		}
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		if st := full.parts[owner(rel, a.hot)]; st != nil {
+		if st := full.parts[a.owner(rel)]; st != nil {
 			if _, ok := st.Outputs[rel]; ok {
 				return nil
 			}

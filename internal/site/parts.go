@@ -20,7 +20,11 @@ type partState struct {
 	Inputs   map[string]fileSig // content rel path → signature
 	Outputs  map[string]uint64  // output rel path → content hash
 	Editions []string           // e-paper dates found in the part
-	Pages    int
+	// EditionOf gives the e-paper edition of the part's listed content
+	// files that have one (a month's), so that the hot part can list an
+	// edition's stories without reading the month's files (hotFiles).
+	EditionOf map[string]string
+	Pages     int
 }
 
 type fileSig struct {
@@ -32,7 +36,16 @@ type fileSig struct {
 // the live tree) given the hot set. Story and notice pages belong to their
 // month unless they are hot; month lists and editions to their month;
 // everything else to the hot part.
-func owner(rel string, hot map[string]bool) string {
+func owner(rel string, hot map[string]bool) string { return ownerOf(rel, hot, nil) }
+
+// owner says which part owns an output file now.  The caller holds a.mu.
+func (a *Archive) owner(rel string) string { return ownerOf(rel, a.hot, a.hotEds) }
+
+// ownerOf is owner with the e-paper editions that are hot (hotEds, by
+// date): their pages (/edition/2023-06-08/ and below) are the hot part's,
+// so that a story published, corrected or withdrawn reaches its edition's
+// pages in the same publish (see hotFiles).
+func ownerOf(rel string, hot, hotEds map[string]bool) string {
 	p := strings.Split(rel, "/")
 	if len(p) >= 4 && (p[0] == "stories" || p[0] == "notices") && isDigits(p[1], 4) && isDigits(p[2], 2) {
 		month := p[1] + "-" + p[2]
@@ -46,13 +59,20 @@ func owner(rel string, hot map[string]bool) string {
 		return month
 	}
 	if len(p) >= 2 && p[0] == "edition" && len(p[1]) == 10 && isDigits(p[1][:4], 4) && p[1][4] == '-' && isDigits(p[1][5:7], 2) {
-		return p[1][:4] + "-" + p[1][5:7]
+		if hotEds[p[1]] {
+			return hotPart
+		}
+		return editionMonth(p[1])
 	}
 	if len(p) == 2 && p[0] == "sitemaps" && strings.HasSuffix(p[1], ".xml") {
 		return strings.TrimSuffix(p[1], ".xml")
 	}
 	return hotPart
 }
+
+// editionMonth is the month part that owns an edition's pages when it is
+// not hot: 2023-06-08 → 2023-06.
+func editionMonth(date string) string { return date[:7] }
 
 func isDigits(s string, n int) bool {
 	if len(s) != n {
@@ -94,10 +114,11 @@ func filesOf(months map[string]map[string]fileSig, name string, hot map[string]b
 // items dated within NewsAge for the news sitemap. Only the newest months
 // are read, so the cost does not grow with the archive. The caller holds
 // a.mu.
-func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bool, map[string]newsItem) {
+func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bool, map[string]newsItem, map[string]string) {
 	type item struct {
 		key, rel string
 		date     time.Time
+		edition  string // listed stories only
 	}
 	names := make([]string, 0, len(months))
 	for m := range months {
@@ -115,7 +136,11 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bo
 		for rel := range months[m] {
 			key, _, _ := contentKey(rel)
 			m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
-			items = append(items, item{key, rel, m.Date})
+			it := item{key, rel, m.Date, m.Edition}
+			if m.Unlisted {
+				it.edition = ""
+			}
+			items = append(items, it)
 		}
 	}
 	sort.Slice(items, func(i, j int) bool {
@@ -126,9 +151,13 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bo
 	})
 	hot := map[string]bool{}
 	news := map[string]newsItem{}
+	eds := map[string]string{}
 	for i, it := range items {
 		if i < a.hotMin() {
 			hot[it.key] = true
+			if it.edition != "" {
+				eds[it.key] = it.edition
+			}
 		}
 		if it.date.After(cutoff) {
 			if n, ok := a.readNews(it.rel); ok {
@@ -136,12 +165,68 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bo
 			}
 		}
 	}
-	return hot, news
+	return hot, news, eds
+}
+
+// hotEditionsOf lists the editions of hot stories (hotEd: key → edition).
+func hotEditionsOf(hotEd map[string]string) map[string]bool {
+	eds := map[string]bool{}
+	for _, ed := range hotEd {
+		if len(ed) == 10 {
+			eds[ed] = true
+		}
+	}
+	return eds
+}
+
+// partFiles lists the content files a part renders and, for the hot part,
+// the ones it lists without rendering them: the other stories of its
+// editions, whose pages are their months' (see renderHugoBuild). It also
+// returns the hot editions that have a listed story, for the calendar.
+// parts is the state the months were last rendered with (the live tree's,
+// or a full build's new tree's). The caller holds a.mu.
+func (a *Archive) partFiles(months map[string]map[string]fileSig, parts map[string]*partState, name string) (files, listed []string, hotHas map[string]bool) {
+	files = filesOf(months, name, a.hot)
+	hotHas = map[string]bool{}
+	for key, ed := range a.hotEd {
+		if a.hot[key] && a.hotEds[ed] {
+			hotHas[ed] = true
+		}
+	}
+	if name != hotPart {
+		return files, nil, hotHas
+	}
+	for ed := range a.hotEds {
+		month := editionMonth(ed)
+		st := parts[month]
+		if st == nil {
+			continue
+		}
+		for rel, e := range st.EditionOf {
+			if e != ed {
+				continue
+			}
+			if _, there := months[month][rel]; !there {
+				continue // withdrawn and removed since
+			}
+			if key, _, ok := contentKey(rel); ok && a.hot[key] {
+				continue // rendered, and in the edition its file names now
+			}
+			listed = append(listed, rel)
+			hotHas[ed] = true
+		}
+	}
+	sort.Strings(listed)
+	return files, listed, hotHas
 }
 
 // archiveParams are passed to every part as site.Params.archive, so the
 // hot part can link to every month and edition without loading them.
-func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[string]*partState) map[string]any {
+//
+// The calendar lists the months' editions as they last rendered, except
+// the hot editions, which it lists when they have a story now (hotHas,
+// from partFiles): the hot part renders their pages in the same build.
+func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[string]*partState, hotHas map[string]bool) map[string]any {
 	var names []string
 	counts := map[string]int{}
 	for m, files := range months {
@@ -151,7 +236,14 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
 	var editions []string
 	for _, st := range parts {
-		editions = append(editions, st.Editions...)
+		for _, ed := range st.Editions {
+			if !a.hotEds[ed] {
+				editions = append(editions, ed)
+			}
+		}
+	}
+	for ed := range hotHas {
+		editions = append(editions, ed)
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(editions)))
 	editions = slices.Compact(editions)

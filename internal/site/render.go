@@ -80,7 +80,10 @@ func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndex
 // meta holds the files' front matter heads (metaOf), read once per render
 // for both the chunks' date order and the month's sitemap; nil for the hot
 // part.
-func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files []string, meta map[string]fileMeta, params map[string]any) (*rendered, error) {
+//
+// listed are content files the hot part lists without rendering their
+// pages (see partFiles).
+func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files, listed []string, meta map[string]fileMeta, params map[string]any) (*rendered, error) {
 	// Hugo renders into memory: every file is then compared with the live
 	// tree's and only changed ones are written, so writing them all to a
 	// scratch folder first would double the disk work.
@@ -89,7 +92,7 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 	if !hot && len(files) > a.batchFiles() {
 		err = a.renderMonthInChunks(ctx, out, label, files, meta, params)
 	} else {
-		err = a.renderHugoBuild(ctx, out, label, hot, files, params, nil)
+		err = a.renderHugoBuild(ctx, out, label, hot, append(slices.Clone(files), listed...), params, linkOnly(listed))
 	}
 	if err != nil {
 		return nil, err
@@ -164,6 +167,23 @@ func (a *Archive) renderMonthInChunks(ctx context.Context, out *outputFs, label 
 	return nil
 }
 
+// linkOnly is the cascade that makes the pages of content files listed
+// and linked but not rendered.
+func linkOnly(rels []string) []map[string]any {
+	var cascade []map[string]any
+	for _, rel := range rels {
+		page := "/" + strings.ToLower(strings.TrimSuffix(rel, ".md"))
+		if strings.ContainsAny(page, "*?[]{}\\") {
+			continue // not a literal glob: rendered, and thrown away (not the part's)
+		}
+		cascade = append(cascade, map[string]any{
+			"build":  map[string]any{"render": "link", "list": "always"},
+			"target": map[string]any{"path": page},
+		})
+	}
+	return cascade
+}
+
 // renderHugoBuild runs one Hugo build of the given content files into out.
 // cascade adds build options for some of the pages (see
 // renderMonthInChunks).
@@ -204,6 +224,8 @@ func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label stri
 			"target": map[string]any{"path": "{/stories/[0-9][0-9][0-9][0-9],/notices/[0-9][0-9][0-9][0-9]}", "kind": "section"},
 		}}, cascade...)
 		extra["disableKinds"] = []string{"rss", "robotstxt", "404", "sitemap"}
+	} else if len(cascade) > 0 {
+		extra["cascade"] = cascade
 	}
 	if _, err := renderHugo(ctx, a.Root, source, out, "/", extra, a.Log); err != nil {
 		return fmt.Errorf("render part %s: %w", label, err)

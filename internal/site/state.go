@@ -40,9 +40,13 @@ func (a *Archive) load() {
 		f.Close()
 	}
 	if b, err := os.ReadFile(filepath.Join(a.Data, "parts", "hot.keys")); err == nil {
-		a.hot = map[string]bool{}
+		a.hot, a.hotEds = map[string]bool{}, map[string]bool{}
 		for _, k := range strings.Fields(string(b)) {
-			a.hot[k] = true
+			if ed, ok := strings.CutPrefix(k, "edition/"); ok {
+				a.hotEds[ed] = true
+			} else {
+				a.hot[k] = true
+			}
 		}
 	}
 }
@@ -60,9 +64,12 @@ func (a *Archive) saveState(name string, st *partState) error {
 }
 
 func (a *Archive) saveHot() error {
-	keys := make([]string, 0, len(a.hot))
+	keys := make([]string, 0, len(a.hot)+len(a.hotEds))
 	for k := range a.hot {
 		keys = append(keys, k)
+	}
+	for ed := range a.hotEds {
+		keys = append(keys, "edition/"+ed)
 	}
 	sort.Strings(keys)
 	if err := os.MkdirAll(filepath.Join(a.Data, "parts"), 0o755); err != nil {

@@ -67,7 +67,7 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 			// The hot part's sitemap is one file of the sitemap index.
 			rel = "sitemaps/" + hotPart + ".xml"
 		}
-		p := plans[owner(rel, a.hot)]
+		p := plans[a.owner(rel)]
 		if p == nil {
 			continue
 		}
@@ -88,6 +88,12 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 			}
 			sort.Strings(eds)
 			p.next.Editions = slices.Compact(eds)
+			p.next.EditionOf = map[string]string{}
+			for rel := range months[name] {
+				if ed := meta[rel].Edition; ed != "" && !meta[rel].Unlisted {
+					p.next.EditionOf[rel] = ed
+				}
+			}
 			p.next.Inputs = months[name]
 			if len(months[name]) > 0 {
 				put(p, "sitemaps/"+name+".xml", monthSitemap(base, months[name], meta, p.next.Editions))
@@ -95,7 +101,7 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 		}
 		if st := prev[name]; st != nil {
 			for rel := range st.Outputs {
-				if _, still := p.next.Outputs[rel]; !still && owner(rel, a.hot) == name {
+				if _, still := p.next.Outputs[rel]; !still && a.owner(rel) == name {
 					p.deletes = append(p.deletes, rel)
 				}
 			}

@@ -1,0 +1,68 @@
+package site
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A story published into an e-paper edition is on that edition's page,
+// and the calendar lists the edition, as soon as the publish returns:
+// a new edition date's page exists then (no 404 while the calendar names
+// it), and an older edition's page shows a story added to it. After the
+// rollover, when the editions are no longer hot, their months own their
+// pages again, and nothing went missing.
+func TestPublishUpdatesItsEditionAtOnce(t *testing.T) {
+	ctx := context.Background()
+	a := archiveSite(t)
+	write(t, filepath.Join(a.Root, "layouts/edition/taxonomy.html"),
+		`CAL{{ range site.Params.archive.calendar }}{{ range .days }}<{{ . }}>{{ end }}{{ end }}`)
+	if _, err := a.BuildAll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "edition/2023-05-11/index.html", "[稿件1]")
+
+	// A new edition date.
+	rel := writeStory(t, a.Root, "stories", "2023-06-10", "fresh", "新一期头条")
+	if _, err := a.Publish(ctx, []string{rel}, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "edition/2023-06-10/index.html", "[新一期头条]")
+	mustLive(t, a, "edition/index.html", "&lt;2023-06-10>")
+
+	// A story added to an edition of May, not among the newest.
+	late := "stories/2023/05/late.md"
+	write(t, filepath.Join(a.Root, "content", late), "---\ntitle: 补发稿件\ndate: 2023-05-11T09:00:00+08:00\nparams:\n  edition: \"2023-05-11\"\n---\n正文。\n")
+	if _, err := a.Publish(ctx, []string{late}, nil); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := liveFile(t, a, "edition/2023-05-11/index.html")
+	if !strings.Contains(page, "[补发稿件]") || !strings.Contains(page, "[稿件1]") {
+		t.Fatalf("edition of 2023-05-11 after a story was added to it:\n%s", page)
+	}
+	mustLive(t, a, "edition/index.html", "&lt;2023-05-11>")
+
+	// The story moves to another edition: it leaves the first one's page.
+	write(t, filepath.Join(a.Root, "content", late), "---\ntitle: 补发稿件\ndate: 2023-05-11T09:00:00+08:00\nparams:\n  edition: \"2023-05-12\"\n---\n正文。\n")
+	if _, err := a.Publish(ctx, []string{late}, nil); err != nil {
+		t.Fatal(err)
+	}
+	page, _ = liveFile(t, a, "edition/2023-05-11/index.html")
+	if strings.Contains(page, "[补发稿件]") || !strings.Contains(page, "[稿件1]") {
+		t.Fatalf("edition of 2023-05-11 after its story moved to 2023-05-12:\n%s", page)
+	}
+	mustLive(t, a, "edition/2023-05-12/index.html", "[补发稿件]")
+
+	// Rollover: the editions go back to their months, still whole.
+	if err := a.Rollover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "edition/2023-05-12/index.html", "[补发稿件]")
+	mustLive(t, a, "edition/2023-05-11/index.html", "[稿件1]")
+	mustLive(t, a, "edition/2023-06-10/index.html", "[新一期头条]")
+	if _, ok := a.parts["2023-05"].Outputs["edition/2023-05-12/index.html"]; !ok {
+		t.Fatal("the month does not own its edition's page after the rollover")
+	}
+	mustLive(t, a, "edition/index.html", "&lt;2023-05-12>")
+}
