@@ -199,7 +199,7 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 		}
 		var hotHas map[string]bool
 		files, listed, hotHas = a.partFiles(months, a.parts, name)
-		params = a.archiveParams(months, a.parts, hotHas)
+		params = a.archiveParams(months, a.parts, hotHas, a.shownMonths(name))
 		return nil
 	})
 	if err != nil {
@@ -244,20 +244,42 @@ var ErrNoLiveTree = errors.New("site has not been built yet")
 // parts are brought up to date in the background. It returns when readers
 // see the change.
 func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartStats, error) {
+	start := time.Now()
+	var fresh []string // months that have no list page yet
 	err := a.lockedErr(func() error {
 		a.load()
 		if a.live == "" {
 			return ErrNoLiveTree
 		}
 		a.note(changed, removed)
+		for _, rel := range changed {
+			if _, month, ok := contentKey(rel); ok && a.parts[month] == nil && !slices.Contains(fresh, month) {
+				fresh = append(fresh, month)
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return PartStats{}, err
 	}
+	defer a.wake()
 	st, err := a.render(ctx, hotPart)
-	a.wake()
-	return st, err
+	if err != nil || len(fresh) == 0 {
+		return st, err
+	}
+	// The first story of a month: the month's list page is rendered now,
+	// after the story's page, and then the hot part again, which links
+	// the month only now that its page exists.
+	for _, m := range fresh {
+		if _, err := a.render(ctx, m); err != nil {
+			return st, err
+		}
+	}
+	again, err := a.render(ctx, hotPart)
+	again.Written += st.Written
+	again.Deleted += st.Deleted
+	again.Duration = time.Since(start)
+	return again, err
 }
 
 // note records published and withdrawn content files: the catalog, the

@@ -66,3 +66,20 @@ func TestPublishUpdatesItsEditionAtOnce(t *testing.T) {
 	}
 	mustLive(t, a, "edition/index.html", "&lt;2023-05-12>")
 }
+
+// The first story of a new month: no page links the month's list before
+// it exists, and it exists when the publish returns.
+func TestFirstStoryOfAMonthLinksItsListWithItsPage(t *testing.T) {
+	ctx := context.Background()
+	a := archiveSite(t)
+	if _, err := a.BuildAll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	rel := writeStory(t, a.Root, "stories", "2023-07-01", "july", "七月第一篇")
+	if _, err := a.Publish(ctx, []string{rel}, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "stories/2023/07/july/index.html", "七月第一篇")
+	mustLive(t, a, "index.html", "&lt;2023-07:1>")
+	mustLive(t, a, "stories/2023/07/index.html", "[七月第一篇]")
+}

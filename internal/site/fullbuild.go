@@ -152,7 +152,8 @@ func (b *fullRun) render(ctx context.Context, batch []string) error {
 			f, l, h := a.partFiles(b.months, b.full.parts, name)
 			files, listed, hotHas = append(files, f...), append(listed, l...), h
 		}
-		params = a.archiveParams(b.months, b.full.parts, hotHas)
+		// Every month is in the new tree before it goes live.
+		params = a.archiveParams(b.months, b.full.parts, hotHas, nil)
 	})
 	var meta map[string]fileMeta
 	if !hot {

@@ -226,10 +226,16 @@ func (a *Archive) partFiles(months map[string]map[string]fileSig, parts map[stri
 // The calendar lists the months' editions as they last rendered, except
 // the hot editions, which it lists when they have a story now (hotHas,
 // from partFiles): the hot part renders their pages in the same build.
-func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[string]*partState, hotHas map[string]bool) map[string]any {
+//
+// shown, if not nil, says which months have their list page in the tree
+// (see shownMonths): a link appears only with its page.
+func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[string]*partState, hotHas, shown map[string]bool) map[string]any {
 	var names []string
 	counts := map[string]int{}
 	for m, files := range months {
+		if shown != nil && !shown[m] {
+			continue
+		}
 		names = append(names, m)
 		counts[m] = len(files)
 	}
@@ -253,6 +259,18 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[
 			"url": "/stories/" + m[:4] + "/" + m[5:] + "/"})
 	}
 	return map[string]any{"months": list, "calendar": editionMonths(editions), "news": a.newsParams()}
+}
+
+// shownMonths are the months whose list pages are in the live tree (their
+// part has rendered), and rendering, the part about to render: a story of
+// a new month is published through the hot part before its month has a
+// list page (see Publish). The caller holds a.mu.
+func (a *Archive) shownMonths(rendering string) map[string]bool {
+	shown := map[string]bool{rendering: true}
+	for name := range a.parts {
+		shown[name] = true
+	}
+	return shown
 }
 
 // calendarMonths is how many months of editions the 电子版 · 往期 page shows
