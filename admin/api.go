@@ -36,6 +36,7 @@ type storyInput struct {
 	Edition  *string          `json:"edition"`
 	Page     *int             `json:"page"`
 	PageName *string          `json:"page_name"`
+	Editor   *string          `json:"editor"`
 	Version  *int             `json:"version"`
 	// Correction is required when the story is live: {"kind": "更正"|"说明", "note": "…"}.
 	Correction *news.Correction `json:"correction"`
@@ -61,6 +62,7 @@ func (in *storyInput) apply(s *news.Story) {
 	setIf(&s.Body, in.Body)
 	setIf(&s.Edition, in.Edition)
 	setIf(&s.PageName, in.PageName)
+	setIf(&s.Editor, in.Editor)
 	setIf(&s.Vertical, in.Vertical)
 	setIf(&s.Authors, in.Authors)
 	setIf(&s.Tags, in.Tags)

@@ -47,6 +47,7 @@ func storyFromForm(r *http.Request) *news.Story {
 		Body:     f.Get("body"),
 		Edition:  f.Get("edition"),
 		PageName: f.Get("page_name"),
+		Editor:   f.Get("editor"),
 	}
 	s.Page, _ = strconv.Atoi(f.Get("page"))
 	if src := strings.TrimSpace(f.Get("repost_source")); src != "" || f.Get("repost_title") != "" {

@@ -201,3 +201,16 @@ func TestStoryListPage(t *testing.T) {
 		t.Fatalf("bad filter: %d\n%s", code, body)
 	}
 }
+
+// TestEditorField checks that the API sets and answers the 责任编辑.
+func TestEditorField(t *testing.T) {
+	ta := newTestAdmin(t)
+	s := ta.story(t, news.StateDraft)
+	code, _, out := ta.apiJSON(t, news.RoleEditor, "PUT", fmt.Sprintf("/api/admin/stories/%d", s.ID), `{"editor": "王主任"}`)
+	if code != 200 || out["editor"] != "王主任" {
+		t.Fatalf("PUT editor: %d %v", code, out)
+	}
+	if _, _, out := ta.apiJSON(t, news.RoleEditor, "GET", fmt.Sprintf("/api/admin/stories/%d", s.ID), ""); out["editor"] != "王主任" {
+		t.Fatalf("GET after PUT editor: %v", out["editor"])
+	}
+}

@@ -113,7 +113,7 @@ func Marshal(s news.Story, published time.Time) ([]byte, error) {
 		Params: Params{
 			ID: s.ID, Kind: s.Kind, Kicker: s.Kicker, Subtitle: s.Subtitle, Vertical: s.Vertical,
 			Source: s.Source, Bylines: s.Authors, Repost: s.Repost, Edition: s.Edition,
-			Page: s.Page, PageName: s.PageName, Photos: s.Photos, Notice: s.Notice,
+			Page: s.Page, PageName: s.PageName, Editor: s.Editor, Photos: s.Photos, Notice: s.Notice,
 			Corrections: shanghaiCorrections(s.Corrections),
 		},
 	}
@@ -290,7 +290,7 @@ func Parse(rel string, data []byte) (Item, error) {
 		ID: p.ID, Kind: p.Kind, Kicker: p.Kicker, Title: fm.Title, Subtitle: p.Subtitle,
 		Vertical: p.Vertical, Authors: p.Bylines, Source: p.Source, Repost: p.Repost,
 		Tags: termNames(fm.Tags, p.Terms), Body: strings.Join(paras, "\n\n"), Photos: p.Photos, Notice: p.Notice,
-		Edition: p.Edition, Page: p.Page, PageName: p.PageName, State: news.StatePublished,
+		Edition: p.Edition, Page: p.Page, PageName: p.PageName, Editor: p.Editor, State: news.StatePublished,
 		Slug: strings.TrimSuffix(path.Base(rel), ".md"), URL: URLOf(rel), PublishedAt: &date,
 		CreatedAt: date, UpdatedAt: date,
 	}

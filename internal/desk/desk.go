@@ -309,6 +309,15 @@ func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.T
 		rel := content.RelPath(s.Kind, at, slug)
 		c := news.Change{Action: news.ActPublish, To: news.StatePublished, Detail: detail, ClearSchedule: true,
 			Publish: &news.Publication{Slug: slug, Path: rel, At: at}}
+		if s.Editor == "" {
+			// The 责任编辑 is by default who signed 一审; it is kept
+			// with the text, so the database and the file agree.
+			for _, g := range s.Signoffs {
+				if g.Level == 0 {
+					s.Editor, c.Text = g.User, true
+				}
+			}
+		}
 		var linked *news.Story
 		if s.Kind == news.KindNotice {
 			if linked, err = d.sealNotice(ctx, tx, u, s, &c); err != nil {

@@ -134,6 +134,9 @@ type Story struct {
 	Edition  string      `json:"edition,omitempty"` // e-paper date YYYY-MM-DD
 	Page     int         `json:"page,omitempty"`
 	PageName string      `json:"page_name,omitempty"`
+	// Editor is the 责任编辑 shown at the end of the article: set
+	// explicitly, or at publication the user who signed 一审.
+	Editor string `json:"editor,omitempty"`
 
 	State       State      `json:"state"`
 	OwnerID     int64      `json:"owner_id"`
@@ -179,6 +182,7 @@ func (s *Story) Normalize() {
 	s.Subtitle = strings.TrimSpace(s.Subtitle)
 	s.Source = strings.TrimSpace(s.Source)
 	s.Section = strings.TrimSpace(s.Section)
+	s.Editor = strings.TrimSpace(s.Editor)
 	s.Authors = cleanList(s.Authors)
 	s.Tags = cleanList(s.Tags)
 	s.Body = strings.TrimSpace(strings.ReplaceAll(s.Body, "\r\n", "\n"))
@@ -258,6 +262,9 @@ func (s *Story) Validate() error {
 	if s.Kind == KindNotice && (s.Notice == nil || len(s.Notice.Issuers) == 0) {
 		fields["notice"] = "公告须注明发布单位"
 	}
+	if utf8.RuneCountInString(s.Editor) > maxListItem {
+		fields["editor"] = "责任编辑姓名太长"
+	}
 	if utf8.RuneCountInString(s.PageName) > maxListItem {
 		fields["page_name"] = "版面名太长"
 	}
@@ -301,6 +308,7 @@ func (s *Story) checkText(fields map[string]string) {
 	bad("section", false, s.Section)
 	bad("edition", false, s.Edition)
 	bad("page_name", false, s.PageName)
+	bad("editor", false, s.Editor)
 	bad("authors", false, s.Authors...)
 	bad("tags", false, s.Tags...)
 	bad("body", true, s.Body)

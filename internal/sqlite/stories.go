@@ -31,6 +31,7 @@ type storyData struct {
 	Edition  string           `json:"edition,omitempty"`
 	Page     int              `json:"page,omitempty"`
 	PageName string           `json:"page_name,omitempty"`
+	Editor   string           `json:"editor,omitempty"`
 	// Workflow records kept with the text, so a revision carries them too.
 	Corrections []news.Correction `json:"corrections,omitempty"`
 	Withdrawn   *news.Withdrawal  `json:"withdrawn,omitempty"`
@@ -41,7 +42,7 @@ func dataOf(s *news.Story) string {
 		Kind: s.Kind, Kicker: s.Kicker, Title: s.Title, Subtitle: s.Subtitle, Vertical: s.Vertical,
 		Authors: s.Authors, Source: s.Source, Repost: s.Repost, Section: s.Section, Tags: s.Tags,
 		Body: s.Body, Photos: s.Photos, Notice: s.Notice, Edition: s.Edition, Page: s.Page, PageName: s.PageName,
-		Corrections: s.Corrections, Withdrawn: s.Withdrawn,
+		Editor: s.Editor, Corrections: s.Corrections, Withdrawn: s.Withdrawn,
 	})
 	return string(b)
 }
@@ -54,7 +55,7 @@ func applyData(s *news.Story, data string) error {
 	s.Kind, s.Kicker, s.Title, s.Subtitle, s.Vertical = d.Kind, d.Kicker, d.Title, d.Subtitle, d.Vertical
 	s.Authors, s.Source, s.Repost, s.Section, s.Tags = d.Authors, d.Source, d.Repost, d.Section, d.Tags
 	s.Body, s.Photos, s.Notice, s.Edition, s.Page, s.PageName = d.Body, d.Photos, d.Notice, d.Edition, d.Page, d.PageName
-	s.Corrections, s.Withdrawn = d.Corrections, d.Withdrawn
+	s.Corrections, s.Withdrawn, s.Editor = d.Corrections, d.Withdrawn, d.Editor
 	return nil
 }
 
