@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,7 +21,7 @@ import (
 // analyzerVersion changes whenever tokenization changes in a way that makes
 // an existing index disagree with new queries; it is part of the on-disk
 // version stamp, so bumping it makes Open report NeedsRebuild.
-const analyzerVersion = "an4"
+const analyzerVersion = "an5"
 
 // regionWords is the built-in dictionary for this paper's region: 吕梁市
 // and its counties and districts, in full and short forms. gse's general
@@ -54,6 +55,7 @@ type Analyzer struct {
 	seg     gse.Segmenter
 	tokLen  []uint16 // see tokenBytes
 	version string   // analyzerVersion + dictionary fingerprint
+	names   nameTables
 }
 
 // Token is one analyzed token. Offsets are byte offsets in the original
@@ -121,6 +123,14 @@ func NewAnalyzer(userDict string) (*Analyzer, error) {
 		return nil, fmt.Errorf("search: load gse dictionary: %w", err)
 	}
 	a.tokLen = tokenLengths(a.seg.Dict.Tokens)
+	a.names = newNameTables(func(yield func(string, string) bool) {
+		for i := range a.seg.Dict.Tokens {
+			t := &a.seg.Dict.Tokens[i]
+			if !yield(t.Text(), t.Pos()) {
+				return
+			}
+		}
+	})
 	a.version = analyzerVersion + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 	return a, nil
 }
@@ -182,13 +192,16 @@ func (a *Analyzer) IsWord(w string) bool {
 // words, and, at the position of their parent, the dictionary sub-words of
 // long words and number+measure-word compounds.
 func (a *Analyzer) Words(text string) []Token {
-	return a.words(fold(text).joinHan(), nil)
+	return a.words(fold(text).joinHan(), nil, true)
 }
 
 // words is Words on folded text. When inWord is not nil (as long as
 // f.runes), words sets inWord[i] when rune i is part of a primary token of
-// two or more Chinese characters, i.e. of a dictionary word.
-func (a *Analyzer) words(f folded, inWord []bool) []Token {
+// two or more Chinese characters, i.e. of a dictionary word, or (when
+// namesInWord) of a person name the analyzer joined. A query leaves its
+// names out of inWord: a text where the name was not joined (尤秀平时常 is
+// cut 尤/秀/平时/常) still has their character pairs in the bigram field.
+func (a *Analyzer) words(f folded, inWord []bool, namesInWord bool) []Token {
 	c := cutters.Get().(*cutter)
 	defer cutters.Put(c)
 	rs := f.runes
@@ -205,9 +218,18 @@ func (a *Analyzer) words(f folded, inWord []bool) []Token {
 			}
 			run := rs[i:j]
 			k := i
-			for _, n := range a.cut(run, c) {
+			lens := a.cut(run, c)
+			if i > 0 && isDigit(rs[i-1]) && len(run) > 1 && measureChars[run[0]] && lens[0] > 1 {
+				// 22日本版 is 22日 / 本版, not 22 / 日本 / 版: a measure
+				// word after a number belongs to it.
+				rest := a.cut(run[1:], c)
+				lens = append([]int{1}, rest...)
+			}
+			lens, isName := a.joinNames(run, lens, c.names)
+			c.names = isName
+			for t, n := range lens {
 				w := string(rs[k : k+n])
-				if inWord != nil && n > 1 {
+				if inWord != nil && n > 1 && (namesInWord || !isName[t] || a.known(w, 1)) {
 					for o := k; o < k+n; o++ {
 						inWord[o] = true
 					}
@@ -215,15 +237,10 @@ func (a *Analyzer) words(f folded, inWord []bool) []Token {
 				pos++
 				s, e := span(k, k+n)
 				toks = append(toks, Token{Term: w, Start: s, End: e, Position: pos, Known: n > 1 && a.known(w, 1)})
-				if n >= 3 && n <= maxSubWordParent {
-					for l := n - 1; l >= 2; l-- {
-						for o := 0; o+l <= n; o++ {
-							sub := w[byteOffset(w, o):byteOffset(w, o+l)]
-							if a.known(sub, subWordMinFreq) {
-								s, e := span(k+o, k+o+l)
-								toks = append(toks, Token{Term: sub, Start: s, End: e, Position: pos, Sub: true, Known: true})
-							}
-						}
+				if n >= 3 && n <= maxSubWordParent && !isName[t] {
+					for _, sw := range a.subWords(rs[k : k+n]) {
+						s, e := span(k+sw[0], k+sw[0]+sw[1])
+						toks = append(toks, Token{Term: string(rs[k+sw[0] : k+sw[0]+sw[1]]), Start: s, End: e, Position: pos, Sub: true, Known: true})
 					}
 				}
 				k += n
@@ -269,6 +286,55 @@ func (a *Analyzer) words(f folded, inWord []bool) []Token {
 		}
 	}
 	return toks
+}
+
+// measureChars are the measure words and units that follow a number.
+var measureChars = map[rune]bool{}
+
+func init() {
+	for _, r := range "年月日时分秒号个名人位次件元角岁天周届期版层项条台辆架艘座所家户只头支套本册篇部场批亩米吨斤克度倍" {
+		measureChars[r] = true
+	}
+}
+
+// subWords returns the dictionary words inside a long word w that line up
+// with how the word itself divides: 北京西站 holds 北京 and 西站, not 京西;
+// 小康生活 holds 小康 and 生活, not 康生; 全国人大常委会 holds 全国人大. The
+// places where w divides are the ends of the words of its best cut
+// without w itself, and recursively of those words; a sub-word is a
+// dictionary word from one such place to another. Pairs are (rune offset,
+// length) within w.
+func (a *Analyzer) subWords(w []rune) [][2]int {
+	bounds := a.innerBounds(w, 0, []int{0, len(w)})
+	slices.Sort(bounds)
+	bounds = slices.Compact(bounds)
+	var out [][2]int
+	for i, s := range bounds {
+		for _, e := range bounds[i+1:] {
+			if e-s >= 2 && e-s < len(w) && a.known(string(w[s:e]), subWordMinFreq) {
+				out = append(out, [2]int{s, e - s})
+			}
+		}
+	}
+	return out
+}
+
+// innerBounds adds to bounds the rune offsets (plus off) where w divides:
+// the ends of the words of its best cut without w itself, and recursively
+// of those words.
+func (a *Analyzer) innerBounds(w []rune, off int, bounds []int) []int {
+	c := cutters.Get().(*cutter)
+	lens := slices.Clone(a.cutParts(w, c))
+	cutters.Put(c)
+	k := 0
+	for _, n := range lens {
+		bounds = append(bounds, off+k+n)
+		if n >= 3 {
+			bounds = a.innerBounds(w[k:k+n], off+k, bounds)
+		}
+		k += n
+	}
+	return bounds
 }
 
 // byteOffset returns the byte offset of the n-th rune of s.
@@ -328,7 +394,7 @@ func prunedPair(t bigramTok, inWord []bool) bool {
 func (a *Analyzer) queryBigrams(text string) (terms []string, chain string) {
 	f := fold(text).joinHan()
 	inWord := make([]bool, len(f.runes))
-	a.words(f, inWord)
+	a.words(f, inWord, false)
 	han := len(f.runes) > 0
 	for _, r := range f.runes {
 		han = han && isHan(r)
@@ -405,7 +471,7 @@ type fieldAnalysis struct {
 func (fa *fieldAnalysis) run() {
 	f := fold(fa.text).joinHan()
 	inWord := make([]bool, len(f.runes))
-	fa.words = toStream(fa.an.words(f, inWord))
+	fa.words = toStream(fa.an.words(f, inWord, true))
 	fa.bigrams = bigramStream(f, inWord)
 }
 

@@ -16,7 +16,13 @@ import (
 // maps, allocating a string per lookup; here each position walks the trie
 // once (Dictionary.LookupTokens) into reused slices, which makes indexing
 // about twice as fast.
-func (a *Analyzer) cut(run []rune, c *cutter) []int {
+func (a *Analyzer) cut(run []rune, c *cutter) []int { return a.cutRoute(run, c, true) }
+
+// cutParts is cut without the word that spans the whole run: how a
+// dictionary word divides into smaller ones.
+func (a *Analyzer) cutParts(run []rune, c *cutter) []int { return a.cutRoute(run, c, false) }
+
+func (a *Analyzer) cutRoute(run []rune, c *cutter, whole bool) []int {
 	n := len(run)
 	c.reset(run)
 	maxLen := a.seg.Dict.MaxTokenLen()
@@ -36,7 +42,7 @@ func (a *Analyzer) cut(run []rune, c *cutter) []int {
 				continue
 			}
 			end := c.runeEnd(k, a.tokenBytes(t))
-			if end < 0 {
+			if end < 0 || !whole && k == 0 && end == n {
 				continue
 			}
 			any = true
@@ -98,6 +104,7 @@ type cutter struct {
 	next  []int
 	toks  []*gse.Token
 	lens  []int
+	names []bool
 }
 
 func (c *cutter) reset(run []rune) {
