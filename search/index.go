@@ -7,6 +7,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -85,7 +86,7 @@ const (
 	// mappingVersion changes with the set of fields and how they are
 	// indexed; together with the analyzer version it is written to
 	// versionFile, and a mismatch makes Open recreate the index.
-	mappingVersion = "newsroom-search/m9"
+	mappingVersion = "newsroom-search/m10"
 	versionFile    = "newsroom-search-version"
 	// syncedFile holds the time MarkSynced recorded.
 	syncedFile   = "newsroom-search-synced"
@@ -530,8 +531,10 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 			bd.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(v), opt))
 		}
 	}
-	keyword("kind", d.Kind, optKeyword|optStored)
-	keyword("section", d.Section, optKeyword|optStored)
+	// kind, section and year keep doc values: Search counts them over all
+	// hits (facets).
+	keyword("kind", d.Kind, optKeyword|optStored|index.DocValues)
+	keyword("section", d.Section, optKeyword|optStored|index.DocValues)
 	if url != d.ID {
 		keyword("url", url, optStored) // most URLs are the ID: not stored twice
 	}
@@ -548,6 +551,7 @@ func (ix *Index) buildDoc(d Document) (*document.Document, error) {
 		for _, t := range dayTerms(d.Date) {
 			keyword(dayField, t, optKeyword)
 		}
+		keyword(yearField, strconv.Itoa(d.Date.Year()), optKeyword|index.DocValues)
 		// stored separately as text so the zone offset survives
 		keyword("date_s", d.Date.Format(time.RFC3339Nano), optStored)
 		// sorted on as one short term: the date field's doc values hold a

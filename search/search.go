@@ -31,7 +31,31 @@ type Results struct {
 	Page, PageSize int
 	Hits           []Hit
 	Took           time.Duration
+	// Facets counts all matching documents (not only this page) by
+	// "year", "section" and "kind": value → documents. The filters of the
+	// query apply, so a facet of a filtered search narrows further.
+	Facets map[string]map[string]int
+	// Note says, in the reader's language, how the query was changed
+	// before it was run: traditional characters searched as simplified
+	// (呂梁 → 吕梁), Latin letters searched as the pinyin of names
+	// (lvliang → 吕梁). Empty when the query was searched as typed.
+	Note string
 }
+
+// facetFields are the fields Results.Facets counts, with how many values
+// each reports at most (the most frequent).
+var facetFields = []struct {
+	name, field string
+	size        int
+}{
+	{"year", yearField, 50},
+	{"section", "section", 30},
+	{"kind", "kind", 10},
+}
+
+// yearField holds a document's year (in its own location) for the year
+// facet.
+const yearField = "year"
 
 // Hit is one matching document.
 type Hit struct {
@@ -357,6 +381,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	req := bleve.NewSearchRequestOptions(bq, size, (page-1)*size, false)
 	req.SortByCustom(order)
 	req.Fields = storedFields
+	for _, f := range facetFields {
+		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+	}
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -367,19 +394,73 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := &Results{Total: res.Total, Page: page, PageSize: size, Hits: make([]Hit, len(res.Hits))}
+	out := &Results{Total: res.Total, Page: page, PageSize: size, Hits: make([]Hit, len(res.Hits)), Facets: map[string]map[string]int{}}
+	for _, f := range facetFields {
+		counts := map[string]int{}
+		if fr := res.Facets[f.name]; fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				counts[t.Term] = t.Count
+			}
+		}
+		out.Facets[f.name] = counts
+	}
 	// Each hit's snippet reads and segments its body: a few hundred
 	// microseconds that the hits of a page spend in parallel.
 	var wg sync.WaitGroup
+	pyNames := make([][]string, len(res.Hits))
 	for i, h := range res.Hits {
-		wg.Go(func() { out.Hits[i] = ix.hit(h, marks, pyKeys) })
+		wg.Go(func() { out.Hits[i], pyNames[i] = ix.hit(h, marks, pyKeys) })
 	}
 	wg.Wait()
+	out.Note = queryNote(q.Q, pyKeys, pyNames)
 	out.Took = time.Since(start)
 	return out, nil
 }
 
-func (ix *Index) hit(h *bsearch.DocumentMatch, marks []unit, pyKeys []string) Hit {
+// queryNote says how the query was changed: folded to simplified
+// characters, or matched as the pinyin of the names on this page.
+func queryNote(q string, pyKeys []string, pyNames [][]string) string {
+	var notes []string
+	if s := simplified(q); s != q {
+		notes = append(notes, "已按简体“"+strings.TrimSpace(s)+"”搜索")
+	}
+	if len(pyKeys) > 0 {
+		var names []string
+		for _, ns := range pyNames {
+			for _, n := range ns {
+				if !slices.Contains(names, n) && len(names) < 5 {
+					names = append(names, n)
+				}
+			}
+		}
+		if len(names) > 0 {
+			notes = append(notes, "拼音“"+strings.Join(pyKeys, " ")+"”也按人名、地名查找：“"+strings.Join(names, "”“")+"”")
+		}
+	}
+	return strings.Join(notes, "；")
+}
+
+// simplified returns s with its traditional characters in their simplified
+// form and nothing else changed.
+func simplified(s string) string {
+	ts := tsTable()
+	han := tsHan()
+	return strings.Map(func(r rune) rune {
+		if r >= 0x4E00 && r <= 0x9FFF {
+			if t := han[r-0x4E00]; t != 0 {
+				return t
+			}
+			return r
+		}
+		if t, ok := ts[r]; ok {
+			return t
+		}
+		return r
+	}, s)
+}
+
+// hit builds a Hit; it also returns the names its pinyin marks stand for.
+func (ix *Index) hit(h *bsearch.DocumentMatch, marks []unit, pyKeys []string) (Hit, []string) {
 	str := func(k string) string {
 		s, _ := h.Fields[k].(string)
 		return s
@@ -394,10 +475,15 @@ func (ix *Index) hit(h *bsearch.DocumentMatch, marks []unit, pyKeys []string) Hi
 	} else {
 		body = inflate(str(bodyStored))
 	}
+	var names []string
 	if len(pyKeys) > 0 {
-		marks = append(slices.Clip(marks), ix.an.pinyinMarks(pyKeys, hit.Title, body)...)
+		py := ix.an.pinyinMarks(pyKeys, hit.Title, body)
+		marks = append(slices.Clip(marks), py...)
+		for _, u := range py {
+			names = append(names, strings.Join(u.words, ""))
+		}
 	}
 	hit.TitleHTML = Highlight(hit.Title, ix.an.matchSpans(hit.Title, marks))
 	hit.Snippet = Snippet(body, ix.an.matchSpans(body, marks), ix.snippet)
-	return hit
+	return hit, names
 }

@@ -2,11 +2,13 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -25,6 +27,65 @@ type searchView struct {
 	Results                          *search.Results
 	Prev, Next                       string
 	Pages                            int
+	Facets                           []facetView
+}
+
+// facetView is one facet beside the results: its values with their counts
+// and the link that narrows the search to each.
+type facetView struct {
+	Label  string
+	Values []facetValue
+}
+
+type facetValue struct {
+	Label, Link string
+	Count       int
+	Active      bool
+}
+
+// facetLinks turns the results' facets into links that narrow the search:
+// a year sets from/to to that year, a section or kind its filter. The
+// values are in order of count, then label.
+func facetLinks(v url.Values, res *search.Results) []facetView {
+	link := func(set map[string]string) string {
+		w := url.Values{}
+		for k, vals := range v {
+			w[k] = vals
+		}
+		w.Del("page")
+		for k, x := range set {
+			w.Set(k, x)
+		}
+		return "/search/?" + w.Encode()
+	}
+	var out []facetView
+	for _, f := range []struct{ name, label string }{{"year", "年份"}, {"section", "栏目"}, {"kind", "类型"}} {
+		counts := res.Facets[f.name]
+		if len(counts) == 0 {
+			continue
+		}
+		fv := facetView{Label: f.label}
+		for val, n := range counts {
+			x := facetValue{Label: val, Count: n}
+			switch f.name {
+			case "year":
+				from, to := val+"-01-01", val+"-12-31"
+				x.Link, x.Active = link(map[string]string{"from": from, "to": to}), v.Get("from") == from && v.Get("to") == to
+				x.Label = val + "年"
+			case "kind":
+				x.Link, x.Active = link(map[string]string{"kind": val}), v.Get("kind") == val
+				x.Label = cmp.Or(kindLabels[val], val)
+			default:
+				x.Link, x.Active = link(map[string]string{"section": val}), v.Get("section") == val
+			}
+			fv.Values = append(fv.Values, x)
+		}
+		slices.SortFunc(fv.Values, func(a, b facetValue) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Label, b.Label))
+		})
+		out = append(out, fv)
+	}
+	return out
 }
 
 var kindLabels = map[string]string{"story": "新闻", "photo": "图片", "notice": "公告"}
@@ -65,6 +126,22 @@ var resultsTmpl = template.Must(template.New("results").Funcs(template.FuncMap{
 {{ with .Error }}<p class="search-error" role="alert">{{ . }}</p>{{ end }}
 {{ with .Results }}
 <p class="search-count" role="status">找到 {{ .Total }} 条结果{{ if gt .Total 0 }}，第 {{ .Page }} 页{{ end }}</p>
+{{ with .Note }}<p class="search-note">{{ . }}</p>{{ end }}
+{{ end }}
+{{ with .Facets }}
+<aside class="search-facets" aria-label="按年份、栏目、类型缩小范围">
+{{ range . }}
+  <section class="search-facet">
+    <h2>{{ .Label }}</h2>
+    <ul>
+    {{ range .Values }}<li>{{ if .Active }}<strong aria-current="true">{{ .Label }} <span class="facet-count">{{ .Count }}</span></strong>{{ else }}<a href="{{ .Link }}" rel="nofollow">{{ .Label }} <span class="facet-count">{{ .Count }}</span></a>{{ end }}</li>
+    {{ end }}
+    </ul>
+  </section>
+{{ end }}
+</aside>
+{{ end }}
+{{ with .Results }}
 {{ if .Hits }}
 <ol class="search-hits">
 {{ range .Hits }}
@@ -121,6 +198,7 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) {
 			}
 		} else {
 			view.Prev, view.Next, view.Pages = pagerLinks(v, view.Results)
+			view.Facets = facetLinks(v, view.Results)
 		}
 	}
 	var body bytes.Buffer

@@ -178,10 +178,15 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		hits = append(hits, hitJSON{URL: h.URL, Title: h.Title, Snippet: h.Snippet, Date: formatDate(h.Date),
 			Section: h.Section, Kind: h.Kind})
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"total": res.Total, "page": res.Page, "page_size": res.PageSize,
 		"took_ms": float64(res.Took.Microseconds()) / 1000, "hits": hits,
-	})
+		"facets": res.Facets,
+	}
+	if res.Note != "" {
+		out["note"] = res.Note
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func formatDate(t time.Time) string {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +138,31 @@ func TestSearchAPIAndPage(t *testing.T) {
 	}
 	if !strings.Contains(page, `rel="next"`) {
 		t.Error("11 hits on page 1 need a next link")
+	}
+	// facets over all 11 hits, as links that narrow the search; the
+	// headline is highlighted as well as the snippet
+	for _, want := range []string{`<mark>高考</mark>首日`, `2023年 <span class="facet-count">11</span>`, `教育 <span class="facet-count">11</span>`,
+		`图片 <span class="facet-count">11</span>`, `href="/search/?from=2023-01-01&amp;q=%E9%AB%98%E8%80%83&amp;to=2023-12-31"`,
+		`href="/search/?q=%E9%AB%98%E8%80%83&amp;section=%E6%95%99%E8%82%B2"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("search page lacks %s", want)
+		}
+	}
+	code, _, body = get(t, srv.URL+"/api/search?q=%E9%AB%98%E8%80%83")
+	if code != 200 || !strings.Contains(body, `"facets":{"kind":{"photo":11},"section":{"教育":11},"year":{"2023":11}}`) || strings.Contains(body, `"note"`) {
+		t.Errorf("api facets: %d %s", code, body)
+	}
+	// a traditional query is searched as simplified, and says so
+	code, _, body = get(t, srv.URL+"/api/search?q=%E9%AB%98%E8%80%83%E9%A6%96%E6%97%A5") // 高考首日
+	if code != 200 || strings.Contains(body, `"note"`) {
+		t.Errorf("api simplified: %d %s", code, body)
+	}
+	code, _, body = get(t, srv.URL+"/api/search?q="+url.QueryEscape("高考首日 全國"))
+	if code != 200 || !strings.Contains(body, `"note":"已按简体“高考首日 全国”搜索"`) || !strings.Contains(body, `"total":11`) {
+		t.Errorf("api note: %d %s", code, body)
+	}
+	if _, _, page := get(t, srv.URL+"/search/?q="+url.QueryEscape("全國")); !strings.Contains(page, `class="search-note">已按简体“全国”搜索`) {
+		t.Errorf("search page note: %s", page)
 	}
 	if code, _, page := get(t, srv.URL+"/search/"); code != 200 || strings.Contains(page, "请输入搜索词") {
 		t.Fatalf("empty search page: %d", code)
