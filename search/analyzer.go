@@ -75,6 +75,9 @@ type Token struct {
 	// Number marks an all-digit token directly followed by a Chinese
 	// character (the compound 198个 is then emitted as a Sub token).
 	Number bool
+	// Name marks a person name the analyzer joined from a surname and the
+	// given-name characters after it (see joinNames).
+	Name bool
 }
 
 // NewAnalyzer loads the dictionaries. userDict is the path of an optional
@@ -192,7 +195,7 @@ func (a *Analyzer) IsWord(w string) bool {
 // words, and, at the position of their parent, the dictionary sub-words of
 // long words and number+measure-word compounds.
 func (a *Analyzer) Words(text string) []Token {
-	return a.words(fold(text).joinHan(), nil, true)
+	return a.words(fold(text).joinHan(), nil, nil, true)
 }
 
 // words is Words on folded text. When inWord is not nil (as long as
@@ -201,7 +204,9 @@ func (a *Analyzer) Words(text string) []Token {
 // namesInWord) of a person name the analyzer joined. A query leaves its
 // names out of inWord: a text where the name was not joined (尤秀平时常 is
 // cut 尤/秀/平时/常) still has their character pairs in the bigram field.
-func (a *Analyzer) words(f folded, inWord []bool, namesInWord bool) []Token {
+// When bound is not nil (as long as f.runes plus one), words sets bound[i]
+// where a word starts or ends before rune i.
+func (a *Analyzer) words(f folded, inWord, bound []bool, namesInWord bool) []Token {
 	c := cutters.Get().(*cutter)
 	defer cutters.Put(c)
 	rs := f.runes
@@ -225,6 +230,7 @@ func (a *Analyzer) words(f folded, inWord []bool, namesInWord bool) []Token {
 				rest := a.cut(run[1:], c)
 				lens = append([]int{1}, rest...)
 			}
+			lens = a.splitClitics(run, lens)
 			lens, isName := a.joinNames(run, lens, c.names)
 			c.names = isName
 			for t, n := range lens {
@@ -234,9 +240,12 @@ func (a *Analyzer) words(f folded, inWord []bool, namesInWord bool) []Token {
 						inWord[o] = true
 					}
 				}
+				if bound != nil {
+					bound[k], bound[k+n] = true, true
+				}
 				pos++
 				s, e := span(k, k+n)
-				toks = append(toks, Token{Term: w, Start: s, End: e, Position: pos, Known: n > 1 && a.known(w, 1)})
+				toks = append(toks, Token{Term: w, Start: s, End: e, Position: pos, Known: n > 1 && a.known(w, 1), Name: isName[t]})
 				if n >= 3 && n <= maxSubWordParent && !isName[t] {
 					for _, sw := range a.subWords(rs[k : k+n]) {
 						s, e := span(k+sw[0], k+sw[0]+sw[1])
@@ -286,6 +295,38 @@ func (a *Analyzer) words(f folded, inWord []bool, namesInWord bool) []Token {
 		}
 	}
 	return toks
+}
+
+// clitics are the characters that follow a word as words of their own
+// (localisers, particles, a few adverbs and verbs) and that the
+// dictionary also has as the end of a two-character word with the
+// character before them: 网上, 眼里, 门前, 平等.
+var clitics = map[rune]bool{}
+
+func init() {
+	for _, r := range "上下里内外前后中间旁边等们的地得了着过将是到未会" {
+		clitics[r] = true
+	}
+}
+
+// splitClitics moves a clitic's partner back to the word before it when
+// that makes a dictionary word: 因特/网上 → 因特网/上, 左/眼里 → 左眼/里,
+// 图书/馆里 → 图书馆/里, 部门将 stays 部门/将. The dictionary's route
+// prefers the short common word (网上) over the longer rarer one, where a
+// newspaper's segmentation standard, and a reader, see the longer word
+// and the localiser.
+func (a *Analyzer) splitClitics(run []rune, lens []int) []int {
+	k := 0
+	for i, n := range lens {
+		if i > 0 && n == 2 && clitics[run[k+1]] {
+			p := lens[i-1]
+			if w := string(run[k-p : k+1]); a.known(w, subWordMinFreq) {
+				lens[i-1], lens[i] = p+1, 1
+			}
+		}
+		k += n
+	}
+	return lens
 }
 
 // measureChars are the measure words and units that follow a number.
@@ -394,7 +435,7 @@ func prunedPair(t bigramTok, inWord []bool) bool {
 func (a *Analyzer) queryBigrams(text string) (terms []string, chain string) {
 	f := fold(text).joinHan()
 	inWord := make([]bool, len(f.runes))
-	a.words(f, inWord, false)
+	a.words(f, inWord, nil, false)
 	han := len(f.runes) > 0
 	for _, r := range f.runes {
 		han = han && isHan(r)
@@ -471,8 +512,9 @@ type fieldAnalysis struct {
 func (fa *fieldAnalysis) run() {
 	f := fold(fa.text).joinHan()
 	inWord := make([]bool, len(f.runes))
-	fa.words = toStream(fa.an.words(f, inWord, true))
-	fa.bigrams = bigramStream(f, inWord)
+	bound := make([]bool, len(f.runes)+1)
+	fa.words = toStream(fa.an.words(f, inWord, bound, true))
+	fa.bigrams = bigramStream(f, inWord, bound)
 }
 
 // wordAnalyzer and bigramAnalyzer adapt a fieldAnalysis to Bleve. They are
@@ -518,12 +560,16 @@ func toStream(toks []Token) analysis.TokenStream {
 // words): the field is there for text the dictionary does not know, and
 // those pairs are most of the field. Their positions stay taken, so a
 // phrase cannot skip them.
-func bigramStream(f folded, inWord []bool) analysis.TokenStream {
+func bigramStream(f folded, inWord, bound []bool) analysis.TokenStream {
 	toks := bigrams(f)
 	keep := toks[:0]
+	edges := 0
 	for _, t := range toks {
 		if !prunedPair(t, inWord) {
 			keep = append(keep, t)
+			if t.pair >= 0 {
+				edges += edgeCount(bound[t.start], bound[t.end])
+			}
 		}
 	}
 	toks = keep
@@ -531,10 +577,13 @@ func bigramStream(f folded, inWord []bool) analysis.TokenStream {
 	for _, t := range toks {
 		n += t.end - t.start
 	}
-	buf := make([]byte, 0, n*3)
-	ts := make(analysis.TokenStream, len(toks))
-	backing := make([]analysis.Token, len(toks))
-	for i, t := range toks {
+	buf := make([]byte, 0, n*3+edges*8)
+	ts := make(analysis.TokenStream, 0, len(toks)+edges)
+	backing := make([]analysis.Token, 0, len(toks)+edges)
+	emit := func(at, pos int, typ analysis.TokenType) {
+		backing = append(backing, analysis.Token{Term: buf[at:len(buf):len(buf)], Position: pos, Type: typ})
+	}
+	for _, t := range toks {
 		typ := analysis.Ideographic
 		if t.pair < 0 && !isHan(f.runes[t.start]) {
 			typ = analysis.AlphaNumeric
@@ -543,8 +592,70 @@ func bigramStream(f folded, inWord []bool) analysis.TokenStream {
 		for _, r := range f.runes[t.start:t.end] {
 			buf = utf8.AppendRune(buf, r)
 		}
-		backing[i] = analysis.Token{Term: buf[at:len(buf):len(buf)], Position: t.pos, Type: typ}
-		ts[i] = &backing[i]
+		emit(at, t.pos, typ)
+		if t.pair < 0 {
+			continue
+		}
+		// the same pair marked with the word boundaries at its ends
+		pair := buf[at:len(buf)]
+		left, right := bound[t.start], bound[t.end]
+		if left {
+			at := len(buf)
+			buf = append(append(buf, edgeMark), pair...)
+			emit(at, t.pos, typ)
+		}
+		if right {
+			at := len(buf)
+			buf = append(append(buf, pair...), edgeMark)
+			emit(at, t.pos, typ)
+		}
+		if left && right {
+			at := len(buf)
+			buf = append(append(append(buf, edgeMark), pair...), edgeMark)
+			emit(at, t.pos, typ)
+		}
+	}
+	for i := range backing {
+		ts = append(ts, &backing[i])
 	}
 	return ts
+}
+
+// edgeMark marks a character pair of the bigram field that begins (before
+// it) or ends (after it) on a word boundary of the text: <离石 and 石区<.
+// A query's unknown word then needs boundaries at both of its ends, so 王章
+// does not match inside the name 王章平, nor 言和 in 语言/和.
+const edgeMark = '|'
+
+// edgeCount is how many marked forms of a pair the bigram field holds.
+func edgeCount(left, right bool) int {
+	switch {
+	case left && right:
+		return 3
+	case left || right:
+		return 1
+	}
+	return 0
+}
+
+// withEdges marks the ends of a bigram phrase (see edgeMark): the first
+// pair must begin on a word boundary and, when right is set, the last one
+// end on one. Gaps ("") and terms other than pairs of Chinese characters
+// stay as they are.
+func withEdges(terms []string, right bool) []string {
+	if len(terms) == 0 {
+		return terms
+	}
+	out := slices.Clone(terms)
+	hanPair := func(s string) bool {
+		rs := []rune(s)
+		return len(rs) == 2 && isHan(rs[0]) && isHan(rs[1])
+	}
+	if hanPair(out[0]) {
+		out[0] = string(edgeMark) + out[0]
+	}
+	if l := len(out) - 1; right && hanPair(terms[l]) {
+		out[l] += string(edgeMark)
+	}
+	return out
 }

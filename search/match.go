@@ -82,7 +82,7 @@ func (m *matcher) region(at int) *region {
 	}
 	sub := folded{runes: m.f.runes[from:to], start: m.f.start[from:to], end: m.f.end[from:to]}
 	rg := &region{from: from, to: to, inWord: make([]bool, to-from)}
-	rg.toks = m.a.words(sub, rg.inWord, true)
+	rg.toks = m.a.words(sub, rg.inWord, nil, true)
 	m.regions[from] = rg
 	return rg
 }

@@ -48,10 +48,11 @@ func newNameTables(each func(yield func(text string, pos string) bool)) nameTabl
 
 // functionPOS are the parts of speech of characters that never end a name
 // in running text: prepositions, conjunctions, particles, adverbs,
-// pronouns, numerals, measure words, localisers, interjections.
+// pronouns, numerals, interjections. (Measure words and localisers do:
+// 王章平, 王文西.)
 var functionPOS = map[string]bool{
 	"p": true, "c": true, "u": true, "uj": true, "ul": true, "uz": true, "ud": true, "ug": true, "uv": true,
-	"d": true, "r": true, "m": true, "q": true, "y": true, "e": true, "o": true, "x": true,
+	"d": true, "r": true, "m": true, "y": true, "e": true, "o": true, "x": true,
 }
 
 // notGiven are characters that the dictionary's names end in but that,
@@ -61,15 +62,10 @@ var functionPOS = map[string]bool{
 var notGiven = map[rune]bool{}
 
 func init() {
-	for _, r := range "副为说同任称讲问答谈率带领陪会见获被让叫请给到去来向是在和与及等也都又还就将曾对把从" {
+	for _, r := range "副为说同任称讲问答谈率带领陪会见获被让叫请给到去来向是在和与及等也都又还就将曾对把从有要能才已正则便即并跟" {
 		notGiven[r] = true
 	}
 }
-
-// maxGivenFreq is the dictionary frequency above which a character
-// standing alone is taken as a word of its own (说, 是, 在) rather than as
-// the end of a name.
-const maxGivenFreq = 20000
 
 // givenChar reports whether the single character r, cut off by the
 // dictionary after a surname, is likely the rest of a given name.
@@ -77,11 +73,8 @@ func (a *Analyzer) givenChar(r rune) bool {
 	if a.names.given[r] < 2 || notGiven[r] {
 		return false
 	}
-	f, pos, ok := a.seg.Find(string(r))
-	if !ok {
-		return true
-	}
-	return !functionPOS[pos] && f < maxGivenFreq
+	_, pos, ok := a.seg.Find(string(r))
+	return !ok || !functionPOS[pos]
 }
 
 // maxGivenWordFreq bounds the dictionary frequency of a two-character word

@@ -90,10 +90,10 @@ func TestUnits(t *testing.T) {
 		{Clause{Text: "营商环境"}, []unit{{words: []string{"营商"}}, {words: []string{"环境"}}}},
 		// unknown name: word phrase or bigram phrase
 		// a person name the dictionary does not know is one word, with
-		// its bigrams as the alternative
-		{Clause{Text: "尤秀平"}, []unit{{words: []string{"尤秀平"}, bigrams: []string{"尤秀", "秀平"}, chain: "尤秀平"}}},
+		// its bigrams as the alternative, beginning on a word boundary
+		{Clause{Text: "尤秀平"}, []unit{{words: []string{"尤秀平"}, bigrams: []string{"|尤秀", "秀平"}, chain: "尤秀平"}}},
 		// number + measure word, and a lone character tied to its neighbour
-		{Clause{Text: "198个村"}, []unit{{words: []string{"198个"}}, {words: []string{"村"}, bigrams: []string{"个村"}, chain: "个村"}}},
+		{Clause{Text: "198个村"}, []unit{{words: []string{"198个"}}, {words: []string{"村"}, bigrams: []string{"个村"}, chain: "个村", tied: true}}},
 		// quoted: one phrase
 		{Clause{Text: "吕梁市 离石区", Phrase: true}, []unit{{words: []string{"吕梁市", "离石区"}}}},
 		{Clause{Text: "＊？"}, nil},
@@ -102,7 +102,7 @@ func TestUnits(t *testing.T) {
 		{Clause{Text: "的"}, []unit{{words: []string{"的"}, bigrams: []string{"的"}, chain: "的"}}},
 		// quoted with an unknown word: the bigram phrase skips (with "")
 		// the pairs inside the dictionary words, which the index leaves out
-		{Clause{Text: "尤秀平市长", Phrase: true}, []unit{{words: []string{"尤秀平", "市长"}, bigrams: []string{"尤秀", "秀平", "平市", ""}, chain: "尤秀平市长"}}},
+		{Clause{Text: "尤秀平市长", Phrase: true}, []unit{{words: []string{"尤秀平", "市长"}, bigrams: []string{"|尤秀", "秀平", "平市", ""}, chain: "尤秀平市长"}}},
 	}
 	if !pruneBigrams {
 		cases[len(cases)-1].want[0].bigrams[3] = "市长"

@@ -49,10 +49,21 @@ func TestScale(t *testing.T) {
 		}
 	}
 	only := os.Getenv("SEARCH_SCALE_ONLY")
-	docs := synthDocs(t, n)
-	mb := float64(textBytes(docs)) / (1 << 20)
 	a := testAnalyzer(t)
-	qs := scaleQueries(t, a, nq)
+	var docs []Document
+	var qs map[string][]Query
+	if os.Getenv("SEARCH_SCALE_REAL") != "" {
+		// real news text: the articles of pd199801, repeated with
+		// shifted dates
+		as := pdArticles(t)
+		docs = pdScaleDocs(as, n)
+		// filtered queries over the years the archive spans
+		qs = scaleQueriesFrom(a, pdSentences(as), nq, pdSections, 1998, max(1, n/len(as)*31/365))
+	} else {
+		docs = synthDocs(t, n)
+		qs = scaleQueries(t, a, nq)
+	}
+	mb := float64(textBytes(docs)) / (1 << 20)
 	t.Logf("%d docs, %.1f MB of text, GOMAXPROCS=%d, %d queries per kind", n, mb, runtime.GOMAXPROCS(0), nq)
 
 	type row struct {
@@ -102,6 +113,28 @@ func TestScale(t *testing.T) {
 			t.Fatal(err)
 		}
 		el := time.Since(start)
+		// a server start on the existing index: open it and answer a
+		// first query
+		t0 := time.Now()
+		ix, err = Open(dir, opts)
+		if err != nil || ix.NeedsRebuild() {
+			t.Fatalf("reopen: %v (needs rebuild: %v)", err, err == nil && ix.NeedsRebuild())
+		}
+		if _, err := ix.Search(context.Background(), qs["word"][0]); err != nil {
+			t.Fatal(err)
+		}
+		startUp := time.Since(t0)
+		if os.Getenv("SEARCH_SCALE_REBUILD") != "" {
+			t0 := time.Now()
+			if err := ix.Rebuild(context.Background(), docs, nil); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("rebuild over the existing index: %v (%.0f docs/s)", time.Since(t0).Round(time.Second), float64(n)/time.Since(t0).Seconds())
+		}
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("server start on the existing index (open + first query): %v", startUp.Round(time.Millisecond))
 		r := row{engine: "ours (gse words + bigrams)", docsPerSec: float64(n) / el.Seconds(), cpuPerKDoc: (cpuTime() - cpu0).Seconds() / float64(n) * 1000,
 			sizePer: float64(dirSize(t, dir)) / (1 << 20) / mb, lat: map[string][2]time.Duration{}, hits: map[string]float64{}}
 		rows = append(rows, r)
@@ -228,7 +261,43 @@ func percentiles(lat []time.Duration) [2]time.Duration {
 // quoted runs of four to eight Chinese characters; filtered queries are
 // words with a kind, a section and a one-year date range.
 func scaleQueries(t testing.TB, a *Analyzer, nq int) map[string][]Query {
-	sentences := benchSentences(t)
+	return scaleQueriesFrom(a, benchSentences(t), nq, []string{"要闻", "综合", "县区", "经济", "体育"}, 2020, 4)
+}
+
+// pdSections are sections of the real-text archive (its pages).
+var pdSections = []string{"第1版", "第2版", "第3版", "第4版", "第5版"}
+
+// pdSentences are the sentences of the real articles.
+func pdSentences(as []pdArticle) []string {
+	var out []string
+	for _, a := range as {
+		for _, s := range strings.FieldsFunc(a.Body, func(r rune) bool { return strings.ContainsRune("。！？\n", r) }) {
+			if s = strings.TrimSpace(s); utf8.RuneCountInString(s) >= 6 {
+				out = append(out, s+"。")
+			}
+		}
+	}
+	return out
+}
+
+// pdScaleDocs repeats the real articles to n documents, each repetition
+// a month (31 days) later than the one before, under new IDs.
+func pdScaleDocs(as []pdArticle, n int) []Document {
+	base := pdDocuments(as)
+	docs := make([]Document, n)
+	for i := range docs {
+		rep := i / len(base)
+		d := base[i%len(base)]
+		d.ID = fmt.Sprintf("/pd/r%03d/%s", rep, strings.TrimPrefix(d.ID, "/pd/"))
+		d.Date = d.Date.AddDate(0, 0, 31*rep)
+		docs[i] = d
+	}
+	return docs
+}
+
+// scaleQueriesFrom picks the queries of scaleQueries from sentences; the
+// filtered ones are each one of years calendar years from firstYear.
+func scaleQueriesFrom(a *Analyzer, sentences []string, nq int, sections []string, firstYear, years int) map[string][]Query {
 	count := map[string]int{}
 	var order []string
 	for _, s := range sentences {
@@ -246,11 +315,10 @@ func scaleQueries(t testing.TB, a *Analyzer, nq int) map[string][]Query {
 	slices.SortStableFunc(order, func(x, y string) int { return count[y] - count[x] })
 	pick := func(i int) string { return order[(i*7919)%len(order)] }
 	shanghai := time.FixedZone("CST", 8*3600)
-	sections := []string{"要闻", "综合", "县区", "经济", "体育"}
 	out := map[string][]Query{}
 	for i := 0; i < nq; i++ {
 		out["word"] = append(out["word"], Query{Q: pick(i)})
-		from := time.Date(2020+i%4, 1, 1, 0, 0, 0, 0, shanghai)
+		from := time.Date(firstYear+i%years, 1, 1, 0, 0, 0, 0, shanghai)
 		out["filtered"] = append(out["filtered"], Query{Q: pick(i + nq), Kind: "story", Section: sections[i%len(sections)], From: from, To: from.AddDate(1, 0, -1)})
 	}
 	for i := 0; len(out["phrase"]) < nq; i++ {

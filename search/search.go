@@ -77,6 +77,10 @@ type unit struct {
 	words   []string
 	bigrams []string // one per position; "" for a pair the index leaves out
 	chain   string   // the Chinese characters the bigrams cover, if only those
+	// tied marks a lone unknown character tied to its neighbour (198个村
+	// → 个村): only the bigrams match it, never the character as a word
+	// anywhere in the text. words still has it, for highlighting.
+	tied bool
 }
 
 // units analyses one clause. Unquoted text needs each of its words, in any
@@ -112,6 +116,7 @@ func (ix *Index) units(c Clause) []unit {
 		}
 		if anyWeak {
 			u.bigrams, u.chain = ix.an.queryBigrams(c.Text)
+			u.bigrams = withEdges(u.bigrams, true)
 		}
 		return []unit{u}
 	}
@@ -152,23 +157,34 @@ func (ix *Index) units(c Clause) []unit {
 			i = j
 			continue
 		}
+		tied := false
 		if len(rs) == 1 {
 			// A lone unknown character: tie it to a neighbouring character
 			// so 198个村 needs 个村, not any 村.
 			switch {
 			case j < len(toks) && adjacent(j):
 				rs = append(rs, []rune(toks[j].Term)[0])
+				tied = true
 			case i > 0 && adjacent(i):
 				prev := []rune(toks[i-1].Term)
 				rs = append([]rune{prev[len(prev)-1]}, rs...)
+				tied = true
 			}
 		}
+		u.tied = tied
 		u.chain = string(rs)
 		if len(rs) == 1 {
 			u.bigrams = []string{string(rs)}
 		} else {
 			for k := 0; k+1 < len(rs); k++ {
 				u.bigrams = append(u.bigrams, string(rs[k:k+2]))
+			}
+			if !tied {
+				// An unknown word lines up with the text's words: 王章
+				// not inside the name 王章平. A joined name needs only its
+				// start: a text may have cut its end into the next word
+				// (尤秀平时常 → 尤/秀/平时/常).
+				u.bigrams = withEdges(u.bigrams, !(j-i == 1 && toks[i].Name))
 			}
 		}
 		out = append(out, u)
@@ -192,7 +208,9 @@ func unitQuery(u unit) query.Query {
 	var qs []query.Query
 	words := gapFunctionWords(u.words)
 	for _, f := range textFields {
-		qs = append(qs, fieldQuery(f.name, words, f.boost))
+		if !u.tied {
+			qs = append(qs, fieldQuery(f.name, words, f.boost))
+		}
 		if bs := trimGaps(u.bigrams); len(bs) > 0 {
 			qs = append(qs, fieldQuery(f.name+bigramSuffix, bs, f.boost*bigramBoost))
 		}
