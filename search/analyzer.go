@@ -309,6 +309,10 @@ func init() {
 	}
 }
 
+// keepsClitic are the parts of speech of two-character words that end in
+// a clitic character and are still a word: verbs, adjectives, adverbs.
+var keepsClitic = map[string]bool{"v": true, "vn": true, "vd": true, "a": true, "ad": true, "an": true, "d": true, "c": true, "p": true}
+
 // splitClitics moves a clitic's partner back to the word before it when
 // that makes a dictionary word: 因特/网上 → 因特网/上, 左/眼里 → 左眼/里,
 // 图书/馆里 → 图书馆/里, 部门将 stays 部门/将. The dictionary's route
@@ -320,7 +324,10 @@ func (a *Analyzer) splitClitics(run []rune, lens []int) []int {
 	for i, n := range lens {
 		if i > 0 && n == 2 && clitics[run[k+1]] {
 			p := lens[i-1]
-			if w := string(run[k-p : k+1]); a.known(w, subWordMinFreq) {
+			// a verb, adjective or adverb keeps its clitic (达到, 集中,
+			// 平等): that is a word of its own
+			_, pos, _ := a.seg.Find(string(run[k : k+2]))
+			if w := string(run[k-p : k+1]); !keepsClitic[pos] && a.known(w, subWordMinFreq) {
 				lens[i-1], lens[i] = p+1, 1
 			}
 		}

@@ -377,21 +377,27 @@ func scoreJudged(t *testing.T, set []judgedCase, search func(q string) map[strin
 func head(s []string, n int) []string { return s[:min(n, len(s))] }
 
 // ourIDs returns the IDs of every hit of q, as all pages of /api/search
-// would.
+// would, without building the hits' snippets (the query is Search's own).
 func ourIDs(t *testing.T, ix *Index, q string) map[string]bool {
-	got := map[string]bool{}
-	for page := 1; ; page++ {
-		res, err := ix.Search(context.Background(), Query{Q: q, Page: page, PageSize: MaxPageSize})
-		if err != nil {
-			t.Fatalf("%q: %v", q, err)
-		}
-		for _, h := range res.Hits {
-			got[h.ID] = true
-		}
-		if len(res.Hits) < MaxPageSize || uint64(page*MaxPageSize) >= res.Total {
-			return got
-		}
+	bq, _, _, _, err := ix.buildQuery(Query{Q: q})
+	if err != nil {
+		t.Fatalf("%q: %v", q, err)
 	}
+	req := bleve.NewSearchRequestOptions(bq, maxWindow, 0, false)
+	ix.mu.RLock()
+	res, err := ix.idx.SearchInContext(context.Background(), req)
+	ix.mu.RUnlock()
+	if err != nil {
+		t.Fatalf("%q: %v", q, err)
+	}
+	if res.Total > maxWindow {
+		t.Fatalf("%q: %d hits, more than a search pages through", q, res.Total)
+	}
+	got := map[string]bool{}
+	for _, h := range res.Hits {
+		got[h.ID] = true
+	}
+	return got
 }
 
 // TestRealTextJudged measures this package and Bleve's cjk analyzer on the
