@@ -21,6 +21,7 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{ID: "/bjs/", Kind: "story", Title: "会议", Body: "北京市委召开全会。"},
 		{ID: "/renda/", Kind: "story", Title: "人大", Body: "全国人大常委会举行会议。"},
 		{ID: "/date/", Kind: "story", Title: "更正", Body: "１月５日本版刊登的文章有误。"},
+		{ID: "/marker/", Kind: "story", Title: "测试", Body: "编号 更正后load12x3。"},
 	}
 	ix := openTestIndex(t, docs)
 	for _, c := range []struct {
@@ -39,6 +40,8 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{"市委", []string{"/bjs/"}, nil},
 		{"全国人大", []string{"/renda/"}, nil},
 		{"日本", nil, []string{"/date/"}},
+		// a lone character before a Latin word is not tied to it
+		{"更正后load12x3", []string{"/marker/"}, nil},
 	} {
 		got := ids(search(t, ix, Query{Q: c.q, PageSize: MaxPageSize}))
 		for _, id := range c.want {

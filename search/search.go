@@ -161,13 +161,16 @@ func (ix *Index) units(c Clause) []unit {
 		if len(rs) == 1 {
 			// A lone unknown character: tie it to a neighbouring character
 			// so 198个村 needs 个村, not any 村.
+			// Only to a Chinese neighbour: the bigram field pairs no
+			// character with a Latin word or a number (更正后load1).
+			next := func() rune { return []rune(toks[j].Term)[0] }
+			prev := func() rune { p := []rune(toks[i-1].Term); return p[len(p)-1] }
 			switch {
-			case j < len(toks) && adjacent(j):
-				rs = append(rs, []rune(toks[j].Term)[0])
+			case j < len(toks) && adjacent(j) && isHan(next()):
+				rs = append(rs, next())
 				tied = true
-			case i > 0 && adjacent(i):
-				prev := []rune(toks[i-1].Term)
-				rs = append([]rune{prev[len(prev)-1]}, rs...)
+			case i > 0 && adjacent(i) && isHan(prev()):
+				rs = append([]rune{prev()}, rs...)
 				tied = true
 			}
 		}
