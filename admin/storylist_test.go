@@ -177,6 +177,9 @@ func TestStoryListPage(t *testing.T) {
 		!strings.Contains(body, "第1版") || strings.Contains(body, "权限测试稿件") || !strings.Contains(body, `action="/admin/stories/`) {
 		t.Fatalf("待处理 view: %d\n%s", code, body)
 	}
+	if _, body, _ := ta.getPage(t, news.RoleEditor, fmt.Sprintf("/admin/stories/%d", s.ID)); !strings.Contains(body, "导入自 <code>lvliang-20230608-01.html</code>") {
+		t.Fatalf("the story page does not say where the import came from:\n%s", body)
+	}
 	form := url.Values{"owner": {fmt.Sprint(ta.users[news.RoleReporter].ID)}, "back": {"/admin/stories?" + pendingQuery}}
 	code, _, loc := ta.postNoticeForm(t, news.RoleEditor, fmt.Sprintf("/admin/stories/%d/assign", s.ID), form)
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/stories?owner=importer") {
@@ -212,5 +215,11 @@ func TestEditorField(t *testing.T) {
 	}
 	if _, _, out := ta.apiJSON(t, news.RoleEditor, "GET", fmt.Sprintf("/api/admin/stories/%d", s.ID), ""); out["editor"] != "王主任" {
 		t.Fatalf("GET after PUT editor: %v", out["editor"])
+	}
+	if _, body, _ := ta.getPage(t, news.RoleEditor, fmt.Sprintf("/admin/stories/%d/edit", s.ID)); !strings.Contains(body, `name="editor" value="王主任"`) {
+		t.Fatalf("the edit form lacks the 责任编辑 field:\n%s", body)
+	}
+	if _, body, _ := ta.getPage(t, news.RoleEditor, fmt.Sprintf("/admin/stories/%d", s.ID)); !strings.Contains(body, "责任编辑 王主任") {
+		t.Fatalf("the story page does not name the 责任编辑:\n%s", body)
 	}
 }
