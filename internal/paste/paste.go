@@ -397,7 +397,9 @@ func normalize(p []cell) []cell {
 	return out
 }
 
-func isSpace(r rune) bool { return r == softSpace || r == ' ' || r == '\n' || r == '\u3000' || unicode.IsSpace(r) }
+func isSpace(r rune) bool {
+	return r == softSpace || r == ' ' || r == '\n' || r == '\u3000' || unicode.IsSpace(r)
+}
 
 // isWide: a character of Chinese text, next to which a space is not typed.
 func isWide(r rune) bool {
