@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -62,7 +63,7 @@ func TestMediaLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if g := ids(got); len(g) != len(q.want) || len(g) > 0 && g[0] != q.want[0] || len(g) > 1 && g[len(g)-1] != q.want[len(q.want)-1] {
+		if g := ids(got); !slices.Equal(g, q.want) {
 			t.Errorf("FindMedia(%+v) = %v, want %v", q.q, g, q.want)
 		}
 	}
