@@ -21,6 +21,10 @@ type Library struct {
 	store  news.MediaStore
 	clock  news.Clock
 	limits Limits
+	// Added, if set, is called (in its own goroutine) after a picture is
+	// stored: the wiring makes its responsive sizes there, so that no
+	// publish waits for them.
+	Added func(m *news.Media)
 	// work admits one picture decode at a time: a 50-megapixel photo takes
 	// some 200 MB while it is turned and scaled, and the server has other
 	// work to do.
@@ -70,6 +74,9 @@ func (l *Library) Add(ctx context.Context, data []byte, m *news.Media) error {
 	if err := l.store.CreateMedia(ctx, m); err != nil {
 		os.Remove(full)
 		return err
+	}
+	if l.Added != nil {
+		go l.Added(m)
 	}
 	return nil
 }

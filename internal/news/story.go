@@ -86,11 +86,16 @@ func (s State) Label() string {
 	return string(s)
 }
 
-// Photo is a picture of a story.
+// Photo is a picture of a story. A photo of the media library names it by
+// Media (its id); Src is then the library's address for it, filled in when
+// the story is saved. Photos given only by Src (older stories, the demo)
+// stay readable and writable.
 type Photo struct {
+	Media       int64  `json:"media,omitempty"`
 	Src         string `json:"src"`
 	Caption     string `json:"caption"`
 	Credit      string `json:"credit"`                // e.g. 记者 刘亮亮 摄
+	Alt         string `json:"alt,omitempty"`         // for readers who cannot see it; the caption when empty
 	Placeholder bool   `json:"placeholder,omitempty"` // no real picture exists yet
 }
 
