@@ -17,6 +17,10 @@ import { wrapInList, splitListItem, liftListItem, sinkListItem } from "prosemirr
 import { MarkdownParser, MarkdownSerializer, defaultMarkdownSerializer } from "prosemirror-markdown";
 import MarkdownIt from "markdown-it";
 
+// displayURL maps a photo's address to where the admin can show it
+// before the story is published (see attach's mediaURL option).
+let displayURL = (src) => src;
+
 // schema: what a story may contain, nothing more.
 export const schema = new Schema({
   nodes: {
@@ -46,9 +50,9 @@ export const schema = new Schema({
       attrs: { src: {}, alt: { default: "" }, title: { default: "" } },
       parseDOM: [{
         tag: "img[src]",
-        getAttrs: (d) => ({ src: d.getAttribute("src"), alt: d.getAttribute("alt") || "", title: d.getAttribute("title") || "" }),
+        getAttrs: (d) => ({ src: d.getAttribute("data-src") || d.getAttribute("src"), alt: d.getAttribute("alt") || "", title: d.getAttribute("title") || "" }),
       }],
-      toDOM: (n) => ["img", { src: n.attrs.src, alt: n.attrs.alt, title: n.attrs.title }],
+      toDOM: (n) => ["img", { src: displayURL(n.attrs.src), "data-src": n.attrs.src, alt: n.attrs.alt, title: n.attrs.title }],
     },
   },
   marks: {
@@ -405,6 +409,7 @@ export class Editor {
 // form (hidden) and is kept up to date, so submitting the form sends the
 // Markdown.
 export function attach(textarea, opts = {}) {
+  if (opts.mediaURL) displayURL = opts.mediaURL;
   const place = document.createElement("div");
   textarea.parentNode.insertBefore(place, textarea);
   textarea.hidden = true;
