@@ -18,6 +18,7 @@ import (
 
 	"newsroom/internal/desk"
 	"newsroom/internal/httpx"
+	"newsroom/internal/media"
 	"newsroom/internal/news"
 )
 
@@ -37,6 +38,14 @@ type Config struct {
 	SecureCookies bool
 	SessionTTL    time.Duration // 0: 12 hours
 	PaperName     string
+	// Media is the media library (photo uploads); nil turns the photo
+	// endpoints off.
+	Media *media.Library
+	// MediaDir is the library's folder, served under /admin/media/ so the
+	// admin shows photos before the reader site has them.
+	MediaDir string
+	// Preview renders a story with the site's theme; nil turns preview off.
+	Preview Previewer
 }
 
 // Admin serves /admin/ and /api/admin/.
@@ -45,6 +54,7 @@ type Admin struct {
 	pages    map[string]*template.Template
 	h        http.Handler
 	presence *presence // who has which story open in the edit form
+	previews previewFiles
 }
 
 // New parses the templates and builds the routes. It fails at start, not
@@ -96,6 +106,12 @@ func (a *Admin) routes() http.Handler {
 		r.Get("/admin/stories/{id}/diff", a.ui(a.diffPage))
 		r.Post("/admin/stories/{id}/restore", a.ui(a.restoreRevision))
 		r.Post("/admin/stories/{id}/assign", a.ui(a.assignStory))
+		r.Get("/admin/stories/{id}/preview", a.ui(a.previewPage))
+		r.Get("/admin/stories/{id}/preview/page", a.ui(a.previewStory))
+		r.Post("/admin/preview", a.ui(a.previewForm))
+		r.Get("/admin/preview/files/*", a.ui(a.previewFile))
+		r.Post("/admin/docx", a.ui(a.uploadDocx))
+		r.Get("/admin/media/*", a.ui(a.mediaFile))
 		r.Post("/admin/stories/{id}/{action}", a.ui(a.storyAction))
 		r.Get("/admin/notices/new", a.ui(a.newNotice))
 		r.Post("/admin/notices", a.ui(a.createNotice))
@@ -127,6 +143,10 @@ func (a *Admin) routes() http.Handler {
 		r.Post("/stories/{id}/restore", a.api(a.apiRestore))
 		r.Post("/stories/{id}/assign", a.api(a.apiAssign))
 		r.Post("/stories/{id}/{action}", a.api(a.apiStoryAction))
+		r.Post("/media", a.api(a.apiUploadMedia))
+		r.Get("/media", a.api(a.apiFindMedia))
+		r.Post("/paste", a.api(a.apiPaste))
+		r.Post("/docx", a.api(a.apiDocx))
 		r.Post("/notices", a.api(a.apiCreateNotice))
 		r.Get("/notices/{id}", a.api(a.apiGetNotice))
 		r.Put("/notices/{id}", a.api(a.apiUpdateNotice))

@@ -101,6 +101,9 @@ func (a *Admin) apiCreateStory(w http.ResponseWriter, r *http.Request) error {
 	}
 	s := &news.Story{Kind: news.KindStory}
 	in.apply(s)
+	if err := a.resolvePhotos(r.Context(), s); err != nil {
+		return err
+	}
 	if err := a.cfg.Desk.Create(r.Context(), userOf(r), s); err != nil {
 		return err
 	}
@@ -157,6 +160,9 @@ func (a *Admin) update(w http.ResponseWriter, r *http.Request, in edits, kind ne
 		base = *v
 	}
 	in.apply(s)
+	if err := a.resolvePhotos(r.Context(), s); err != nil {
+		return err
+	}
 	updated, err := a.cfg.Desk.UpdateNoted(r.Context(), u, s, base, in.note())
 	if err != nil {
 		if news.ErrorCode(err) == news.ECONFLICT {

@@ -39,7 +39,15 @@ var funcs = template.FuncMap{
 		}
 		return t.In(news.Shanghai).Format("2006-01-02 15:04")
 	},
-	"join":        strings.Join,
+	"join": strings.Join,
+	// mediaURL: where the admin shows a photo of the library (the reader
+	// site has it only once a story with it is published).
+	"mediaURL": func(src string) string {
+		if strings.HasPrefix(src, "/media/") {
+			return "/admin" + src
+		}
+		return src
+	},
 	"lines":       func(list []string) string { return strings.Join(list, "\n") },
 	"actionLabel": func(a string) string { return news.Action(a).Label() },
 	"levelLabel":  news.LevelLabel,

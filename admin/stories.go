@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -53,9 +54,7 @@ func storyFromForm(r *http.Request) *news.Story {
 	if src := strings.TrimSpace(f.Get("repost_source")); src != "" || f.Get("repost_title") != "" {
 		s.Repost = &news.Repost{Source: src, Title: strings.TrimSpace(f.Get("repost_title")), Author: strings.TrimSpace(f.Get("repost_author"))}
 	}
-	if p := strings.TrimSpace(f.Get("photo_src")); p != "" {
-		s.Photos = []news.Photo{{Src: p, Caption: strings.TrimSpace(f.Get("photo_caption")), Credit: strings.TrimSpace(f.Get("photo_credit"))}}
-	}
+	s.Photos = photosFromForm(f)
 	if iss := splitLines(f.Get("notice_issuers")); len(iss) > 0 || s.Kind == news.KindNotice {
 		s.Notice = &news.NoticeInfo{Issuers: iss, DocNumber: strings.TrimSpace(f.Get("notice_doc_number")),
 			IssuedOn: strings.TrimSpace(f.Get("notice_issued_on")), Phones: splitLines(f.Get("notice_phones")),
@@ -64,13 +63,38 @@ func storyFromForm(r *http.Request) *news.Story {
 	return s
 }
 
+// photosFromForm reads the photo rows of the form: photo_media, photo_src,
+// photo_caption, photo_credit and photo_alt, repeated, one of each per row;
+// rows naming no photo are left out.
+func photosFromForm(f url.Values) []news.Photo {
+	at := func(k string, i int) string {
+		if v := f[k]; i < len(v) {
+			return strings.TrimSpace(v[i])
+		}
+		return ""
+	}
+	var out []news.Photo
+	for i := range max(len(f["photo_src"]), len(f["photo_media"])) {
+		p := news.Photo{Src: at("photo_src", i), Caption: at("photo_caption", i), Credit: at("photo_credit", i), Alt: at("photo_alt", i)}
+		p.Media, _ = strconv.ParseInt(at("photo_media", i), 10, 64)
+		if p.Src != "" || p.Media != 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func splitLines(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == ';' || r == '；' })
 }
 
 func (a *Admin) createStory(w http.ResponseWriter, r *http.Request) error {
 	s := storyFromForm(r)
-	if err := a.cfg.Desk.Create(r.Context(), userOf(r), s); err != nil {
+	err := a.resolvePhotos(r.Context(), s)
+	if err == nil {
+		err = a.cfg.Desk.Create(r.Context(), userOf(r), s)
+	}
+	if err != nil {
 		if news.ErrorCode(err) == news.EINVALID {
 			return a.renderStatus(w, r, http.StatusBadRequest, "edit", &page{Title: "写稿",
 				Data: &formData{Story: s, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections}})
@@ -138,7 +162,11 @@ func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
 	s.ID = id
 	base, _ := strconv.Atoi(r.PostForm.Get("version"))
 	note := &news.Correction{Kind: r.PostForm.Get("correction_kind"), Note: r.PostForm.Get("correction")}
-	updated, err := a.cfg.Desk.UpdateNoted(r.Context(), userOf(r), s, base, note)
+	var updated *news.Story
+	err = a.resolvePhotos(r.Context(), s)
+	if err == nil {
+		updated, err = a.cfg.Desk.UpdateNoted(r.Context(), userOf(r), s, base, note)
+	}
 	switch news.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?msg="+urlQuery("已保存。"), http.StatusSeeOther)

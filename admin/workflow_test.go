@@ -17,6 +17,7 @@ import (
 
 	"newsroom/internal/content"
 	"newsroom/internal/desk"
+	"newsroom/internal/media"
 	"newsroom/internal/news"
 	"newsroom/internal/password"
 	"newsroom/internal/sqlite"
@@ -45,7 +46,9 @@ func newTestAdmin(t *testing.T) *testAdmin {
 	db.SetHashParams(password.Params{Time: 1, Memory: 1024, Threads: 1})
 	t.Cleanup(func() { db.Close() })
 	d := &desk.Service{Store: db, Content: content.Dir{Root: filepath.Join(dir, "content")}, Live: nopLive{}, Clock: news.SystemClock{}}
-	a, err := New(Config{Desk: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PaperName: "测试报"})
+	mediaDir := filepath.Join(dir, "media")
+	lib := media.NewLibrary(mediaDir, "/media/", db, nil, media.Limits{MaxBytes: 2 << 20, MaxPixels: 50_000_000, MaxSide: 3000})
+	a, err := New(Config{Desk: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PaperName: "测试报", Media: lib, MediaDir: mediaDir})
 	if err != nil {
 		t.Fatal(err)
 	}

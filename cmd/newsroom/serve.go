@@ -17,6 +17,7 @@ import (
 	"newsroom/internal/baidu"
 	"newsroom/internal/content"
 	"newsroom/internal/desk"
+	"newsroom/internal/media"
 	"newsroom/internal/news"
 	"newsroom/internal/password"
 	"newsroom/internal/publish"
@@ -129,7 +130,11 @@ func (m *serveMain) Run(ctx context.Context) error {
 	}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
 	secureCookies := m.SecureCookies == "true" || (m.SecureCookies == "auto" && !net.ParseIP(host).IsLoopback())
-	adm, err := admin.New(admin.Config{Desk: deskSvc, Log: log, SecureCookies: secureCookies, PaperName: "吕梁日报"})
+	mediaDir := filepath.Join(p.Root, "static", "media")
+	library := media.NewLibrary(mediaDir, "/media/", m.db, clock, media.DefaultLimits)
+	library.Added = warmPhoto(ctx, archive, clock, log)
+	adm, err := admin.New(admin.Config{Desk: deskSvc, Log: log, SecureCookies: secureCookies, PaperName: "吕梁日报",
+		Media: library, MediaDir: mediaDir, Preview: previewer(archive)})
 	if err != nil {
 		ln.Close()
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"newsroom/admin"
 	"newsroom/internal/content"
 	"newsroom/internal/news"
 	"newsroom/internal/publish"
@@ -73,4 +74,35 @@ func lockSite(p paths, what, hint string) (*sitelock.Lock, error) {
 		return nil, fmt.Errorf("%s refused: %w; %s", what, err, hint)
 	}
 	return l, err
+}
+
+// previewer renders a story for the admin's preview with the site's theme.
+func previewer(a *site.Archive) admin.Previewer {
+	return func(ctx context.Context, rel string, file []byte) ([]byte, map[string][]byte, error) {
+		p, err := a.Preview(ctx, rel, file)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.HTML, p.Files, nil
+	}
+}
+
+// warmPhoto makes the responsive sizes of a photo just uploaded, by
+// previewing a story holding it: Hugo keeps the sizes in its image cache, so
+// publishing a story with the photo does not wait for them.
+func warmPhoto(ctx context.Context, a *site.Archive, clock news.Clock, log *slog.Logger) func(*news.Media) {
+	return func(m *news.Media) {
+		now := clock.Now()
+		s := news.Story{Kind: news.KindPhoto, Title: "图片尺寸预生成", Section: "本地",
+			Photos: []news.Photo{{Media: m.ID, Src: m.URL, Caption: m.Caption, Credit: m.Credit, Alt: m.Alt}}}
+		file, err := content.Marshal(s, now)
+		if err != nil {
+			return
+		}
+		t := now.In(news.Shanghai)
+		rel := fmt.Sprintf("stories/%s/%s/warm-%d.md", t.Format("2006"), t.Format("01"), m.ID)
+		if _, err := a.Preview(ctx, rel, file); err != nil && ctx.Err() == nil {
+			log.Warn("making photo sizes", "media", m.ID, "err", err)
+		}
+	}
 }
