@@ -146,6 +146,23 @@ func TestMediaAPI(t *testing.T) {
 	if code != 200 {
 		t.Errorf("PUT back of the photos as read: %d %v", code, put)
 	}
+	// A photo uploaded bare is found by the caption a story gave it.
+	_, bare := ta.upload(t, "/api/admin/media", "bare.jpg", testPhoto(t, 60, 40), nil)
+	if code, out := ta.callJSON(t, "PUT", path, map[string]any{"photos": []map[string]any{{"media": id}, {"media": bare["id"], "caption": "刚采摘的黄瓜。"}}}); code != 200 {
+		t.Fatalf("PUT with a bare photo: %d %v", code, out)
+	}
+	req, _ = http.NewRequest("GET", ta.srv.URL+"/api/admin/media?q="+"黄瓜", nil)
+	req.Header.Set("Authorization", "Bearer "+ta.tokens[news.RoleReporter])
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found.Media = nil
+	json.NewDecoder(resp.Body).Decode(&found)
+	resp.Body.Close()
+	if len(found.Media) != 1 || float64(found.Media[0].ID) != bare["id"] {
+		t.Errorf("GET /api/admin/media?q=黄瓜 = %+v, want the bare photo described by the story", found.Media)
+	}
 	code, bad := ta.callJSON(t, "PUT", path, map[string]any{"photos": []map[string]any{{"media": 9999}}})
 	if code != http.StatusBadRequest || bad["fields"] == nil {
 		t.Errorf("unknown media id: %d %v", code, bad)

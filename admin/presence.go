@@ -1,9 +1,12 @@
 package admin
 
 import (
+	"net/http"
 	"slices"
 	"sync"
 	"time"
+
+	"newsroom/internal/httpx"
 )
 
 // presence remembers who opened which story's edit form in the last two
@@ -55,4 +58,22 @@ func (p *presence) others(id int64, me string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// apiPresence is POST /api/admin/stories/{id}/presence, sent by the open
+// edit form every half minute: it keeps the caller present on the story
+// and answers who else is, {"others": [...]}.
+func (a *Admin) apiPresence(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.storyOf(r)
+	if err != nil {
+		return err
+	}
+	u := userOf(r)
+	a.presence.see(s.ID, u.Name)
+	others := a.presence.others(s.ID, u.Name)
+	if others == nil {
+		others = []string{}
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"others": others})
+	return nil
 }

@@ -188,6 +188,52 @@
     });
     drop.addEventListener("drop", function (e) { e.preventDefault(); if (e.dataTransfer) addFiles(e.dataTransfer.files); });
   }
+  // The media library: find photos by caption or credit and reuse them.
+  var q = document.getElementById("media-q");
+  var results = document.getElementById("media-results");
+  var qTimer = null;
+  function find() {
+    fetch("/api/admin/media?limit=24&q=" + encodeURIComponent(q.value.trim()), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        results.innerHTML = "";
+        (j.media || []).forEach(function (m) {
+          var b = document.createElement("button");
+          b.type = "button"; b.className = "media-pick";
+          var img = document.createElement("img");
+          img.src = shown(m.url); img.alt = "";
+          var cap = document.createElement("span");
+          cap.textContent = (m.caption || "（无说明）") + (m.credit ? "　" + m.credit : "");
+          b.appendChild(img); b.appendChild(cap);
+          b.addEventListener("click", function () { addRow(m); });
+          results.appendChild(b);
+        });
+        if (!results.children.length) results.textContent = "没有找到照片。";
+      });
+  }
+  if (q && results) {
+    q.addEventListener("input", function () { clearTimeout(qTimer); qTimer = setTimeout(find, 300); });
+    var lib = document.getElementById("media-library");
+    if (lib) lib.addEventListener("toggle", function () { if (lib.open && !results.children.length) find(); });
+  }
+
+  // Presence: while the form is open, say so every 30 seconds and show who
+  // else has it open (the server forgets a person two minutes after the
+  // last word).
+  var presence = document.getElementById("presence");
+  function ping() {
+    if (storyID === "new" || document.hidden) return;
+    fetch("/api/admin/stories/" + storyID + "/presence", { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j || !presence) return;
+        var others = j.others || [];
+        presence.hidden = !others.length;
+        presence.textContent = others.length ? "正在编辑这篇稿件的还有：" + others.join("、") + "。保存时如有冲突，系统会列出双方版本。" : "";
+      }, function () {});
+  }
+  if (storyID !== "new") { setInterval(ping, 30000); document.addEventListener("visibilitychange", ping); }
+
   document.querySelectorAll(".photo-remove").forEach(function (b) {
     b.addEventListener("click", function () { b.closest(".photo-row").remove(); changed(); });
   });

@@ -81,8 +81,8 @@ func TestReporterDeskBrowser(t *testing.T) {
 	set("#photo-default-credit", "记者 示例 摄")
 	eval("drop photos", `(() => { const dt = new DataTransfer(); let n = 0;
 		const colours = ["#7a3", "#37a", "#a73"];
-		const make = (i) => new Promise((ok) => { const c = document.createElement("canvas"); c.width = 1200; c.height = 800;
-			const g = c.getContext("2d"); g.fillStyle = colours[i]; g.fillRect(0, 0, 1200, 800); g.fillStyle = "#fff"; g.fillRect(100, 100, 300, 200);
+		const make = (i) => new Promise((ok) => { const c = document.createElement("canvas"); c.width = 800; c.height = 520;
+			const g = c.getContext("2d"); g.fillStyle = colours[i]; g.fillRect(0, 0, 800, 520); g.fillStyle = "#fff"; g.fillRect(100, 100, 300, 200);
 			c.toBlob((b) => ok(new File([b], "photo" + (i + 1) + ".jpg", {type: "image/jpeg"})), "image/jpeg", 0.9); });
 		Promise.all([make(0), make(1), make(2)]).then((files) => { files.forEach((f) => dt.items.add(f));
 			document.getElementById("photo-drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true})); });
@@ -124,6 +124,21 @@ func TestReporterDeskBrowser(t *testing.T) {
 		t.Error("the browser's copy is kept after saving")
 	}
 
+	// The media library finds the photos by the captions given in the story.
+	open("edit", s.base+"/admin/stories/"+id+"/edit")
+	waitFor("editor", "document.querySelector('.rich-text')")
+	eval("search the library", `(() => { document.getElementById("media-library").open = true;
+		const q = document.getElementById("media-q"); q.value = "采摘"; q.dispatchEvent(new Event("input", {bubbles: true})); return ""; })()`)
+	deadline := time.Now().Add(20 * time.Second)
+	for eval("library", `[...document.querySelectorAll(".media-pick")].map((b) => b.textContent).join("|")`) != "刚采摘的黄瓜。　记者 示例 摄" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the library found %q for 采摘, want the one photo so captioned", eval("library", `[...document.querySelectorAll(".media-pick")].map((b) => b.textContent).join("|")`))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	noSideScroll("media library")
+	shot("phone-media-library")
+
 	// The preview, rendered by Hugo with the site's theme.
 	open("preview", s.base+"/admin/stories/"+id+"/preview/page")
 	preview := eval("preview", "document.documentElement.outerHTML")
@@ -158,7 +173,7 @@ func TestReporterDeskBrowser(t *testing.T) {
 
 	open("published", s.base+url)
 	page := eval("published", "document.documentElement.outerHTML")
-	for _, want := range []string{"<picture>", `type="image/webp"`, "刚采摘的黄瓜。", "记者 示例 摄", `width="1200" height="800"`} {
+	for _, want := range []string{"<picture>", `type="image/webp"`, "刚采摘的黄瓜。", "记者 示例 摄", `width="800" height="520"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("published page lacks %q", want)
 		}

@@ -186,6 +186,9 @@ func (s *memStore) FindMedia(ctx context.Context, q news.MediaQuery) ([]*news.Me
 	return s.media, nil
 }
 func (s *memStore) UseMedia(ctx context.Context, storyID int64, ids []int64) error { return nil }
+func (s *memStore) DescribeMedia(ctx context.Context, id int64, caption, credit, alt string) error {
+	return nil
+}
 
 func TestLibraryAdd(t *testing.T) {
 	dir := t.TempDir()

@@ -37,6 +37,11 @@ func (l *Library) Resolve(ctx context.Context, photos []news.Photo) error {
 		if err != nil {
 			return err
 		}
+		if m.Caption == "" && p.Caption != "" || m.Credit == "" && p.Credit != "" || m.Alt == "" && p.Alt != "" {
+			if err := l.store.DescribeMedia(ctx, m.ID, strings.TrimSpace(p.Caption), strings.TrimSpace(p.Credit), strings.TrimSpace(p.Alt)); err != nil {
+				return err
+			}
+		}
 		p.Src = m.URL
 		p.Placeholder = false
 		if strings.TrimSpace(p.Caption) == "" {

@@ -43,4 +43,8 @@ type MediaStore interface {
 	// UseMedia records that story uses the pictures ids (for finding a
 	// story's photos in the library).
 	UseMedia(ctx context.Context, storyID int64, ids []int64) error
+	// DescribeMedia fills in the caption, credit and alt text of picture id
+	// where its record has none (a photo uploaded bare and described in a
+	// story), so that the library finds it by them.
+	DescribeMedia(ctx context.Context, id int64, caption, credit, alt string) error
 }

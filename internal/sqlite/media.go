@@ -145,3 +145,15 @@ func (d *DB) UseMedia(ctx context.Context, storyID int64, ids []int64) error {
 	}
 	return nil
 }
+
+// DescribeMedia fills in the empty caption, credit and alt text of picture id.
+func (d *DB) DescribeMedia(ctx context.Context, id int64, caption, credit, alt string) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE media SET
+		caption = CASE WHEN caption = '' THEN ? ELSE caption END,
+		credit = CASE WHEN credit = '' THEN ? ELSE credit END,
+		alt = CASE WHEN alt = '' THEN ? ELSE alt END WHERE id = ?`, caption, credit, alt, id)
+	if err != nil {
+		return fmt.Errorf("describe media %d: %w", id, err)
+	}
+	return nil
+}

@@ -43,6 +43,19 @@ func TestMediaLibrary(t *testing.T) {
 		}
 		return out
 	}
+	if err := db.DescribeMedia(ctx, b.ID, "改过的说明", "", "大棚"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.MediaByID(ctx, b.ID); got.Caption != "大棚里的蔬菜" || got.Alt != "替代文字" {
+		t.Errorf("DescribeMedia overwrote a description: %+v", got)
+	}
+	bare := add("2023/06/d.jpg", "", "", 0)
+	if err := db.DescribeMedia(ctx, bare.ID, "图为书房", "记者 刘摄影 摄", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.MediaByID(ctx, bare.ID); got.Caption != "图为书房" || got.Credit != "记者 刘摄影 摄" {
+		t.Errorf("DescribeMedia left %+v", got)
+	}
 	if err := db.UseMedia(ctx, 9, []int64{a.ID, 12345}); err != nil {
 		t.Fatal(err)
 	}
@@ -50,14 +63,15 @@ func TestMediaLibrary(t *testing.T) {
 		q    news.MediaQuery
 		want []int64
 	}{
-		{news.MediaQuery{}, []int64{c.ID, b.ID, a.ID}},
+		{news.MediaQuery{}, []int64{bare.ID, c.ID, b.ID, a.ID}},
 		{news.MediaQuery{Text: "城市书房"}, []int64{c.ID, a.ID}},
+		{news.MediaQuery{Text: "书房 刘摄影"}, []int64{bare.ID, a.ID}},
 		{news.MediaQuery{Text: "书房 王明"}, []int64{c.ID}},
 		{news.MediaQuery{StoryID: 7}, []int64{b.ID}},
 		{news.MediaQuery{StoryID: 9}, []int64{a.ID}},
-		{news.MediaQuery{From: a.UploadedAt.Add(time.Minute)}, []int64{c.ID, b.ID}},
+		{news.MediaQuery{From: a.UploadedAt.Add(time.Minute)}, []int64{bare.ID, c.ID, b.ID}},
 		{news.MediaQuery{To: b.UploadedAt}, []int64{a.ID}},
-		{news.MediaQuery{Limit: 1}, []int64{c.ID}},
+		{news.MediaQuery{Limit: 1}, []int64{bare.ID}},
 	} {
 		got, err := db.FindMedia(ctx, q.q)
 		if err != nil {
