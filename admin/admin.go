@@ -81,10 +81,26 @@ func New(cfg Config) (*Admin, error) {
 // ServeHTTP serves the admin.
 func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.h.ServeHTTP(w, r) }
 
+// limitBody bounds request bodies (httpx.LimitBody) to maxBody, except
+// the uploads (photos, Word files, pasted clipboard HTML), which may be as
+// large as maxUpload; their handlers apply their own, tighter, limits and
+// answer a file that is too large with a Chinese message.
+func limitBody(next http.Handler) http.Handler {
+	small, large := httpx.LimitBody(maxBody)(next), httpx.LimitBody(maxUpload)(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/admin/media", "/api/admin/docx", "/api/admin/paste", "/admin/docx":
+			large.ServeHTTP(w, r)
+		default:
+			small.ServeHTTP(w, r)
+		}
+	})
+}
+
 // routes is the admin's one route table.
 func (a *Admin) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer, httpx.LimitBody(maxBody))
+	r.Use(middleware.Recoverer, limitBody)
 	static, _ := fs.Sub(staticFS, "static")
 	r.Handle("/admin/static/*", http.StripPrefix("/admin/static/", http.FileServerFS(static)))
 

@@ -24,8 +24,12 @@ import (
 // the files (resized photos) it refers to by URL path.
 type Previewer func(ctx context.Context, rel string, file []byte) (page []byte, files map[string][]byte, err error)
 
-// maxDocx caps a .docx upload (text and embedded pictures).
-const maxDocx = 64 << 20
+// maxDocx caps a .docx upload (text and embedded pictures); maxUpload is
+// the most any upload's request may carry.
+const (
+	maxDocx   = 64 << 20
+	maxUpload = maxDocx + 1<<20
+)
 
 func invalid(field, msg string) error {
 	return &news.Error{Code: news.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
