@@ -55,7 +55,7 @@ func (a *Archive) Preview(ctx context.Context, rel string, file []byte) (*Previe
 	a.mu.Lock()
 	var params map[string]any
 	if months, err := a.cachedCatalog(); err == nil {
-		params = a.archiveParams(months, a.parts)
+		params = a.archiveParams(months, a.parts, nil, nil)
 	}
 	a.mu.Unlock()
 	extra := map[string]any{
