@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -55,6 +57,7 @@ type serveMain struct {
 	Stdout, Stderr io.Writer
 
 	Root, Addr, SecureCookies, BaiduSite, DeployTo string
+	BaseURL                                        string // the site's public address; "": hugo.toml's or the server's own
 	Monolithic                                     bool
 
 	lock   *sitelock.Lock
@@ -72,11 +75,13 @@ func (m *serveMain) ParseFlags(args []string) error {
 	secure := fs.String("secure-cookies", "auto", "mark session cookies Secure: auto (not on loopback), true or false")
 	baiduSite := fs.String("baidu-site", "", "site registered with Baidu's link submission, e.g. https://www.example.cn; the token comes from $NEWSROOM_BAIDU_TOKEN")
 	deployTo := fs.String("deploy-to", "", "after each publish, upload the changed files to this bucket URL (needs -tags withdeploy)")
+	baseURL := fs.String("base-url", "", "the site's public address, e.g. https://www.example.cn/, for the absolute URLs in sitemaps, feeds and pages (default: hugo.toml's baseURL if absolute, else this server's own address)")
 	mono := fs.Bool("monolithic", false, "render the whole site as one Hugo site on every publish (the benchmarks' baseline; slow on a large archive)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	m.Root, m.Addr, m.SecureCookies, m.BaiduSite, m.DeployTo, m.Monolithic = *root, *addr, *secure, *baiduSite, *deployTo, *mono
+	m.BaseURL = *baseURL
 	return nil
 }
 
@@ -129,6 +134,18 @@ func (m *serveMain) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Addr, err)
 	}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	public, err := publicURL(m.BaseURL, archive.PublicURL(), ln.Addr().String())
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if m.BaseURL == "" && public != archive.PublicURL() {
+		fmt.Fprintf(m.Stdout, "newsroom: no --base-url and hugo.toml's baseURL is not absolute: sitemaps, feeds and pages name this server, %s; give --base-url with the public address\n", public)
+	}
+	archive.BaseURL = public
+	if whole, ok := live.Site.(*site.Builder); ok {
+		whole.BaseURL = public
+	}
 	secureCookies := m.SecureCookies == "true" || (m.SecureCookies == "auto" && !net.ParseIP(host).IsLoopback())
 	mediaDir := filepath.Join(p.Root, "static", "media")
 	library := media.NewLibrary(mediaDir, "/media/", m.db, clock, media.DefaultLimits)
@@ -142,7 +159,7 @@ func (m *serveMain) Run(ctx context.Context) error {
 	live.Published = afterPublish(ctx, p, m.DeployTo, m.BaiduSite, siteDir, clock, log)
 	var ready atomic.Bool
 	handler := web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
-		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报", Clock: clock})
+		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报", Clock: clock, BaseURL: public})
 	m.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
 	fmt.Fprintf(m.Stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())
@@ -248,6 +265,29 @@ func afterPublish(ctx context.Context, p paths, deployTo, baiduSite string, site
 			f(urls)
 		}
 	}
+}
+
+// publicURL is the site's public address: flag (--base-url) if given,
+// else configured (hugo.toml's baseURL) if absolute, else this server's
+// own address.
+func publicURL(flag, configured, listen string) (string, error) {
+	if flag != "" {
+		u, err := url.Parse(flag)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "", fmt.Errorf("--base-url %q: want an absolute http(s) address such as https://www.example.cn/", flag)
+		}
+		return strings.TrimSuffix(u.String(), "/") + "/", nil
+	}
+	if strings.HasPrefix(configured, "http://") || strings.HasPrefix(configured, "https://") {
+		return configured, nil
+	}
+	host, port, _ := net.SplitHostPort(listen)
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil {
+			host = name
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/", nil
 }
 
 // startup brings the site up to date (a full build only when there is no

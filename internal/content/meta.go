@@ -15,7 +15,10 @@ import (
 // Meta is what the site's catalog needs of a content file: when it was
 // published, its e-paper edition, and whether lists leave it out.
 type Meta struct {
-	Date    time.Time
+	Date time.Time
+	// Lastmod is the last correction's time (front matter lastmod), zero
+	// when there is none.
+	Lastmod time.Time
 	Edition string // YYYY-MM-DD, or "" when the file has none (or not a date)
 	// Unlisted is a withdrawn item (build.list: never): its page stays,
 	// but no list, feed or sitemap names it.
@@ -126,7 +129,7 @@ func parseMeta(front []byte) (Meta, error) {
 	}
 	params, _ := v["params"].(map[string]any)
 	build, _ := v["build"].(map[string]any)
-	raw := rawMeta{date: scalarText(v["date"]), edition: scalarText(params["edition"]), list: scalarText(build["list"])}
+	raw := rawMeta{date: scalarText(v["date"]), lastmod: scalarText(v["lastmod"]), edition: scalarText(params["edition"]), list: scalarText(build["list"])}
 	return raw.meta(), nil
 }
 
@@ -142,21 +145,26 @@ func scalarText(v any) string {
 }
 
 // rawMeta holds the fields' scalar texts.
-type rawMeta struct{ date, edition, list string }
+type rawMeta struct{ date, lastmod, edition, list string }
 
 // dateLayouts are the forms of date that the catalog understands: YAML
 // timestamps, as Marshal writes them and as people type them.
 var dateLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05Z07:00", "2006-01-02T15:04:05", time.DateOnly}
 
-func (r rawMeta) meta() Meta {
-	var m Meta
-	s := strings.TrimSpace(r.date)
+// parseDate reads a date in one of dateLayouts; zero when it is none.
+func parseDate(s string) time.Time {
+	s = strings.TrimSpace(s)
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			m.Date = t
-			break
+			return t
 		}
 	}
+	return time.Time{}
+}
+
+func (r rawMeta) meta() Meta {
+	var m Meta
+	m.Date, m.Lastmod = parseDate(r.date), parseDate(r.lastmod)
 	if e := r.edition; len(e) == 10 && e[4] == '-' && e[7] == '-' && digits(e[:4]) && digits(e[5:7]) && digits(e[8:]) {
 		m.Edition = e
 	}
@@ -164,7 +172,7 @@ func (r rawMeta) meta() Meta {
 	return m
 }
 
-// scanMeta reads date, params.edition and build.list from front matter in
+// scanMeta reads date, lastmod, params.edition and build.list from front matter in
 // a strict subset of YAML's block style, in which every line's place in
 // the document follows from its indentation: keys are plain words,
 // scalars are plain, quoted or flow sequences that end on their line, and
@@ -269,11 +277,15 @@ func scanMeta(front []byte) (raw rawMeta, ok bool) {
 			topKeys = append(topKeys, key)
 			section, childCol = "", -1
 			switch key {
-			case "date":
+			case "date", "lastmod":
 				if kind != valueScalar {
 					return raw, false
 				}
-				raw.date = text
+				if key == "date" {
+					raw.date = text
+				} else {
+					raw.lastmod = text
+				}
 			case "params", "build":
 				if kind != valueNone {
 					return raw, false

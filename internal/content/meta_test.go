@@ -15,6 +15,8 @@ import (
 var metaCases = []string{
 	"title: x\ndate: 2023-06-08T06:30:00+08:00\nparams:\n  id: 1\n  edition: \"2023-06-08\"\n",
 	"date: 2023-06-08\n",
+	"date: 2023-06-08T06:30:00+08:00\nlastmod: 2023-06-09T10:20:00+08:00\nparams:\n  corrections:\n  - at: 2023-06-09T10:20:00+08:00\n    kind: 更正\n",
+	"date: 2023-06-08T06:30:00+08:00\nparams:\n  lastmod: 2024-01-01\n",
 	"date: '2023-06-08 06:00:00+08:00'\n",
 	"date: \"2023-06-08T06:30:00Z\" # comment\nparams:\n  edition: 2023-06-09\n",
 	"date: 2023-06-08T06:30:00+08:00\nparams:\n  notice:\n    edition: \"2000-01-01\"\n  page: 1\nbuild:\n  list: never\n  render: always\n",
@@ -52,7 +54,7 @@ func TestParseMetaAgreesWithTheYAMLParser(t *testing.T) {
 		if werr != nil {
 			continue // not YAML: Hugo cannot read the file either
 		}
-		if gerr != nil || !got.Date.Equal(want.Date) || got.Edition != want.Edition || got.Unlisted != want.Unlisted {
+		if gerr != nil || !got.Date.Equal(want.Date) || !got.Lastmod.Equal(want.Lastmod) || got.Edition != want.Edition || got.Unlisted != want.Unlisted {
 			t.Errorf("%q:\n got %+v, %v\nwant %+v", c, got, gerr, want)
 		}
 	}
@@ -71,6 +73,7 @@ func TestReadMetaOfMarshalledFiles(t *testing.T) {
 		s.Photos = append(s.Photos, news.Photo{Src: "/images/x.svg", Caption: strings.Repeat("图说", 20)})
 	}
 	s.Withdrawn = &news.Withdrawal{At: pub.Add(time.Hour), Reason: "内容与事实不符"}
+	s.UpdatedAt = pub.Add(2 * time.Hour) // a correction
 	data, err := Marshal(s, pub)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +87,7 @@ func TestReadMetaOfMarshalledFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !m.Date.Equal(pub) || m.Edition != "2023-06-08" || !m.Unlisted {
+	if !m.Date.Equal(pub) || !m.Lastmod.Equal(pub.Add(2*time.Hour)) || m.Edition != "2023-06-08" || !m.Unlisted {
 		t.Errorf("ReadMeta = %+v", m)
 	}
 	front, _, _ := splitFront(data)
@@ -107,7 +110,7 @@ func FuzzParseMeta(f *testing.F) {
 		if werr != nil {
 			return
 		}
-		if gerr != nil || !got.Date.Equal(want.Date) || got.Edition != want.Edition || got.Unlisted != want.Unlisted {
+		if gerr != nil || !got.Date.Equal(want.Date) || !got.Lastmod.Equal(want.Lastmod) || got.Edition != want.Edition || got.Unlisted != want.Unlisted {
 			t.Errorf("%q:\n got %+v, %v\nwant %+v", c, got, gerr, want)
 		}
 	})

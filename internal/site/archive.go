@@ -34,6 +34,10 @@ type Archive struct {
 	Root string    // site root: hugo.toml, content/, themes/
 	Data string    // data folder: builds/, parts/, work/ and the public link
 	Log  io.Writer // Hugo's warnings; nil discards them
+	// BaseURL is the site's public address ("https://www.example.cn/"),
+	// which every machine-read URL (sitemaps, feeds, canonical, JSON-LD)
+	// is made absolute with; "" keeps hugo.toml's baseURL.
+	BaseURL string
 
 	// HotMin: the newest stories are hot (0: 60). Stories published or
 	// corrected are hot too until the next rollover (see Run).

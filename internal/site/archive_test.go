@@ -353,3 +353,29 @@ func TestLargeMonthsRenderInChunks(t *testing.T) {
 	}
 	sameTrees(t, want, treeFiles(t, chunked.Current()), "one build", "in chunks")
 }
+
+// TestArchiveSitemapDates: with a public address every sitemap URL is
+// absolute; a correction (front matter lastmod) moves the story's
+// <lastmod>, its month list's and its edition's, and the sitemap index
+// carries each sitemap's newest <lastmod>.
+func TestArchiveSitemapDates(t *testing.T) {
+	a := archiveSite(t)
+	a.BaseURL = "https://news.example.cn/"
+	rel := "stories/2023/06/s3.md"
+	write(t, filepath.Join(a.Root, "content", rel), "---\ntitle: 稿件3\ndate: 2023-06-07T08:00:00+08:00\nlastmod: 2023-06-20T09:30:00+08:00\nparams:\n  edition: \"2023-06-07\"\n  corrections:\n    - at: 2023-06-20T09:30:00+08:00\n      kind: 更正\n      note: 改正一处错字。\n---\n稿件3的正文。\n")
+	if _, err := a.BuildAll(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"<loc>https://news.example.cn/stories/2023/06/s3/</loc><lastmod>2023-06-20T09:30:00+08:00</lastmod>",
+		"<loc>https://news.example.cn/stories/2023/06/</loc><lastmod>2023-06-20T09:30:00+08:00</lastmod>",
+		"<loc>https://news.example.cn/edition/2023-06-07/</loc><lastmod>2023-06-20T09:30:00+08:00</lastmod>",
+		"<loc>https://news.example.cn/edition/2023-06-08/</loc><lastmod>2023-06-08T08:00:00+08:00</lastmod>",
+		"<loc>https://news.example.cn/stories/2023/06/s4/</loc><lastmod>2023-06-08T08:00:00+08:00</lastmod>",
+	} {
+		mustLive(t, a, "sitemaps/2023-06.xml", want)
+	}
+	mustLive(t, a, "sitemap.xml", "<loc>https://news.example.cn/sitemaps/2023-06.xml</loc><lastmod>2023-06-20T09:30:00+08:00</lastmod>")
+	mustLive(t, a, "sitemap.xml", "<loc>https://news.example.cn/sitemaps/2023-05.xml</loc><lastmod>2023-05-12T08:00:00+08:00</lastmod>")
+	mustLive(t, a, "sitemap.xml", "<loc>https://news.example.cn/sitemaps/hot.xml</loc><lastmod>")
+}

@@ -19,6 +19,8 @@ type Builder struct {
 	Root string    // site root: hugo.toml, content/, themes/
 	Data string    // data folder: builds/ and the public link live here
 	Log  io.Writer // Hugo's warnings; nil discards them
+	// BaseURL is the site's public address; "" keeps hugo.toml's baseURL.
+	BaseURL string
 
 	mu      sync.Mutex    // one build at a time
 	rebuild runner[Stats] // the builds Rebuild asks for
@@ -55,7 +57,11 @@ func (b *Builder) Build(ctx context.Context) (Stats, error) {
 	if err != nil {
 		return Stats{}, fmt.Errorf("create build folder: %w", err)
 	}
-	st, err := buildHugo(ctx, b.Root, out, nil, b.Log)
+	var extra map[string]any
+	if b.BaseURL != "" {
+		extra = map[string]any{"baseURL": b.BaseURL}
+	}
+	st, err := buildHugo(ctx, b.Root, out, extra, b.Log)
 	if err == nil {
 		err = copyStatic(b.Root, out)
 	}

@@ -24,7 +24,10 @@ type partState struct {
 	// files that have one (a month's), so that the hot part can list an
 	// edition's stories without reading the month's files (hotFiles).
 	EditionOf map[string]string
-	Pages     int
+	// SitemapMod is the newest <lastmod> of the part's sitemap, for the
+	// sitemap index.
+	SitemapMod time.Time
+	Pages      int
 }
 
 type fileSig struct {

@@ -26,7 +26,7 @@ import (
 // thousand metadata writes per part on a journaling file system).
 func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndexes bool) error {
 	contentDir := filepath.Join(a.Root, "content")
-	for _, top := range []string{"_index.md", "stories/_index.md", "notices/_index.md", "search/_index.md"} {
+	for _, top := range []string{"_index.md", "stories/_index.md", "notices/_index.md", "search/_index.md", "verify/_index.md"} {
 		files = append(files, top)
 	}
 	sections := map[string]bool{}
@@ -207,6 +207,9 @@ func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label stri
 	}
 	source := newOverlayFs(contentDir, layer)
 	extra := map[string]any{"contentDir": contentDir, "params.archive": params}
+	if a.BaseURL != "" {
+		extra["baseURL"] = a.BaseURL
+	}
 	if !hot {
 		// A month renders only what it owns: its pages, its lists and its
 		// editions (its sitemap is written from the content list). Home,
@@ -218,7 +221,7 @@ func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label stri
 		// rendering them here paginated the whole batch a second time.
 		extra["cascade"] = append([]map[string]any{{
 			"build":  map[string]any{"render": "never", "list": "always"},
-			"target": map[string]any{"path": "{/,/columns,/columns/**,/tags,/tags/**,/authors,/authors/**,/edition,/search,/stories,/notices}"},
+			"target": map[string]any{"path": "{/,/columns,/columns/**,/tags,/tags/**,/authors,/authors/**,/edition,/search,/verify,/stories,/notices}"},
 		}, {
 			"build":  map[string]any{"render": "link", "list": "always"},
 			"target": map[string]any{"path": "{/stories/[0-9][0-9][0-9][0-9],/notices/[0-9][0-9][0-9][0-9]}", "kind": "section"},
@@ -329,8 +332,11 @@ func (o *outputFs) names() []string {
 // fileMeta is what a part keeps of each content file besides its
 // signature: the date (for the sitemap) and the e-paper edition.
 type fileMeta struct {
-	Date    time.Time
-	Edition string
+	Date time.Time
+	// Modified is the last correction (front matter lastmod), zero when
+	// there is none.
+	Modified time.Time
+	Edition  string
 	// Unlisted is a withdrawn story (build.list: never): its page stays,
 	// but no sitemap or list names it.
 	Unlisted bool

@@ -82,6 +82,8 @@ func (a *Archive) saveHot() error {
 // change: then every part must be rendered again.
 func (a *Archive) themeSignature() string {
 	h := fnv.New64a()
+	// Every page carries the public address (canonical, feeds, sitemaps).
+	fmt.Fprintf(h, "baseURL %s\n", a.BaseURL)
 	for _, dir := range []string{"hugo.toml", "themes", "static", "layouts", "assets", "i18n", "data"} {
 		filepath.WalkDir(filepath.Join(a.Root, dir), func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

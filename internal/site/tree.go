@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -45,6 +46,9 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 	put := func(p *partPlan, rel string, data []byte) {
 		sum := hashBytes(data)
 		p.next.Outputs[rel] = sum
+		if rel == "sitemaps/"+p.name+".xml" {
+			p.next.SitemapMod = newestLastmod(data)
+		}
 		if strings.HasSuffix(rel, ".html") {
 			p.stats.Pages++
 		}
@@ -188,10 +192,23 @@ func forgetOutputs(parts map[string]*partState, key, month string) {
 // renders it, with its date.
 func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMeta, editions []string) []byte {
 	rels := make([]string, 0, len(files))
-	lists := map[string]bool{}
+	// A list page and an edition change when one of their pages does.
+	lists := map[string]time.Time{}
+	edMod := map[string]time.Time{}
 	for rel := range files {
 		rels = append(rels, rel)
-		lists[path.Dir(rel)+"/"] = true
+		m := meta[rel]
+		mod := m.lastmod()
+		if m.Unlisted {
+			mod = time.Time{}
+		}
+		d := path.Dir(rel) + "/"
+		if cur, ok := lists[d]; !ok || mod.After(cur) {
+			lists[d] = mod
+		}
+		if m.Edition != "" && mod.After(edMod[m.Edition]) {
+			edMod[m.Edition] = mod
+		}
 	}
 	sort.Strings(rels)
 	var b bytes.Buffer
@@ -203,20 +220,16 @@ func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMet
 	}
 	sort.Strings(dirs)
 	for _, d := range dirs {
-		fmt.Fprintf(&b, "  <url><loc>%s%s</loc></url>\n", base, d)
+		fmt.Fprintf(&b, "  <url><loc>%s%s</loc>%s</url>\n", base, d, lastmodTag(lists[d]))
 	}
 	for _, ed := range editions {
-		fmt.Fprintf(&b, "  <url><loc>%sedition/%s/</loc></url>\n", base, ed)
+		fmt.Fprintf(&b, "  <url><loc>%sedition/%s/</loc>%s</url>\n", base, ed, lastmodTag(edMod[ed]))
 	}
 	for _, rel := range rels {
 		if meta[rel].Unlisted {
 			continue
 		}
-		fmt.Fprintf(&b, "  <url><loc>%s%s/</loc>", base, strings.TrimSuffix(rel, ".md"))
-		if d := meta[rel].Date; !d.IsZero() {
-			fmt.Fprintf(&b, "<lastmod>%s</lastmod>", d.Format(time.RFC3339))
-		}
-		b.WriteString("</url>\n")
+		fmt.Fprintf(&b, "  <url><loc>%s%s/</loc>%s</url>\n", base, strings.TrimSuffix(rel, ".md"), lastmodTag(meta[rel].lastmod()))
 	}
 	b.WriteString("</urlset>\n")
 	return b.Bytes()
@@ -237,10 +250,40 @@ func (a *Archive) writeSitemapIndex(tree string, baseURL string) error {
 	b.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n")
 	b.WriteString("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
 	for _, n := range names {
-		fmt.Fprintf(&b, "  <sitemap><loc>%ssitemaps/%s.xml</loc></sitemap>\n", baseURL, n)
+		fmt.Fprintf(&b, "  <sitemap><loc>%ssitemaps/%s.xml</loc>%s</sitemap>\n", baseURL, n, lastmodTag(a.parts[n].SitemapMod))
 	}
 	b.WriteString("</sitemapindex>\n")
 	return writeAtomic(filepath.Join(tree, "sitemap.xml"), []byte(b.String()))
+}
+
+// lastmod is when the page last changed: its last correction, else its date.
+func (m fileMeta) lastmod() time.Time {
+	if m.Modified.After(m.Date) {
+		return m.Modified
+	}
+	return m.Date
+}
+
+// lastmodTag is a sitemap <lastmod> of t, "" for the zero time.
+func lastmodTag(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return "<lastmod>" + t.Format(time.RFC3339) + "</lastmod>"
+}
+
+var lastmodRE = regexp.MustCompile(`<lastmod>([^<]+)</lastmod>`)
+
+// newestLastmod is the newest <lastmod> of a sitemap, for the sitemap
+// index; zero when it has none.
+func newestLastmod(sitemap []byte) time.Time {
+	var newest time.Time
+	for _, m := range lastmodRE.FindAllSubmatch(sitemap, -1) {
+		if t, err := time.Parse(time.RFC3339, string(m[1])); err == nil && t.After(newest) {
+			newest = t
+		}
+	}
+	return newest
 }
 
 func hashBytes(b []byte) uint64 {
@@ -336,8 +379,16 @@ func prune(builds, live string) {
 	}
 }
 
-// baseURL is the site's public address, ending in a slash.
+// PublicURL is the site's public address with a trailing slash: BaseURL,
+// else hugo.toml's baseURL ("/" when the site does not know it).
+func (a *Archive) PublicURL() string { return a.baseURL() }
+
+// baseURL is the site's public address, ending in a slash: BaseURL, else
+// hugo.toml's.
 func (a *Archive) baseURL() string {
+	if u := a.BaseURL; u != "" {
+		return strings.TrimSuffix(u, "/") + "/"
+	}
 	cfg, _ := content.ReadConfig(a.Root)
 	return cfg.Base()
 }

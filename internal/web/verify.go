@@ -175,13 +175,22 @@ func (s *server) verified(r *http.Request, rec news.NoticeRecord) verifiedNotice
 			v.PageLabel += " " + rec.PageName
 		}
 	}
+	v.PublicURL = s.publicURL(r) + strings.TrimPrefix(v.VerifyURL, "/")
+	v.QR = qrSVG(v.PublicURL)
+	return v
+}
+
+// publicURL is the site's public address with a trailing slash: the
+// configured one, else the request's scheme and host.
+func (s *server) publicURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimSuffix(s.cfg.BaseURL, "/") + "/"
+	}
 	scheme := "http"
 	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
 		scheme = "https"
 	}
-	v.PublicURL = scheme + "://" + r.Host + v.VerifyURL
-	v.QR = qrSVG(v.PublicURL)
-	return v
+	return scheme + "://" + r.Host + "/"
 }
 
 // proofPage renders the proof of publication (登报证明) of the notice

@@ -43,6 +43,9 @@ type Config struct {
 	// Corrections lists the correction notes that /corrections/ shows
 	// (see CorrectionsConfig.List); nil turns that page off.
 	Corrections func(ctx context.Context) ([]CorrectionEntry, error)
+	// BaseURL is the site's public address ("https://www.example.cn/"),
+	// which the QR codes of 登报证明 point to; "" uses the request's host.
+	BaseURL string
 	// Chromium is the browser that prints 登报证明 PDFs; "" looks for
 	// chromium on the PATH.
 	Chromium string
@@ -124,7 +127,7 @@ func (s *server) static(w http.ResponseWriter, r *http.Request) {
 	switch ext := filepath.Ext(full); {
 	case ext == ".html" || ext == ".xml" || ext == ".txt":
 		// Pages change when stories are published or corrected.
-		w.Header().Set("Cache-Control", "public, max-age=60, no-transform")
+		w.Header().Set("Cache-Control", "public, max-age=60, no-transform, no-siteapp")
 	case strings.Contains(filepath.Base(full), ".min.") || hasFingerprint(filepath.Base(full)):
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable, no-transform")
 	default:
@@ -143,7 +146,7 @@ func hasFingerprint(name string) bool {
 func (s *server) notFound(w http.ResponseWriter, dir string) {
 	page, err := os.ReadFile(filepath.Join(dir, "404.html"))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60, no-transform")
+	w.Header().Set("Cache-Control", "public, max-age=60, no-transform, no-siteapp")
 	w.WriteHeader(http.StatusNotFound)
 	if err != nil {
 		w.Write([]byte("<!doctype html><meta charset=utf-8><title>页面不存在</title><p>页面不存在。<a href=\"/\">返回首页</a></p>"))
