@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -106,10 +107,53 @@ func TestNoticesAPI(t *testing.T) {
 
 	// Proof of publication with a QR code.
 	code, proof := get(t, http.DefaultClient, s.base+"/verify/proof/"+number+"/")
-	if code != 200 || !strings.Contains(proof, "登报证明") || !strings.Contains(proof, "<svg") || !strings.Contains(proof, fp) || !strings.Contains(proof, "@media print") {
+	// The fingerprint is set in two lines of eight groups of four.
+	fpLine1, fpLine2 := strings.Join(groupsOf(fp[:32], 4), " "), strings.Join(groupsOf(fp[32:], 4), " ")
+	if code != 200 || !strings.Contains(proof, "登报证明") || !strings.Contains(proof, "<svg") || !strings.Contains(proof, fpLine1) || !strings.Contains(proof, fpLine2) || !strings.Contains(proof, "@media print") {
 		t.Fatalf("proof page: %d", code)
 	}
 	checkProofPDF(t, s.base+"/verify/proof/"+number+"/proof.pdf", number, fp)
+
+	// A 遗失声明's 登报证明 is one clean A4 page: Chinese labels (no
+	// canonical keys), the paper, the edition's date and page, the number
+	// unbroken; printed once, then served from the stored file.
+	lostProof := publishNotice(t, s.base, editor, map[string]any{
+		"kind": "lost", "title": "遗失声明", "holder": "吕梁示例有限公司", "lost_item": "营业执照副本", "lost_number": "91350100M000100Y43",
+		"body":    "吕梁示例有限公司不慎遗失营业执照副本，统一社会信用代码91350100M000100Y43，声明作废。",
+		"edition": "2023-06-08", "page": 4, "page_name": "公告",
+	})
+	lostNumber, lostFP := lostProof["number"].(string), lostProof["fingerprint"].(string)
+	text, info := proofPDFText(t, s.base+"/verify/proof/"+lostNumber+"/proof.pdf")
+	if text != "" {
+		flat := strings.Join(strings.Fields(text), "")
+		for _, want := range []string{"登报证明", "吕梁日报", "2023年6月8日", "第04版", "遗失物品", "营业执照副本", "声明作废", lostNumber, lostFP[:32], "统一社会信用代码"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("遗失声明 proof lacks %q:\n%s", want, text)
+			}
+		}
+		for _, bad := range []string{"kind:", "credit_code", "lost_item", "newsroom-notice-v1"} {
+			if strings.Contains(text, bad) {
+				t.Errorf("遗失声明 proof shows the canonical key %q:\n%s", bad, text)
+			}
+		}
+		if !regexp.MustCompile(`(?m)^Pages:\s+1$`).MatchString(info) || !strings.Contains(info, "(A4)") {
+			t.Errorf("遗失声明 proof is not one A4 page:\n%s", info)
+		}
+		// The number and the fingerprint's lines are never broken.
+		if !strings.Contains(text, lostNumber) || !strings.Contains(text, strings.Join(groupsOf(lostFP[:32], 4), " ")) {
+			t.Errorf("number or fingerprint line broken in the proof:\n%s", text)
+		}
+		stored, _ := filepath.Glob(filepath.Join(site, ".newsroom", "proofs", lostNumber+"-*.pdf"))
+		if len(stored) != 1 {
+			t.Fatalf("stored proofs of %s: %v", lostNumber, stored)
+		}
+		before, _ := os.Stat(stored[0])
+		proofPDFText(t, s.base+"/verify/proof/"+lostNumber+"/proof.pdf")
+		after, _ := os.Stat(stored[0])
+		if !after.ModTime().Equal(before.ModTime()) {
+			t.Error("the stored proof was printed again for a second request")
+		}
+	}
 
 	// Found by its 统一社会信用代码 in search.
 	if found := searchAPI(t, s.base, "91350100M000100Y43"); found.Total < 1 || found.Hits[0].URL != pageURL {
@@ -237,6 +281,49 @@ func doJSON(t *testing.T, req *http.Request) (int, map[string]any) {
 }
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// proofPDFText fetches a 登报证明 PDF and returns its text (pdftotext
+// -layout) and pdfinfo's report; "" when the tools are missing outside CI.
+func proofPDFText(t *testing.T, url string) (text, info string) {
+	t.Helper()
+	_, errC := exec.LookPath("chromium")
+	_, errP := exec.LookPath("pdfinfo")
+	if errC != nil || errP != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("chromium and poppler-utils are needed for the proof PDF (.ci/run installs them)")
+		}
+		t.Log("skipping the proof PDF: chromium or poppler-utils missing")
+		return "", ""
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("proof PDF: %d %s %.80q", resp.StatusCode, resp.Header.Get("Content-Type"), data)
+	}
+	file := filepath.Join(t.TempDir(), "proof.pdf")
+	os.WriteFile(file, data, 0o644)
+	out, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inf, err := exec.Command("pdfinfo", file).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), string(inf)
+}
+
+func groupsOf(s string, n int) []string {
+	var out []string
+	for ; len(s) > n; s = s[n:] {
+		out = append(out, s[:n])
+	}
+	return append(out, s)
+}
 
 // checkProofPDF fetches the 登报证明 as PDF (printed by headless Chromium)
 // and reads its text back with pdftotext: the number and the fingerprint

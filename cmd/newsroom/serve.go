@@ -159,7 +159,8 @@ func (m *serveMain) Run(ctx context.Context) error {
 	live.Published = afterPublish(ctx, p, m.DeployTo, m.BaiduSite, siteDir, clock, log)
 	var ready atomic.Bool
 	handler := web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
-		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报", Clock: clock, BaseURL: public})
+		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报", Clock: clock, BaseURL: public,
+		ProofDir: filepath.Join(p.Data, "proofs")})
 	m.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
 	fmt.Fprintf(m.Stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())

@@ -7,6 +7,8 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -25,7 +27,43 @@ var verifyHTML string
 var verifyTmpl = template.Must(template.New("verify").Funcs(template.FuncMap{
 	"cnDate": func(t time.Time) string { return t.In(news.Shanghai).Format("2006年1月2日") },
 	"cnTime": func(t time.Time) string { return t.In(news.Shanghai).Format("2006-01-02 15:04") },
+	// cnDateOf writes an edition date ("2023-06-08") the Chinese way.
+	"cnDateOf": func(d string) string {
+		if t, err := time.Parse(time.DateOnly, d); err == nil {
+			return t.Format("2006年1月2日")
+		}
+		return d
+	},
+	// fpLines sets a fingerprint as two lines of eight groups of four,
+	// each line kept whole: legible, and copied back it is the same.
+	"fpLines": func(fp string) template.HTML {
+		g := groups(fp, 4)
+		var lines []string
+		for len(g) > 0 {
+			n := min(8, len(g))
+			lines = append(lines, "<span>"+template.HTMLEscapeString(strings.Join(g[:n], " "))+"</span>")
+			g = g[n:]
+		}
+		return template.HTML(strings.Join(lines, "<br>"))
+	},
 }).Parse(verifyHTML))
+
+// groups cuts s into pieces of n bytes (the last may be shorter).
+func groups(s string, n int) []string {
+	var out []string
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// verifyMarker is where the theme's /verify/ page wants the form and the
+// answer, as the search page does for results.
+const verifyMarker = "<!--newsroom:verify-->"
 
 var fingerprintRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -42,6 +80,7 @@ type verifiedNotice struct {
 	PrintedAt  time.Time     `json:"-"`
 	PageLabel  string        `json:"page_label,omitempty"` // 第01版 要闻
 	Superseded bool          `json:"corrected"`            // a 更正公告 exists
+	Full       fullText      `json:"-"`                    // the notice as printed, for the 登报证明
 }
 
 // verifyResult is the verify page's data.
@@ -146,12 +185,36 @@ func (s *server) verify(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSON(w, status, res)
 		return
 	}
+	var page bytes.Buffer
+	if err := s.renderVerify(&page, res); err != nil {
+		s.cfg.Log.Error("verify page", "err", err)
+		http.Error(w, "核验页面生成失败。", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	if err := verifyTmpl.ExecuteTemplate(w, "page", res); err != nil {
-		s.cfg.Log.Error("verify page", "err", err)
+	w.Write(page.Bytes())
+}
+
+// renderVerify writes the verify page: the form and the answer inside the
+// theme's /verify/ page (the site's header, navigation and footer), or a
+// plain page of its own when the site has none.
+func (s *server) renderVerify(w io.Writer, res verifyResult) error {
+	var shell []byte
+	if dir := s.cfg.SiteDir(); dir != "" {
+		shell, _ = os.ReadFile(filepath.Join(dir, "verify", "index.html"))
 	}
+	before, after, ok := bytes.Cut(shell, []byte(verifyMarker))
+	if !ok {
+		return verifyTmpl.ExecuteTemplate(w, "page", res)
+	}
+	w.Write(before)
+	if err := verifyTmpl.ExecuteTemplate(w, "fragment", res); err != nil {
+		return err
+	}
+	_, err := w.Write(after)
+	return err
 }
 
 func wantsJSON(r *http.Request) bool {
@@ -177,6 +240,7 @@ func (s *server) verified(r *http.Request, rec news.NoticeRecord) verifiedNotice
 	}
 	v.PublicURL = s.publicURL(r) + strings.TrimPrefix(v.VerifyURL, "/")
 	v.QR = qrSVG(v.PublicURL)
+	v.Full = parseCanonical(rec.Canonical)
 	return v
 }
 
@@ -193,41 +257,57 @@ func (s *server) publicURL(r *http.Request) string {
 	return scheme + "://" + r.Host + "/"
 }
 
-// proofPage renders the proof of publication (登报证明) of the notice
-// named in the route: a printable page with the paper, date, edition and
-// page, the notice's canonical text, its fingerprint and a QR code to its
-// verification URL. When there is no such notice it answers the request
-// itself and returns ok false.
-func (s *server) proofPage(w http.ResponseWriter, r *http.Request) (page []byte, number string, ok bool) {
+// proofNotice finds the notice named in the route of a 登报证明. When
+// there is no such notice it answers the request itself and returns ok
+// false.
+func (s *server) proofNotice(w http.ResponseWriter, r *http.Request) (verifiedNotice, bool) {
 	if s.cfg.Notices == nil {
 		http.Error(w, "verification is not configured", http.StatusServiceUnavailable)
-		return nil, "", false
+		return verifiedNotice{}, false
 	}
-	number = strings.ToUpper(r.PathValue("number"))
-	rec, err := s.cfg.Notices.NoticeByNumber(r.Context(), number)
-	if err != nil || !notice.ValidNumber(number) {
+	number := strings.ToUpper(r.PathValue("number"))
+	var rec *news.NoticeRecord
+	var err error
+	if notice.ValidNumber(number) {
+		rec, err = s.cfg.Notices.NoticeByNumber(r.Context(), number)
+	}
+	if rec == nil || err != nil {
 		if news.ErrorCode(err) != news.ENOTFOUND && err != nil {
 			s.cfg.Log.Error("proof failed", "err", err)
+			http.Error(w, "核验暂时不可用，请稍后再试。", http.StatusInternalServerError)
+			return verifiedNotice{}, false
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, "<!doctype html><meta charset=utf-8><title>没有这份公告</title><p>档案中没有编号为 "+template.HTMLEscapeString(number)+" 的公告。<a href=\"/verify/\">公告核验</a></p>")
-		return nil, number, false
+		verifyTmpl.ExecuteTemplate(w, "missing", map[string]string{"Number": number, "PaperName": s.paperName()})
+		return verifiedNotice{}, false
 	}
+	return s.verified(r, *rec), true
+}
+
+// renderProof renders the proof of publication (登报证明) of a notice: a
+// printable A4 page with the paper, the edition's date and page, the
+// notice's full text with Chinese labels, its number, fingerprint and a
+// QR code to its verification URL.
+func (s *server) renderProof(v verifiedNotice) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := verifyTmpl.ExecuteTemplate(&buf, "proof", s.verified(r, *rec)); err != nil {
-		s.cfg.Log.Error("proof page", "err", err)
-		http.Error(w, "登报证明生成失败。", http.StatusInternalServerError)
-		return nil, number, false
+	if err := verifyTmpl.ExecuteTemplate(&buf, "proof", v); err != nil {
+		return nil, err
 	}
-	return buf.Bytes(), number, true
+	return buf.Bytes(), nil
 }
 
 // proof serves the 登报证明 page; browsers print it or save it as PDF
 // (print stylesheet, A4).
 func (s *server) proof(w http.ResponseWriter, r *http.Request) {
-	page, _, ok := s.proofPage(w, r)
+	v, ok := s.proofNotice(w, r)
 	if !ok {
+		return
+	}
+	page, err := s.renderProof(v)
+	if err != nil {
+		s.cfg.Log.Error("proof page", "err", err)
+		http.Error(w, "登报证明生成失败。", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -255,4 +335,70 @@ func qrSVG(text string) template.HTML {
 	}
 	b.WriteString(`"/></svg>`)
 	return template.HTML(b.String())
+}
+
+// fullText is a notice as the 登报证明 prints it, read back from its
+// canonical text: title, paragraphs, the other fields with Chinese labels,
+// and the 落款.
+type fullText struct {
+	Title             string
+	Body              []string
+	Fields            []labelled
+	Signature, Signed string
+}
+
+type labelled struct{ Label, Value string }
+
+// canonicalLabels names the canonical text's keys (docs/notices.md) in
+// Chinese; "" leaves a key out of the field list because the proof shows
+// it elsewhere.
+var canonicalLabels = map[string]string{
+	"number": "", "kind": "", "published": "", "edition": "", "page": "", "title": "", "issuers": "",
+	"signature": "", "signed_date": "",
+	"doc_number": "文号", "addressees": "主送", "attachment": "附件",
+	"project_name": "项目名称", "project_number": "项目编号", "agency": "采购代理机构", "budget": "预算金额",
+	"bid_deadline": "投标截止时间", "company": "公司名称", "credit_code": "统一社会信用代码",
+	"capital_before": "原注册资本", "capital_after": "变更后注册资本", "resolution_date": "决议日期",
+	"parties": "当事人", "holder": "持有人", "lost_item": "遗失物品", "lost_number": "证件编号",
+	"contact": "联系人", "phones": "联系电话", "email": "电子邮箱", "address": "地址",
+	"period_start": "公告期起", "period_end": "公告期止", "claim_deadline": "申报截止日期", "corrects": "更正的公告",
+}
+
+// parseCanonical reads a canonical text ("key: value" lines, then "body:"
+// and one paragraph a line) into the parts the proof prints. Keys it does
+// not know are shown as they are rather than dropped.
+func parseCanonical(text string) fullText {
+	var f fullText
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	inBody := false
+	for i, line := range lines {
+		switch {
+		case i == 0 && line == notice.Format:
+		case inBody:
+			f.Body = append(f.Body, line)
+		case line == "body:":
+			inBody = true
+		default:
+			k, v, _ := strings.Cut(line, ": ")
+			switch k {
+			case "title":
+				f.Title = v
+			case "signature":
+				f.Signature = v
+			case "signed_date":
+				f.Signed = v
+				if t, err := time.Parse(time.DateOnly, v); err == nil {
+					f.Signed = t.Format("2006年1月2日")
+				}
+			}
+			label, known := canonicalLabels[k]
+			if !known {
+				label = k
+			}
+			if label != "" {
+				f.Fields = append(f.Fields, labelled{label, v})
+			}
+		}
+	}
+	return f
 }

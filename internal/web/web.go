@@ -49,6 +49,9 @@ type Config struct {
 	// Chromium is the browser that prints 登报证明 PDFs; "" looks for
 	// chromium on the PATH.
 	Chromium string
+	// ProofDir is the folder where 登报证明 PDFs are kept once printed;
+	// "" turns the PDFs off (the printable page stays).
+	ProofDir string
 }
 
 // maxBody bounds the body of a reader's request (a pasted notice).
@@ -60,6 +63,9 @@ func New(cfg Config) http.Handler {
 		cfg.Log = slog.Default()
 	}
 	s := &server{cfg: cfg}
+	if cfg.ProofDir != "" {
+		s.proofs = newProofs(cfg.ProofDir, cfg.Chromium)
+	}
 	mux := http.NewServeMux()
 	// A reader's request carries at most a pasted notice (/verify/); the
 	// admin bounds its own requests.
@@ -81,10 +87,13 @@ func New(cfg Config) http.Handler {
 	mux.Handle("/admin/", admin)
 	mux.Handle("/api/admin/", admin)
 	handle("/", s.static)
-	return httpsec.Policy{CSP: httpsec.SiteCSP}.Handler(mux)
+	return httpsec.Policy{CSP: httpsec.SiteCSP}.Handler(newCompressor(compressCacheBytes).handler(mux))
 }
 
-type server struct{ cfg Config }
+type server struct {
+	cfg    Config
+	proofs *proofs // nil: no PDFs
+}
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
