@@ -123,6 +123,13 @@ func TestBrowser(t *testing.T) {
 		{name: "month", path: "/stories/2023/06/"},
 		{name: "search", path: "/search/?q=" + url.QueryEscape("高考")},
 		{name: "404", path: "/no-such-page/"},
+		{name: "verify", path: "/verify/?q=LLRB-2023-000009"},
+	}
+	// /verify/ is in the paper's look: the theme's header and navigation
+	// around the form, and help written for readers.
+	if page := string(fetch(t, s.base, "/verify/")); !strings.Contains(page, `class="site-header"`) || !strings.Contains(page, "怎样核验") ||
+		!strings.Contains(page, `action="/verify/"`) || strings.Contains(page, "docs/notices.md") {
+		t.Errorf("/verify/ is not the theme's page with the form and help:\n%.2000s", page)
 	}
 	var serious []string
 	for _, p := range pages {
