@@ -95,7 +95,9 @@ func TestBackupWhileServingRestoresTheSameSite(t *testing.T) {
 			t.Errorf("%s: %d on the restored site", u, code)
 			continue
 		}
-		if b != before[u] {
+		// The pages name their site's address (canonical, feeds, JSON-LD),
+		// which is the server's own here: another port for the restored one.
+		if b != strings.ReplaceAll(before[u], s.base, r.base) {
 			t.Errorf("%s differs on the restored site", u)
 		}
 	}
