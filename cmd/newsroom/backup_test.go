@@ -97,8 +97,12 @@ func TestBackupWhileServingRestoresTheSameSite(t *testing.T) {
 		}
 		// The pages name their site's address (canonical, feeds, JSON-LD),
 		// which is the server's own here: another port for the restored one.
-		if b != strings.ReplaceAll(before[u], s.base, r.base) {
-			t.Errorf("%s differs on the restored site", u)
+		if want := strings.ReplaceAll(before[u], s.base, r.base); b != want {
+			i := 0
+			for i < len(b) && i < len(want) && b[i] == want[i] {
+				i++
+			}
+			t.Errorf("%s differs on the restored site at byte %d: %.200q, want %.200q", u, i, b[i:], want[i:])
 		}
 	}
 	if code, _ := get(t, http.DefaultClient, r.base+later); code != 404 {
