@@ -66,15 +66,29 @@ func newMatcher(items []*draft) *matcher {
 	return m
 }
 
-func (m *matcher) score(text string, item int) float64 {
+
+func (m *matcher) scoreSet(bg map[string]bool, item int) float64 {
 	var s float64
 	d := m.items[item]
-	for g := range bigrams(text) {
+	for g := range bg {
 		if d.bg[g] {
 			s += m.idf[g]
 		}
 	}
 	return s
+}
+
+// window is how many drafts on either side of a headline block may take
+// its lines. A page has far fewer stories than this, and the bound keeps
+// the matching linear in the length of the text (an archive dumped as one
+// file would otherwise compare every headline with every story).
+const window = 40
+
+// candidates are the drafts a headline block may go to.
+func (p *parser) candidates(b *hblock) (lo, hi int) {
+	lo = max(0, b.prev-window+1)
+	hi = min(len(p.items), b.next+window)
+	return lo, hi
 }
 
 // attachHeadlines splits every headline block into groups and attaches
@@ -113,13 +127,18 @@ func (p *parser) attachHeadlines() {
 
 func (p *parser) near(b *hblock, item int) bool { return item == b.prev || item == b.next }
 
-// segScore scores lines [from,to) of b as the headline group of item.
-func (p *parser) segScore(m *matcher, b *hblock, from, to, item int) float64 {
+// segBigrams returns the bigrams of lines [from,to) of b.
+func segBigrams(b *hblock, from, to int) map[string]bool {
 	var parts []string
 	for _, l := range b.lines[from:to] {
 		parts = append(parts, l.text)
 	}
-	s := m.score(strings.Join(parts, ""), item)
+	return bigrams(strings.Join(parts, ""))
+}
+
+// segScore scores lines [from,to) of b (bigrams bg) as the headline group of item.
+func (p *parser) segScore(m *matcher, b *hblock, bg map[string]bool, item int) float64 {
+	s := m.scoreSet(bg, item)
 	if s < minScore {
 		return 0
 	}
@@ -132,11 +151,13 @@ func (p *parser) segScore(m *matcher, b *hblock, from, to, item int) float64 {
 // bestFree finds the best draft not yet taken for a segment.
 func (p *parser) bestFree(m *matcher, s *hseg, taken map[int]bool) (int, float64) {
 	best, bestScore := -1, 0.0
-	for it := range p.items {
+	bg := segBigrams(s.block, s.from, s.to)
+	lo, hi := p.candidates(s.block)
+	for it := lo; it < hi; it++ {
 		if taken[it] {
 			continue
 		}
-		if sc := p.segScore(m, s.block, s.from, s.to, it); sc > bestScore {
+		if sc := p.segScore(m, s.block, bg, it); sc > bestScore {
 			best, bestScore = it, sc
 		}
 	}
@@ -149,7 +170,8 @@ func (p *parser) bestFree(m *matcher, s *hseg, taken map[int]bool) (int, float64
 // keeping lines together so that lines sharing no words join a neighbour.
 func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
 	n := len(b.lines)
-	k := len(p.items) + 1 // item index + 1; 0 = none
+	lo, hi := p.candidates(b)
+	k := hi - lo + 1 // state s: draft lo+s-1; 0 = none
 	const neg = -1e18
 	dp := make([][]float64, n+1)
 	from := make([][]int, n+1)
@@ -166,10 +188,28 @@ func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
 	scores := map[[3]int]float64{}
 	for i := 1; i <= n; i++ {
 		for j := i - 1; j >= 0 && i-j <= maxGroupLines; j-- {
+			// the best and second best state at j, so that the state
+			// before a group can differ from the group's in O(1)
+			b1, b2 := -1, -1
+			for ps := 0; ps < k; ps++ {
+				if dp[j][ps] == neg {
+					continue
+				}
+				switch {
+				case b1 < 0 || dp[j][ps] > dp[j][b1]:
+					b1, b2 = ps, b1
+				case b2 < 0 || dp[j][ps] > dp[j][b2]:
+					b2 = ps
+				}
+			}
+			if b1 < 0 {
+				continue
+			}
+			bg := segBigrams(b, j, i)
 			for s := 0; s < k; s++ {
 				var sc float64
 				if s > 0 {
-					sc = p.segScore(m, b, j, i, s-1)
+					sc = p.segScore(m, b, bg, lo+s-1)
 					if sc == 0 {
 						continue
 					}
@@ -178,13 +218,15 @@ func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
 					continue
 				}
 				scores[[3]int{j, i, s}] = sc
-				for ps := 0; ps < k; ps++ {
-					if dp[j][ps] == neg || ps == s && s > 0 {
-						continue
-					}
-					if v := dp[j][ps] + sc; v > dp[i][s]+1e-9 {
-						dp[i][s], from[i][s], prevItem[i][s] = v, j, ps
-					}
+				ps := b1
+				if ps == s && s > 0 {
+					ps = b2
+				}
+				if ps < 0 {
+					continue
+				}
+				if v := dp[j][ps] + sc; v > dp[i][s]+1e-9 {
+					dp[i][s], from[i][s], prevItem[i][s] = v, j, ps
 				}
 			}
 		}
@@ -198,7 +240,11 @@ func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
 	var segs []*hseg
 	for i, s := n, bestS; i > 0; {
 		j, ps := from[i][s], prevItem[i][s]
-		segs = append(segs, &hseg{block: b, from: j, to: i, item: s - 1, score: scores[[3]int{j, i, s}]})
+		item := -1
+		if s > 0 {
+			item = lo + s - 1
+		}
+		segs = append(segs, &hseg{block: b, from: j, to: i, item: item, score: scores[[3]int{j, i, s}]})
 		i, s = j, ps
 	}
 	// reverse to page order

@@ -99,6 +99,9 @@ func (p *parser) segment() []*elem {
 	return p.elems
 }
 
+// maxHeadRun is the most lines one run of headline-like lines may have.
+const maxHeadRun = 12
+
 func (p *parser) emit(e *elem) { p.elems = append(p.elems, e) }
 
 // headOrPara decides, at a paragraph start, whether the run of headline-like
@@ -106,7 +109,9 @@ func (p *parser) emit(e *elem) { p.elems = append(p.elems, e) }
 func (p *parser) headOrPara(i int) int {
 	n := len(p.lines)
 	j := i
-	for j+1 < n && isHeadCand(p.lines[j+1]) {
+	// a run longer than maxHeadRun is not one headline group: the bound
+	// keeps a long run of punctuation-free lines linear
+	for j+1 < n && j+1-i < maxHeadRun && isHeadCand(p.lines[j+1]) {
 		j++
 	}
 	nx := j + 1
