@@ -199,7 +199,7 @@ func mapKeys(ss []string) []string {
 
 type corpusScore struct {
 	stories, right, headOK, textOK, uncertain, items int
-	bad                                             []string
+	bad                                              []string
 }
 
 func scoreCorpusPage(arts []corpusArticle, text string, sc *corpusScore) {

@@ -66,7 +66,6 @@ func newMatcher(items []*draft) *matcher {
 	return m
 }
 
-
 func (m *matcher) scoreSet(bg map[string]bool, item int) float64 {
 	var s float64
 	d := m.items[item]
