@@ -200,6 +200,7 @@ func mapKeys(ss []string) []string {
 type corpusScore struct {
 	stories, right, headOK, textOK, uncertain, items int
 	bad                                              []string
+	why                                              map[string]int
 }
 
 func scoreCorpusPage(arts []corpusArticle, text string, sc *corpusScore) {
@@ -230,6 +231,23 @@ func scoreCorpusPage(arts []corpusArticle, text string, sc *corpusScore) {
 		if tOK {
 			sc.textOK++
 		}
+		if !tOK {
+			want := normKey(a.Body)
+			why := "other"
+			for _, it := range items {
+				got := normKey(it.Body + it.Caption)
+				switch {
+				case len(got) > len(want) && strings.Contains(got, want[min(len(want), 30):]):
+					why = "merged"
+				case len(got) >= 12 && strings.Contains(want, got) && why == "other":
+					why = "split"
+				}
+			}
+			if sc.why == nil {
+				sc.why = map[string]int{}
+			}
+			sc.why[why]++
+		}
 		if hOK && tOK {
 			sc.right++
 		} else {
@@ -251,6 +269,7 @@ func TestCorpusPages(t *testing.T) {
 		}
 		t.Logf("%-24s %4d/%4d right (%.1f %%)  headline %4d  text %4d  items %4d  uncertain %4d",
 			l.Name, sc.right, sc.stories, 100*float64(sc.right)/float64(sc.stories), sc.headOK, sc.textOK, sc.items, sc.uncertain)
+		t.Logf("   text misses: %v", sc.why)
 		if os.Getenv("CORPUS_BAD") != "" {
 			for _, b := range sc.bad {
 				t.Log("  miss", b)
@@ -286,6 +305,17 @@ func TestCorpusDebug(t *testing.T) {
 		text := renderCorpusPage(arts, corpusLayouts[li], uint64(pi*31+li))
 		if os.Getenv("CORPUS_TEXT") != "" {
 			t.Log("\n" + text)
+		}
+		if os.Getenv("CORPUS_ELEMS") != "" {
+			p := &parser{}
+			p.lines = prepareLines(text, &p.report)
+			for _, e := range p.segment() {
+				var first string
+				if len(e.lines) > 0 {
+					first = e.lines[0].text
+				}
+				t.Logf("elem %d lead=%v lines=%d %s", e.kind, e.lead, len(e.lines), first)
+			}
 		}
 		items, rep, _ := Parse(text, Options{})
 		for _, it := range items {

@@ -17,6 +17,7 @@ const (
 	lCredit           // photo credit: 记者 X 摄
 	lTrailer          // bracketed byline or source ending a story: （A B C）
 	lDate             // a date alone on a line: 2023年5月8日
+	lByline           // a byline alone on a line: 本报记者 张三 / 本报评论员 / 张三
 )
 
 // line is one non-blank line of the page.
@@ -29,8 +30,12 @@ type line struct {
 	banner    string // lBanner: the de-doubled text
 }
 
+// mdRe matches a month and day in a dateline, in ASCII or full-width
+// digits or Chinese numerals: 6月7日, １月６日, 十二月三十一日.
+const mdRe = `[0-9０-９一二三四五六七八九十〇○]{1,3}月[0-9０-９一二三四五六七八九十〇○]{1,3}日`
+
 var (
-	leadRe = regexp.MustCompile(`^(?:本报讯|本报[\p{Han}]{0,8}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)|(?:新华社|中新社|人民日报|光明日报|经济日报|央视网|中新网|人民网|新华网)[\p{Han}]{1,10}?(?:\d{1,2}月\d{1,2}日)?电|据[^，。；]{2,24}?报道)`)
+	leadRe = regexp.MustCompile(`^(?:本报讯|本报专电|本报[\p{Han}]{0,8}?(?:` + mdRe + `)?(?:电|讯)|据?(?:新华社|中新社|人民日报|光明日报|经济日报|央视网|中新网|人民网|新华网)[\p{Han}]{0,10}?(?:` + mdRe + `)?(?:电|讯)|据[^，。；]{2,24}?报道)`)
 	dateRe = regexp.MustCompile(`^([0-9]{4}|[〇零○Ｏ一二三四五六七八九]{4})年([0-9]{1,2}|[一二三四五六七八九十]{1,3})月([0-9]{1,2}|[一二三四五六七八九十]{1,3})日$`)
 	// a role word printed before names in a byline
 	roleRe      = regexp.MustCompile(`^(本报记者|本报通讯员|特约记者|见习记者|实习记者|摄影记者|首席记者|融媒记者|全媒体记者|记者|通讯员|实习生|摄影|摄像|本报评论员|评论员|文/图|图/文)`)
@@ -133,6 +138,8 @@ func classify(raw string) *line {
 		l.kind = lCredit
 	case isTrailer(t):
 		l.kind = lTrailer
+	case isBylineLine(c):
+		l.kind = lByline
 	default:
 		if b, ok := undouble(t); ok {
 			l.kind = lBanner
@@ -184,6 +191,29 @@ func isCredit(t string) bool {
 	// without a role, require the gap or slash before 摄 so that ordinary
 	// words ending in 摄 are not taken for credits
 	return m[1] != "" || strings.ContainsAny(t, " /／") || strings.HasSuffix(t, "供图")
+}
+
+// bylineLineRe matches a byline printed alone on a line, without
+// brackets: a reporter's role with names, or a commentator's signature.
+var bylineLineRe = regexp.MustCompile(`^(?:(?:本报|新华社|中新社)(?:驻[\p{Han}]{1,8})?(?:特约|首席|见习|实习)?记者|本报(?:特约)?评论员|特约评论员|本报通讯员|特约记者)([\p{Han}·、]{0,16})$`)
+
+// isBylineLine reports whether the compacted line c is a byline alone on
+// a line: "本报记者张三李四", "本报评论员", "新华社记者王五", or one person's
+// name ("张汉民") as printed over a commentary.
+func isBylineLine(c string) bool {
+	if bylineLineRe.MatchString(c) {
+		return true
+	}
+	n := utf8.RuneCountInString(c)
+	return n >= 2 && n <= 3 && hanOnly(c) == c && isSurname(c)
+}
+
+// surnames are the commonest Chinese family names (first character).
+const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+
+func isSurname(name string) bool {
+	r, _ := utf8.DecodeRuneInString(name)
+	return strings.ContainsRune(surnames, r)
 }
 
 // trailerRe matches a whole line in brackets, as printed at the end of a story.
@@ -239,7 +269,7 @@ func parseNames(s string, needRole bool) (bylines, names []string, ok bool) {
 				continue
 			}
 		}
-		if !nameRe.MatchString(t) {
+		if !nameRe.MatchString(t) || !sawRole && !strings.Contains(t, "·") && !isSurname(t) {
 			return nil, nil, false
 		}
 		cur = append(cur, t)

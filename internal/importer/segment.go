@@ -16,6 +16,7 @@ const (
 	eCredit                  // a photo credit line
 	eTrailer                 // a bracketed byline/source ending a story
 	eSig                     // a notice signature: issuer lines + date
+	eByline                  // a byline alone on a line
 )
 
 type elem struct {
@@ -76,6 +77,9 @@ func (p *parser) segment() []*elem {
 			i++
 		case lTrailer:
 			p.emit(&elem{kind: eTrailer, lines: []*line{l}})
+			i++
+		case lByline:
+			p.emit(&elem{kind: eByline, lines: []*line{l}})
 			i++
 		case lDate:
 			// issuer lines just before the date were taken for a headline group
@@ -178,6 +182,10 @@ func (p *parser) para(s int, lead bool) int {
 			break
 		}
 		cur := p.lines[k]
+		if w := p.colWidthAround(k); w >= 6 && !cur.justified && cur.width < w-2.5 && k > s && !p.lines[k-1].justified && p.lines[k-1].width >= w-1 {
+			// a short line after a full one ends a paragraph
+			break
+		}
 		if endsSentence(cur.text) {
 			// a paragraph ends at a sentence end unless both this line and
 			// the next fill the column (the next would be indented otherwise)

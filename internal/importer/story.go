@@ -44,17 +44,33 @@ func (p *parser) assemble() {
 			cur.closed = true
 		}
 	}
-	for _, e := range p.elems {
+	for k, e := range p.elems {
 		switch e.kind {
 		case ePara:
-			if e.lead {
+			switch {
+			case e.lead && cur != nil && !cur.closed && !cur.hasSentences():
+				// a lead after a byline or a subtitle-like line of the
+				// same story: 本报记者 X / 本报北京１月６日讯 …
+				cur.lead = true
+			case e.lead:
 				closeCur()
 				cur = newDraft()
 				cur.lead = true
-			} else if cur == nil || cur.closed {
+			case cur == nil || cur.closed:
 				cur = newDraft()
 			}
 			cur.paras = append(cur.paras, e)
+		case eByline:
+			text := e.lines[0].text
+			if cur != nil && !cur.closed && cur.hasSentences() && (k+1 >= len(p.elems) || p.elems[k+1].kind != ePara) {
+				// at the end of a story: 本报记者 X
+				p.addByline(cur, text)
+				closeCur()
+				continue
+			}
+			closeCur()
+			cur = newDraft()
+			p.addByline(cur, text)
 		case eHead, eVert:
 			b := &hblock{vertical: e.kind == eVert, prev: len(p.items) - 1, next: len(p.items)}
 			for _, l := range e.lines {
@@ -87,6 +103,35 @@ func (p *parser) assemble() {
 			cur = p.photo(cur, e, newDraft)
 			closeCur()
 		}
+	}
+}
+
+// hasSentences reports whether d has body text: a paragraph ending a
+// sentence (not only short lines such as a subtitle or a byline).
+func (d *draft) hasSentences() bool {
+	for _, pe := range d.paras {
+		if endsSentence(pe.lines[len(pe.lines)-1].text) {
+			return true
+		}
+	}
+	return false
+}
+
+// addByline records a byline printed alone on a line.
+func (p *parser) addByline(d *draft, text string) {
+	if bl, names, ok := parseNames(text, false); ok {
+		d.bylines = append(d.bylines, bl...)
+		d.authors = append(d.authors, names...)
+		return
+	}
+	d.bylines = append(d.bylines, cleanBody(text))
+	c := compact(text)
+	if m := bylineLineRe.FindStringSubmatch(c); m != nil && m[1] != "" {
+		if names := strings.Split(m[1], "、"); len(names) > 1 || utf8.RuneCountInString(m[1]) <= 3 {
+			d.authors = append(d.authors, names...)
+			return
+		}
+		p.uncertain("byline 「%s」: names could not be separated", c)
 	}
 }
 
@@ -177,7 +222,7 @@ func (p *parser) prepareTexts() {
 				parts = append(parts, l.text)
 			}
 			raw := joinLines(parts)
-			if i == 0 && pe.lead {
+			if pe.lead && d.source == "" && !leadTaken(d.paras[:i]) {
 				raw = p.takeLead(d, raw)
 			}
 			raw = p.stripJumps(raw)
@@ -188,6 +233,15 @@ func (p *parser) prepareTexts() {
 		}
 		d.bg = bigrams(strings.Join(d.texts, ""))
 	}
+}
+
+func leadTaken(ps []*elem) bool {
+	for _, pe := range ps {
+		if pe.lead {
+			return true
+		}
+	}
+	return false
 }
 
 // takeLead removes the source (本报讯 / 新华社…电) and the bracketed byline
