@@ -49,7 +49,9 @@ func (p *parser) finish() []Item {
 		switch {
 		case d.photo:
 			it.Kind = KindPhoto
+			// the caption is the photo's text; it is not also a body
 			it.Caption = strings.Join(d.texts, "")
+			it.Body = ""
 			if d.credit != "" {
 				m := creditRe.FindStringSubmatch(d.credit)
 				it.Credit = strings.Join(strings.Fields(strings.Trim(d.credit, "（）()")), " ")

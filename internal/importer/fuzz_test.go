@@ -54,3 +54,22 @@ func TestEdgePages(t *testing.T) {
 		t.Errorf("jump note: items=%+v uncertain=%q", items, rep.Uncertain)
 	}
 }
+
+// FuzzDecode checks that Decode never panics, returns valid UTF-8 and
+// names the encoding it used whenever it succeeds.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("本报讯 正文。\n"), "")
+	f.Add([]byte{0xB1, 0xBE, 0xB1, 0xA8, 0xD1, 0xB6, 0x0A}, "") // 本报讯 in GBK
+	f.Add([]byte{0xFF, 0xFE, 0x2C, 0x67, 0xA5, 0x62}, "")
+	f.Add([]byte{0x81, 0x30, 0x81, 0x30}, "gb18030")
+	f.Add([]byte("abc"), "big5")
+	f.Fuzz(func(t *testing.T, b []byte, enc string) {
+		text, used, err := Decode(b, enc)
+		if err != nil {
+			return
+		}
+		if used == "" || !utf8.ValidString(text) {
+			t.Fatalf("Decode(%q, %q) = %q, %q", b, enc, text, used)
+		}
+	})
+}

@@ -40,7 +40,7 @@ type Item struct {
 	Authors  []string `json:"authors"`  // people's names only, e.g. ["张娟娟"]
 	Bylines  []string `json:"bylines"`  // as printed with roles, e.g. ["记者 张娟娟"]
 	Source   string   `json:"source"`   // "本报讯" | "新华社深圳6月7日电" | ""
-	Body     string   `json:"body"`     // cleaned paragraphs separated by "\n\n"
+	Body     string   `json:"body"`     // cleaned paragraphs separated by "\n\n" (empty for a photo: see Caption)
 	Date     string   `json:"date"`     // edition date from Options
 	Page     int      `json:"page"`
 	PageName string   `json:"page_name,omitempty"`

@@ -184,6 +184,9 @@ func TestSamplePage(t *testing.T) {
 	if !strings.HasPrefix(ph.Caption, "6月7日，2023年全国高考拉开帷幕。") || !strings.HasSuffix(ph.Caption, "图为离石区朝阳小学考点，考生走出考场。") {
 		t.Errorf("photo caption = %q", ph.Caption)
 	}
+	if ph.Body != "" {
+		t.Errorf("photo caption is also its body: %q", ph.Body)
+	}
 
 	// the Xinhua story
 	x := findItem(t, items, "首届文化强国建设高峰论坛")
@@ -215,7 +218,7 @@ func TestSampleNothingLost(t *testing.T) {
 	items, rep := parseSample(t)
 	var got strings.Builder
 	for _, it := range items {
-		got.WriteString(it.Kicker + it.Title + it.Subtitle + it.Source + strings.Join(it.Bylines, "") + it.Body + it.Credit)
+		got.WriteString(it.Kicker + it.Title + it.Subtitle + it.Source + strings.Join(it.Bylines, "") + it.Body + it.Caption + it.Credit)
 		if it.Notice != nil {
 			got.WriteString(strings.Join(it.Notice.Issuers, "") + "年月日") // IssuedOn is ISO
 		}
