@@ -16,13 +16,14 @@ import (
 
 	"newsroom/internal/content"
 	"newsroom/internal/desk"
+	"newsroom/internal/importer"
 	"newsroom/internal/ingest"
 	"newsroom/internal/news"
 	"newsroom/internal/sitelock"
 	"newsroom/internal/sqlite"
 )
 
-const importUsage = "usage: newsroom import [--site DIR] [--date YYYY-MM-DD] [--page N] [--page-name NAME] [--publish] [--dry-run] [--json] FILE|DIR..."
+const importUsage = "usage: newsroom import [--site DIR] [--date YYYY-MM-DD] [--page N] [--page-name NAME] [--publish] [--dry-run] [--json] [--encoding ENC] FILE|DIR..."
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs, root := newFlags("import", stderr)
@@ -32,6 +33,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	publishFlag := fs.Bool("publish", false, "publish the imported items at once (default: drafts for review)")
 	dryRun := fs.Bool("dry-run", false, "parse and report only; write nothing")
 	jsonOut := fs.Bool("json", false, "print the items as JSON on stdout (the report goes to stderr)")
+	encoding := fs.String("encoding", "", "encoding of text files that cannot be detected: gbk, gb18030, big5, utf-16le … (default: detect)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +47,9 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	if *page < 0 || *page > 999 {
 		return fmt.Errorf("--page %d: want 1 to 999", *page)
+	}
+	if _, _, err := importer.Decode(nil, *encoding); err != nil {
+		return fmt.Errorf("--encoding: %v", err)
 	}
 	if *publishFlag && *dryRun {
 		return errors.New("--publish and --dry-run exclude each other")
@@ -67,7 +72,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		report = stderr
 	}
 	im := ingest.New(ingest.Options{Date: *date, Page: *page, PageName: strings.TrimSpace(*pageName),
-		Publish: *publishFlag, DryRun: *dryRun})
+		Publish: *publishFlag, DryRun: *dryRun, Encoding: *encoding})
 	var w *importWiring
 	if !im.DryRun {
 		if w, err = openImport(ctx, p, im, report, newLogger(stderr)); err != nil {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"newsroom/internal/ingest"
 	"newsroom/internal/news"
 	"newsroom/internal/sqlite"
@@ -105,13 +107,16 @@ func TestImportSamplePageAsDraftsOnce(t *testing.T) {
 		if s.Edition != "2023-06-08" || s.Page != 1 || s.PageName != "要闻" || s.Section != "要闻" {
 			t.Errorf("%s: edition %q page %d %q section %q", w.title, s.Edition, s.Page, s.PageName, s.Section)
 		}
-		if s.Body == "" {
+		if s.Body == "" && s.Kind != news.KindPhoto {
 			t.Errorf("%s: empty body", w.title)
 		}
 		switch s.Kind {
 		case news.KindPhoto:
 			if len(s.Photos) != 1 || !s.Photos[0].Placeholder || s.Photos[0].Credit != "记者 刘亮亮 摄" || s.Photos[0].Caption == "" {
 				t.Errorf("photo item: photos = %+v", s.Photos)
+			}
+			if s.Body != "" {
+				t.Errorf("photo item: the caption is also the body: %q", s.Body)
 			}
 		case news.KindNotice:
 			if s.Notice == nil || len(s.Notice.Issuers) == 0 || s.Notice.IssuedOn == "" || len(s.Notice.Phones) == 0 || s.Notice.Email == "" {
@@ -178,6 +183,45 @@ func TestImportDryRunJSONWritesNothing(t *testing.T) {
 	}
 	if after := len(siteStories(t, site)); after != before {
 		t.Errorf("dry run changed the story count: %d → %d", before, after)
+	}
+}
+
+// An archive page in GB18030 (what old archives use) is detected and
+// decoded, and the report says so; --encoding names an encoding that
+// cannot be detected, and an unknown one is refused.
+func TestImportGB18030Page(t *testing.T) {
+	text := sampleText(t)
+	gb, err := simplifiedchinese.GB18030.NewEncoder().Bytes(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(t.TempDir(), "2023-06-08_01_要闻.txt")
+	if err := os.WriteFile(page, gb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	site := copySite(t)
+	for _, enc := range []string{"", "gb18030"} {
+		args := []string{"import", "--site", site, "--dry-run", "--json", page}
+		if enc != "" {
+			args = append(args[:1], append([]string{"--encoding", enc}, args[1:]...)...)
+		}
+		out, errOut, err := runCmd(t, args...)
+		if err != nil {
+			t.Fatalf("--encoding %q: %v\n%s", enc, err, errOut)
+		}
+		var items []map[string]any
+		if err := json.Unmarshal([]byte(out), &items); err != nil || len(items) != 8 {
+			t.Fatalf("--encoding %q: %d items (%v)", enc, len(items), err)
+		}
+		if items[0]["title"] != sampleWant[0].title {
+			t.Errorf("--encoding %q: first title %v", enc, items[0]["title"])
+		}
+		if !strings.Contains(errOut, "text decoded from GB") {
+			t.Errorf("--encoding %q: the report does not say the encoding:\n%s", enc, errOut)
+		}
+	}
+	if _, _, err := runCmd(t, "import", "--site", site, "--dry-run", "--encoding", "klingon", page); err == nil || !strings.Contains(err.Error(), "unknown encoding") {
+		t.Errorf("unknown encoding: err = %v", err)
 	}
 }
 

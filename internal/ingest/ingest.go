@@ -35,6 +35,9 @@ type Options struct {
 	Publish bool
 	// DryRun parses and reports only; nothing is written.
 	DryRun bool
+	// Encoding is the encoding of text files (gbk, gb18030, big5,
+	// utf-16le …); empty detects it (see importer.Decode).
+	Encoding string
 }
 
 // Store remembers which items were imported, by key (importer.Key), so
@@ -113,7 +116,7 @@ func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) 
 		return fmt.Errorf("cannot tell the %s from the file name; name it like 2023-06-08_01_要闻.txt or 2023-06-08/01.txt, or pass --date YYYY-MM-DD --page N",
 			strings.Join(missing, " and "))
 	}
-	text, err := ReadPage(ctx, path)
+	text, enc, err := ReadPage(ctx, path, im.Encoding)
 	if err != nil {
 		return err
 	}
@@ -123,6 +126,13 @@ func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) 
 	}
 	im.pages++
 	pageReport(out, path, meta, items, rep, missing)
+	if enc != "" && enc != importer.EncUTF8 {
+		how := "detected"
+		if im.Encoding != "" {
+			how = "as asked"
+		}
+		fmt.Fprintf(out, "  text decoded from %s (%s)\n", enc, how)
+	}
 
 	if im.DryRun {
 		im.Items = append(im.Items, items...)
