@@ -259,12 +259,16 @@ func scoreCorpusPage(arts []corpusArticle, text string, sc *corpusScore) {
 // TestCorpusPages lays out every page of the corpus in each layout and
 // reports how many stories come back right. It fails below the floor set
 // in corpusFloor; -v prints the figures (and CORPUS_BAD=1 the misses).
+// NEWSROOM_CORPUS_FULL=1 takes every page (the figures in BENCHMARKS.md).
 func TestCorpusPages(t *testing.T) {
 	pages := loadCorpus(t)
 	var total corpusScore
 	for li, l := range corpusLayouts {
 		var sc corpusScore
 		for pi, arts := range pages {
+			if pi%corpusStride() != 0 {
+				continue
+			}
 			scoreCorpusPage(arts, renderCorpusPage(arts, l, uint64(pi*31+li)), &sc)
 		}
 		t.Logf("%-24s %4d/%4d right (%.1f %%)  headline %4d  text %4d  items %4d  uncertain %4d",
@@ -283,6 +287,15 @@ func TestCorpusPages(t *testing.T) {
 	if pct < corpusFloor {
 		t.Errorf("%.1f %% of the corpus stories right, want at least %.0f %%", pct, corpusFloor)
 	}
+}
+
+// corpusStride is 1 (every page) with NEWSROOM_CORPUS_FULL=1, as for the
+// figures in BENCHMARKS.md; otherwise every fifth page, to keep go test short.
+func corpusStride() int {
+	if os.Getenv("NEWSROOM_CORPUS_FULL") != "" {
+		return 1
+	}
+	return 5
 }
 
 // corpusFloor is the share of corpus stories (in %) that must come back
