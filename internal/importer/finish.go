@@ -42,7 +42,12 @@ func (p *parser) finish() []Item {
 				}
 				continue
 			}
-			bl, names, _ := parseNames(inside, false)
+			bl, names, ok := parseNames(inside, false)
+			if !ok {
+				// names printed without a gap: kept as printed
+				bl = []string{cleanBody(inside)}
+				p.uncertain("byline 「%s」: names could not be separated", bl[0])
+			}
 			it.Bylines = append(it.Bylines, bl...)
 			it.Authors = append(it.Authors, names...)
 		}

@@ -64,6 +64,31 @@ func prepareLines(text string, rep *Report) []*line {
 			raw = append(raw, strings.TrimRightFunc(l, unicode.IsSpace))
 		}
 	}
+	out := classifyAll(raw)
+	markSplitLeads(out)
+	return out
+}
+
+// markSplitLeads marks a dateline broken over two lines (本报北京１月１９ /
+// 日讯记者…), as narrow columns print it, as the lead of a story.
+func markSplitLeads(ls []*line) {
+	for i := 0; i+1 < len(ls); i++ {
+		l, nx := ls[i], ls[i+1]
+		if l.kind != lText || nx.kind != lText || !leadStartRe.MatchString(l.text) {
+			continue
+		}
+		c := compact(l.text)
+		if loc := leadRe.FindStringIndex(c + compact(nx.text)); loc != nil && loc[1] > len(c) {
+			l.kind = lLead
+		}
+	}
+}
+
+var leadStartRe = regexp.MustCompile(`^\s*(本报|新华社|据|中新社)`)
+
+// classifyAll rebuilds vertical headlines and wrapped bylines and
+// classifies every line.
+func classifyAll(raw []string) []*line {
 	var out []*line
 	for i := 0; i < len(raw); i++ {
 		// vertical headline: 4+ consecutive lines of a single ideograph
@@ -211,6 +236,13 @@ func isBylineLine(c string) bool {
 // surnames are the commonest Chinese family names (first character).
 const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 
+// plausibleName reports whether a bare token in brackets can be a
+// person's name: one starting with a family name, or a short pen name
+// (天沛) that is none of the words of photo and page notes.
+func plausibleName(t string) bool {
+	return isSurname(t) || utf8.RuneCountInString(t) <= 3 && !strings.ContainsAny(t, "图照片附张版续完待")
+}
+
 func isSurname(name string) bool {
 	r, _ := utf8.DecodeRuneInString(name)
 	return strings.ContainsRune(surnames, r)
@@ -227,8 +259,18 @@ func isTrailer(t string) bool {
 	if _, ok := parseTrailerSource(m[1]); ok {
 		return true
 	}
-	_, _, ok := parseNames(m[1], false)
-	return ok
+	if _, _, ok := parseNames(m[1], false); ok {
+		return true
+	}
+	return runTogetherNames(m[1])
+}
+
+// runTogetherNames reports whether s looks like the names of two or three
+// people printed without a gap (王彦田周亮): ideographs only, four to eight,
+// starting with a family name and none of the words of photo notes.
+func runTogetherNames(s string) bool {
+	n := utf8.RuneCountInString(s)
+	return n >= 4 && n <= 8 && hanOnly(s) == s && isSurname(s) && !strings.ContainsAny(s, "图照片附张版续完待")
 }
 
 // parseTrailerSource recognises a trailing source such as （据新华社电）.
@@ -269,7 +311,7 @@ func parseNames(s string, needRole bool) (bylines, names []string, ok bool) {
 				continue
 			}
 		}
-		if !nameRe.MatchString(t) || !sawRole && !strings.Contains(t, "·") && !isSurname(t) {
+		if !nameRe.MatchString(t) || !sawRole && !strings.Contains(t, "·") && !plausibleName(t) {
 			return nil, nil, false
 		}
 		cur = append(cur, t)

@@ -48,7 +48,9 @@ func isHeadCand(l *line) bool {
 		return false
 	}
 	n := utf8.RuneCountInString(compact(l.text))
-	return n <= 40 && utf8.RuneCountInString(hanOnly(l.text)) >= 2
+	h := utf8.RuneCountInString(hanOnly(l.text))
+	// the last line of a broken headline may be as short as "０天"
+	return n <= 40 && (h >= 2 || h == 1 && n >= 2)
 }
 
 // segment turns the classified lines into paragraphs, headline groups and
@@ -186,6 +188,9 @@ func (p *parser) para(s int, lead bool) int {
 			// a short line after a full one ends a paragraph
 			break
 		}
+		if endsSentence(cur.text) && p.headBeforeLead(k+1) {
+			break
+		}
 		if endsSentence(cur.text) {
 			// a paragraph ends at a sentence end unless both this line and
 			// the next fill the column (the next would be indented otherwise)
@@ -205,6 +210,20 @@ func (p *parser) para(s int, lead bool) int {
 	}
 	p.emit(&elem{kind: ePara, lines: ls, lead: lead})
 	return k + 1
+}
+
+// headBeforeLead reports whether the lines from i are a short run of
+// headline-like lines followed by the dateline or byline of a story (or
+// the page end): a headline, never the rest of a paragraph.
+func (p *parser) headBeforeLead(i int) bool {
+	r := i
+	for r < len(p.lines) && r-i < maxGroupLines && isHeadCand(p.lines[r]) {
+		r++
+	}
+	if r == i {
+		return false
+	}
+	return r >= len(p.lines) || p.lines[r].kind == lLead || p.lines[r].kind == lByline
 }
 
 // interior reports whether line m can be used to measure the column
