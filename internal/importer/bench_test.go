@@ -18,12 +18,16 @@ func BenchmarkParseSize(b *testing.B) {
 		text := strings.Repeat(string(page)+"\n", n)
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
+			var uncertain int
 			for b.Loop() {
-				if _, _, err := Parse(text, Options{}); err != nil {
+				_, rep, err := Parse(text, Options{})
+				if err != nil {
 					b.Fatal(err)
 				}
+				uncertain = len(rep.Uncertain)
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+			b.ReportMetric(float64(uncertain)/float64(n), "uncertain/page")
 		})
 	}
 }
