@@ -210,7 +210,7 @@ require (
 	github.com/vcaesar/cedar v0.20.2 // indirect
 	github.com/yuin/goldmark v1.8.5
 	github.com/yuin/goldmark-emoji v1.0.6 // indirect
-	golang.org/x/image v0.44.0
+	golang.org/x/image v0.45.0
 	golang.org/x/mod v0.43.0 // indirect
 	golang.org/x/net v0.63.0
 	golang.org/x/sync v0.25.0
