@@ -290,8 +290,24 @@ func checkAgreement(t *testing.T, cycle int, base, token, site string, acked *ac
 			URL   string `json:"url"`
 		} `json:"stories"`
 	}
-	if err := benchCallTo(base, token, "GET", "/api/admin/stories?limit=1000", nil, &list); err != nil {
-		t.Fatalf("cycle %d: list: %v", cycle, err)
+	// The list answers at most 200 a page: read every page.
+	for offset := 0; ; offset += 200 {
+		var page struct {
+			Stories []struct {
+				ID    int64  `json:"id"`
+				Title string `json:"title"`
+				Body  string `json:"body"`
+				State string `json:"state"`
+				URL   string `json:"url"`
+			} `json:"stories"`
+		}
+		if err := benchCallTo(base, token, "GET", fmt.Sprintf("/api/admin/stories?limit=200&offset=%d", offset), nil, &page); err != nil {
+			t.Fatalf("cycle %d: list: %v", cycle, err)
+		}
+		list.Stories = append(list.Stories, page.Stories...)
+		if len(page.Stories) < 200 {
+			break
+		}
 	}
 	files := map[string]content.Item{}
 	err := content.Dir{Root: filepath.Join(site, "content")}.Walk(func(it content.Item) error {
