@@ -281,25 +281,18 @@ func (s *binServer) stop(t *testing.T) {
 // the test made, and that every acknowledged action is there.
 func checkAgreement(t *testing.T, cycle int, base, token, site string, acked *ackLog) {
 	t.Helper()
-	var list struct {
-		Stories []struct {
-			ID    int64  `json:"id"`
-			Title string `json:"title"`
-			Body  string `json:"body"`
-			State string `json:"state"`
-			URL   string `json:"url"`
-		} `json:"stories"`
+	type listed struct {
+		ID    int64  `json:"id"`
+		Title string `json:"title"`
+		Body  string `json:"body"`
+		State string `json:"state"`
+		URL   string `json:"url"`
 	}
+	var list struct{ Stories []listed }
 	// The list answers at most 200 a page: read every page.
 	for offset := 0; ; offset += 200 {
 		var page struct {
-			Stories []struct {
-				ID    int64  `json:"id"`
-				Title string `json:"title"`
-				Body  string `json:"body"`
-				State string `json:"state"`
-				URL   string `json:"url"`
-			} `json:"stories"`
+			Stories []listed `json:"stories"`
 		}
 		if err := benchCallTo(base, token, "GET", fmt.Sprintf("/api/admin/stories?limit=200&offset=%d", offset), nil, &page); err != nil {
 			t.Fatalf("cycle %d: list: %v", cycle, err)
