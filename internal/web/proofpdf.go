@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"newsroom/internal/atomicfile"
 )
 
 // errNoChromium means no browser is installed to print the proof.
@@ -142,37 +144,11 @@ func (p *proofs) printTo(path string, page func() ([]byte, error)) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, data)
+	return atomicfile.WriteFile(path, data, 0o644)
 }
 
 // errProofBusy means the printer stayed busy too long.
 var errProofBusy = errors.New("proof printer busy")
-
-// writeFileAtomic writes a file through a temporary file and a rename, so
-// no reader sees half a PDF.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
-}
 
 // proofVersion names what a stored proof shows: it changes when the
 // notice is withdrawn or corrected, when its page changes, or when the
