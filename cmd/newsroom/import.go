@@ -84,7 +84,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	var bar *progressbar.ProgressBar
 	if showBar {
 		bar = progressbar.NewOptions(len(files), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("importing"),
-			progressbar.OptionShowCount(), progressbar.OptionSetItsString("pages"), progressbar.OptionClearOnFinish())
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("pages"), progressbar.OptionClearOnFinish())
 	}
 	// SIGINT or SIGTERM (ctx) stops the run between two items: what was
 	// imported stays imported and is reported, the rest is listed.

@@ -339,6 +339,22 @@ func TestImportPublish(t *testing.T) {
 	if n := len(siteStories(t, site)); n != 8 {
 		t.Errorf("second import: %d stories", n)
 	}
+	// The same text printed on another page is imported, with a warning
+	// for every item whose text is already published.
+	other := filepath.Join(t.TempDir(), "20230610-03.txt")
+	if err := os.WriteFile(other, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCmd(t, "import", "--site", site, other)
+	if err != nil {
+		t.Fatalf("import of the text on another page: %v\n%s", err, out)
+	}
+	if n := strings.Count(out, "its text is already published as story"); n < 7 {
+		t.Errorf("%d already-published warnings, want one per item with a text (7 or 8):\n%s", n, out)
+	}
+	if !strings.Contains(out, "imported although their text is already published") {
+		t.Errorf("summary lacks the already-published count:\n%s", out)
+	}
 }
 
 // cancelOnWrite cancels a context at the first write that contains a
@@ -383,5 +399,34 @@ func TestImportStopsCleanlyWhenInterrupted(t *testing.T) {
 	again, _, err := runCmd(t, "import", "--site", site, dir)
 	if err != nil || !strings.Contains(again, "done: 4 pages, 32 items: 24 new drafts, 8 already imported") {
 		t.Fatalf("second run: %v\n%s", err, again)
+	}
+	// the page done before is skipped by the journal, not parsed again
+	for _, want := range []string{"2023-06-01_01_要闻.txt: imported before (in the journal), not parsed again",
+		"1 page skipped: imported whole by an earlier run (the journal)", "pages/s)"} {
+		if !strings.Contains(again, want) {
+			t.Errorf("second run's report lacks %q:\n%s", want, again)
+		}
+	}
+	if n := len(siteStories(t, site)); n != 32 {
+		t.Fatalf("%d stories after the second run, want 32 (no duplicates)", n)
+	}
+}
+
+func TestImportListsTheItemsItWasUnsureOf(t *testing.T) {
+	site := copySite(t)
+	file := filepath.Join(t.TempDir(), "2023-06-08_02_综合.txt")
+	// an untitled brief: the parser keeps it and says so
+	page := "本报讯 今天上午，市交通局召开会议，通报了全市道路整治的进展情况，并部署了下一步工作。\n"
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "import", "--site", site, "--dry-run", file)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	for _, want := range []string{"unsure: 1 page with 1 notes and 1 untitled items", "2023-06-08_02_综合.txt: 1 uncertain, 1 untitled", "pages/s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -33,6 +33,11 @@ func Key(it Item) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// TextKey returns s up to spacing, punctuation and letter case (NFKC,
+// letters and digits only): two texts that differ only in how they were
+// extracted or typed have the same key.
+func TextKey(s string) string { return normKey(s) }
+
 func normKey(s string) string {
 	s = norm.NFKC.String(s)
 	return strings.Map(func(r rune) rune {

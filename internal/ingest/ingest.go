@@ -8,12 +8,16 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"newsroom/internal/desk"
@@ -45,6 +49,14 @@ type Options struct {
 type Store interface {
 	ImportedStory(ctx context.Context, key string) (id int64, ok bool, err error)
 	RecordImport(ctx context.Context, key string, storyID int64, file string) error
+	// ImportedFile and RecordImportedFile keep the journal of page files
+	// imported whole (by FileKey), which a run over the same archive skips
+	// without parsing them again.
+	ImportedFile(ctx context.Context, key string) (items int, ok bool, err error)
+	RecordImportedFile(ctx context.Context, key, file string, items int) error
+	// LiveBodies lists the bodies of the published stories, to warn about
+	// an item whose text is already published.
+	LiveBodies(ctx context.Context, fn func(id int64, body string) error) error
 }
 
 // Status is what became of an item.
@@ -84,11 +96,27 @@ type Importer struct {
 	Results []Result
 
 	pages, created, published, duplicates, itemErrors int
+	// journaled counts the pages skipped because the journal lists them.
+	journaled int
+	// unsure lists the pages with items the parser was unsure of.
+	unsure []unsurePage
+	// live maps the text key of every published story's body to its id
+	// (read once, at the first item of a real run); alreadyLive counts the
+	// items imported although their text was already published.
+	live        map[string]int64
+	alreadyLive int
+	start       time.Time
+}
+
+// unsurePage is a page with items the parser was unsure of.
+type unsurePage struct {
+	file            string
+	notes, untitled int
 }
 
 // New returns an Importer with the given options and empty results.
 func New(opts Options) *Importer {
-	return &Importer{Options: opts, Items: []importer.Item{}, Results: []Result{}}
+	return &Importer{Options: opts, Items: []importer.Item{}, Results: []Result{}, start: time.Now()}
 }
 
 // ImportFile imports one page and writes its report to out; an error means
@@ -116,6 +144,26 @@ func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) 
 		return fmt.Errorf("cannot tell the %s from the file name; name it like 2023-06-08_01_要闻.txt or 2023-06-08/01.txt, or pass --date YYYY-MM-DD --page N",
 			strings.Join(missing, " and "))
 	}
+	var fileKey string
+	if !im.DryRun {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fileKey = FileKey(raw, meta)
+		if n, ok, err := im.Store.ImportedFile(ctx, fileKey); err != nil {
+			return err
+		} else if ok {
+			// imported whole before (an earlier, interrupted run over the
+			// same archive): its items are all there
+			im.pages++
+			im.journaled++
+			im.duplicates += n
+			fmt.Fprintf(out, "%s %s: imported before (in the journal), not parsed again\n", where(meta), filepath.Base(path))
+			fmt.Fprintf(out, "  created 0 %s, %d already imported\n", im.what(0), n)
+			return nil
+		}
+	}
 	text, enc, err := ReadPage(ctx, path, im.Encoding)
 	if err != nil {
 		return err
@@ -126,6 +174,9 @@ func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) 
 	}
 	im.pages++
 	pageReport(out, path, meta, items, rep, missing)
+	if u := untitledCount(items); len(rep.Uncertain) > 0 || u > 0 {
+		im.unsure = append(im.unsure, unsurePage{file: path, notes: len(rep.Uncertain), untitled: u})
+	}
 	if enc != "" && enc != importer.EncUTF8 {
 		how := "detected"
 		if im.Encoding != "" {
@@ -152,6 +203,17 @@ func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) 
 		res := Result{Item: it, File: path, Key: importer.Key(it)}
 		status, id, notes, err := im.importItem(itemCtx, it, res.Key, path, i, meta)
 		res.Status, res.StoryID = status, id
+		if status != Duplicate && err == nil {
+			if live, ok, lerr := im.alreadyPublished(ctx, it, id); lerr != nil {
+				notes = append(notes, "could not check whether its text is already published: "+lerr.Error())
+			} else if ok {
+				im.alreadyLive++
+				fmt.Fprintf(out, "  warning: item %d %s: its text is already published as story %d\n", i+1, preview(it), live)
+			}
+			if status == Published {
+				im.rememberLive(it, id)
+			}
+		}
 		for _, n := range notes {
 			fmt.Fprintf(out, "  note: item %d %s: %s\n", i+1, preview(it), n)
 		}
@@ -175,18 +237,95 @@ func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) 
 	im.published += published
 	im.duplicates += dups
 	im.itemErrors += failedItems
-	what := "drafts"
-	if im.Publish {
-		what = fmt.Sprintf("stories (%d published)", published)
-	}
-	fmt.Fprintf(out, "  created %d %s, %d already imported\n", created, what, dups)
+	fmt.Fprintf(out, "  created %d %s, %d already imported\n", created, im.what(published), dups)
 	if stopped != nil {
 		return fmt.Errorf("stopped after %d of %s: %w", created+dups+failedItems, plural(len(items), "item", "items"), stopped)
 	}
 	if failedItems > 0 {
 		return fmt.Errorf("%s failed", plural(failedItems, "item", "items"))
 	}
+	// every item is in: the journal lets the next run skip the file
+	if err := im.Store.RecordImportedFile(itemCtx, fileKey, path, len(items)); err != nil {
+		return err
+	}
 	return nil
+}
+
+func (im *Importer) what(published int) string {
+	if im.Publish {
+		return fmt.Sprintf("stories (%d published)", published)
+	}
+	return "drafts"
+}
+
+// FileKey is the journal key of a page file: a digest of its content and
+// of the edition page it is imported as (the same file imported as
+// another page is another import).
+func FileKey(content []byte, meta Page) string {
+	h := sha256.New()
+	h.Write(content)
+	fmt.Fprintf(h, "\x1f%s\x1f%d\x1f%s", meta.Date, meta.Page, meta.PageName)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// textKey identifies an item's text up to spacing and punctuation; texts
+// too short to tell one story from another have none.
+func textKey(body string) string {
+	k := importer.TextKey(body)
+	if utf8.RuneCountInString(k) < 20 {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(k))
+	return hex.EncodeToString(sum[:16])
+}
+
+func itemText(it importer.Item) string {
+	if it.Body != "" {
+		return it.Body
+	}
+	return it.Caption
+}
+
+// alreadyPublished reports whether the text of item it is already
+// published as another story than self (the story it just became).
+func (im *Importer) alreadyPublished(ctx context.Context, it importer.Item, self int64) (int64, bool, error) {
+	if im.live == nil {
+		im.live = map[string]int64{}
+		err := im.Store.LiveBodies(ctx, func(id int64, body string) error {
+			if k := textKey(body); k != "" {
+				if _, ok := im.live[k]; !ok {
+					im.live[k] = id
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			im.live = nil
+			return 0, false, err
+		}
+	}
+	k := textKey(itemText(it))
+	id, ok := im.live[k]
+	return id, ok && k != "" && id != self, nil
+}
+
+// rememberLive adds an item published in this run to the published texts.
+func (im *Importer) rememberLive(it importer.Item, id int64) {
+	if k := textKey(itemText(it)); k != "" && im.live != nil {
+		if _, ok := im.live[k]; !ok {
+			im.live[k] = id
+		}
+	}
+}
+
+func untitledCount(items []importer.Item) int {
+	n := 0
+	for _, it := range items {
+		if strings.TrimSpace(it.Title) == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // importItem creates (and with Publish publishes) the story of one item
@@ -230,19 +369,7 @@ func pageReport(out io.Writer, path string, meta Page, items []importer.Item, re
 			parts = append(parts, plural(n, k.one, k.many))
 		}
 	}
-	where := meta.Date
-	if where == "" {
-		where = "(no date)"
-	}
-	if meta.Page > 0 {
-		where += " p" + strconv.Itoa(meta.Page)
-	} else {
-		where += " (no page)"
-	}
-	if meta.PageName != "" {
-		where += " " + meta.PageName
-	}
-	line := fmt.Sprintf("%s %s: %s", where, filepath.Base(path), plural(len(items), "item", "items"))
+	line := fmt.Sprintf("%s %s: %s", where(meta), filepath.Base(path), plural(len(items), "item", "items"))
 	if len(parts) > 0 {
 		line += " (" + strings.Join(parts, ", ") + ")"
 	}
@@ -264,9 +391,31 @@ func pageReport(out io.Writer, path string, meta Page, items []importer.Item, re
 	}
 }
 
-// Summary writes the totals of the run and the files that failed, of
-// files in all.
+// where names the edition page of a page report.
+func where(meta Page) string {
+	w := meta.Date
+	if w == "" {
+		w = "(no date)"
+	}
+	if meta.Page > 0 {
+		w += " p" + strconv.Itoa(meta.Page)
+	} else {
+		w += " (no page)"
+	}
+	if meta.PageName != "" {
+		w += " " + meta.PageName
+	}
+	return w
+}
+
+// maxUnsureListed bounds the list of unsure pages at the end of a run;
+// every page's own report lists its notes in full.
+const maxUnsureListed = 30
+
+// Summary writes the totals of the run, its speed, the pages with items
+// the parser was unsure of and the files that failed, of files in all.
 func (im *Importer) Summary(out io.Writer, files int, failed []string) {
+	defer im.summaryTail(out, files, failed)
 	switch {
 	case im.DryRun:
 		fmt.Fprintf(out, "dry run: %s in %s parsed, nothing written\n", plural(len(im.Items), "item", "items"), plural(im.pages, "page", "pages"))
@@ -283,6 +432,34 @@ func (im *Importer) Summary(out io.Writer, files int, failed []string) {
 		fmt.Fprintln(out)
 		if !im.Publish && im.created > 0 {
 			fmt.Fprintln(out, "the drafts wait for review in the admin (or import with --publish)")
+		}
+	}
+}
+
+func (im *Importer) summaryTail(out io.Writer, files int, failed []string) {
+	if im.journaled > 0 {
+		fmt.Fprintf(out, "%s skipped: imported whole by an earlier run (the journal)\n", plural(im.journaled, "page", "pages"))
+	}
+	if im.alreadyLive > 0 {
+		fmt.Fprintf(out, "warning: %s imported although their text is already published (see the warnings above)\n", plural(im.alreadyLive, "item", "items"))
+	}
+	if el := time.Since(im.start); im.pages > 0 {
+		fmt.Fprintf(out, "%s in %.1f s (%.1f pages/s)\n", plural(im.pages, "page", "pages"), el.Seconds(), float64(im.pages)/el.Seconds())
+	}
+	if len(im.unsure) > 0 {
+		notes, untitled := 0, 0
+		for _, u := range im.unsure {
+			notes += u.notes
+			untitled += u.untitled
+		}
+		fmt.Fprintf(out, "unsure: %s with %d notes and %d untitled items (each page's report above says what):\n",
+			plural(len(im.unsure), "page", "pages"), notes, untitled)
+		for i, u := range im.unsure {
+			if i == maxUnsureListed {
+				fmt.Fprintf(out, "  … and %d more pages\n", len(im.unsure)-i)
+				break
+			}
+			fmt.Fprintf(out, "  %s: %d uncertain, %d untitled\n", u.file, u.notes, u.untitled)
 		}
 	}
 	if len(failed) > 0 {
