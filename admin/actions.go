@@ -52,6 +52,9 @@ func (a *Admin) storyAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if chi.URLParam(r, "action") == "withdraw" && r.PostFormValue("confirm") != "1" {
+		return a.confirmWithdraw(w, r)
+	}
 	s, err := a.act(r, id, chi.URLParam(r, "action"), actionInput{Comment: r.PostFormValue("comment"), At: r.PostFormValue("at")})
 	msg := actionMessages[chi.URLParam(r, "action")]
 	if err != nil {
@@ -89,4 +92,22 @@ func (a *Admin) act(r *http.Request, id int64, action string, in actionInput) (*
 		return a.cfg.Desk.Withdraw(ctx, u, id, comment)
 	}
 	return nil, news.Errorf(news.ENOTFOUND, "没有这个操作：%s", action)
+}
+
+// confirmWithdraw answers the story page's 撤稿 button with a page that
+// asks again (what goes, the reason, 确认撤稿 or back): a withdrawal cannot
+// be undone, and the page works without JavaScript. Who may not withdraw
+// the story is refused here already.
+func (a *Admin) confirmWithdraw(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.storyOf(r)
+	if err != nil {
+		return err
+	}
+	if err := news.Permit(userOf(r), news.ActWithdraw, s, s.Chain); err != nil {
+		return err
+	}
+	return a.render(w, r, "withdraw", "确认撤稿", &struct {
+		Story  *news.Story
+		Reason string
+	}{s, strings.TrimSpace(r.PostFormValue("comment"))})
 }

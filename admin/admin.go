@@ -160,6 +160,7 @@ func (a *Admin) routes() http.Handler {
 		r.Post("/stories/{id}/assign", a.api(a.apiAssign))
 		r.Post("/stories/{id}/{action}", a.api(a.apiStoryAction))
 		r.Post("/stories/{id}/presence", a.api(a.apiPresence))
+		r.Delete("/stories/{id}/presence", a.api(a.apiLeave))
 		r.Post("/media", a.api(a.apiUploadMedia))
 		r.Get("/media", a.api(a.apiFindMedia))
 		r.Post("/paste", a.api(a.apiPaste))

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
 	"newsroom/internal/notice"
 )
@@ -150,6 +151,9 @@ func (a *Admin) editNotice(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := userOf(r)
+	if err := editPublishedOrForbidden(u, s); err != nil {
+		return err
+	}
 	a.presence.see(id, u.Name)
 	d := noticeForm(s, s.Version)
 	d.Others = a.presence.others(id, u.Name)
@@ -190,8 +194,21 @@ func (a *Admin) saveNotice(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?msg="+urlQuery(news.ErrorMessage(err)), http.StatusSeeOther)
 			return nil
 		}
-		return err
+		// Refused: the form comes back with what was typed.
+		d := noticeForm(s, base)
+		d.Message = news.ErrorMessage(err)
+		return a.renderStatus(w, r, httpx.Status(err), "notice", &page{Title: "修改公告", Data: d})
 	}
+}
+
+// editPublishedOrForbidden refuses the notice form to whoever could not
+// save it: a published notice is never edited, and a user the desk would
+// refuse (a reporter once the notice is in review) is not shown a form.
+func editPublishedOrForbidden(u *news.User, s *news.Story) error {
+	if s.Notice != nil && s.Notice.Number != "" || s.State.Live() || s.State == news.StateWithdrawn {
+		return news.Errorf(news.ECONFLICT, "已发布的公告不能修改；如需更正，请另发更正公告。")
+	}
+	return news.Permit(u, news.ActEdit, s, s.Chain)
 }
 
 // noticeConflict answers a conflicting save: when someone saved in
@@ -204,7 +221,11 @@ func (a *Admin) noticeConflict(w http.ResponseWriter, r *http.Request, mine *new
 		return gerr
 	}
 	if cur.Version == base {
-		return err
+		// A state conflict (published meanwhile): the form comes back
+		// with what was typed and the reason.
+		d := noticeForm(mine, base)
+		d.Message = news.ErrorMessage(err)
+		return a.renderStatus(w, r, http.StatusConflict, "notice", &page{Title: "修改公告", Data: d})
 	}
 	d := noticeForm(mine, cur.Version)
 	d.Current, d.Message = cur, news.ErrorMessage(err)

@@ -144,7 +144,7 @@ func TestNoticeFormCreateEditConflict(t *testing.T) {
 	if status != http.StatusConflict {
 		t.Fatalf("stale save: %d, want 409", status)
 	}
-	for _, want := range []string{fmt.Sprintf("第 %d 版", s.Version), fmt.Sprintf(`name="version" value="%d"`, s.Version),
+	for _, want := range []string{fmt.Sprintf("修订 %d", s.Version), fmt.Sprintf(`name="version" value="%d"`, s.Version),
 		`value="700万元"`, "我的标题"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("conflict page lacks %q", want)

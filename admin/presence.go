@@ -46,6 +46,16 @@ func (p *presence) see(id int64, user string) {
 	}
 }
 
+// leave forgets that user has story id open: they closed the form.
+func (p *presence) leave(id int64, user string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.seen[id], user)
+	if len(p.seen[id]) == 0 {
+		delete(p.seen, id)
+	}
+}
+
 // others returns who else opened story id within the last two minutes.
 func (p *presence) others(id int64, me string) []string {
 	p.mu.Lock()
@@ -75,5 +85,18 @@ func (a *Admin) apiPresence(w http.ResponseWriter, r *http.Request) error {
 		others = []string{}
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"others": others})
+	return nil
+}
+
+// apiLeave is DELETE /api/admin/stories/{id}/presence, sent by the edit
+// form as the page goes away (a keepalive request on pagehide): the caller
+// no longer has the story open, so nobody is told they are editing it.
+func (a *Admin) apiLeave(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.storyOf(r)
+	if err != nil {
+		return err
+	}
+	a.presence.leave(s.ID, userOf(r).Name)
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -194,7 +194,7 @@ func (a *Admin) restoreRevision(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && s == nil {
 		return err
 	}
-	msg := "已将第 " + strconv.Itoa(v) + " 版恢复为新的一版。"
+	msg := "已将修订 " + strconv.Itoa(v) + " 的内容恢复为一次新的修订。"
 	if err != nil {
 		msg = news.ErrorMessage(err)
 	}
@@ -225,7 +225,7 @@ func (a *Admin) apiRevision(w http.ResponseWriter, r *http.Request) error {
 	}
 	v, ok := httpx.ID(chi.URLParam(r, "version"))
 	if !ok || v > math.MaxInt32 {
-		return news.Errorf(news.ENOTFOUND, "没有这一版。")
+		return news.Errorf(news.ENOTFOUND, "没有这次修订。")
 	}
 	rev, err := a.cfg.Desk.Revision(r.Context(), userOf(r), id, int(v))
 	if err != nil {

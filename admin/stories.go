@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"newsroom/internal/httpx"
 	"newsroom/internal/news"
 	"newsroom/internal/notice"
 )
@@ -23,6 +24,9 @@ type formData struct {
 	Others   []string // who else has this story open (presence)
 	Live     bool     // the story is published: saving needs a correction note
 	Note     news.Correction
+	// Refused is set when the form comes back from a save that was not
+	// made: the page says the text below is not saved.
+	Refused bool
 }
 
 func (a *Admin) newStory(w http.ResponseWriter, r *http.Request) error {
@@ -95,11 +99,9 @@ func (a *Admin) createStory(w http.ResponseWriter, r *http.Request) error {
 		err = a.cfg.Desk.Create(r.Context(), userOf(r), s)
 	}
 	if err != nil {
-		if news.ErrorCode(err) == news.EINVALID {
-			return a.renderStatus(w, r, http.StatusBadRequest, "edit", &page{Title: "写稿",
-				Data: &formData{Story: s, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections}})
-		}
-		return err
+		// Refused or failed: the form comes back with what was typed.
+		return a.renderStatus(w, r, httpx.Status(err), "edit", &page{Title: "写稿",
+			Data: &formData{Story: s, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections}})
 	}
 	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(s.ID, 10)+"?msg="+urlQuery("稿件已保存为草稿。"), http.StatusSeeOther)
 	return nil
@@ -115,6 +117,12 @@ type showData struct {
 	// sealed (numbered at publication, so immutable).
 	NoticeKind string
 	Sealed     bool
+	// NoticeFields are the notice's structured fields, shown beside its
+	// text for review; NoticeErrors what its rules find wrong now (by
+	// field), NoticeProblem their summary.
+	NoticeFields  []notice.Field
+	NoticeErrors  map[string]string
+	NoticeProblem string
 }
 
 func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
@@ -137,6 +145,18 @@ func (a *Admin) showStory(w http.ResponseWriter, r *http.Request) error {
 	if s.Kind == news.KindNotice && s.Notice != nil {
 		d.NoticeKind = notice.Kind(s.Notice.Kind).Label()
 		d.Sealed = s.Notice.Number != ""
+		d.NoticeFields = notice.Fields(s)
+		if !d.Sealed && s.State != news.StateWithdrawn {
+			// The rules as they stand now, as the next sign-off will
+			// check them (a copy: Prepare normalizes).
+			c := *s
+			n := *s.Notice
+			c.Notice = &n
+			notice.Prepare(&c)
+			if err := notice.Check(&c, a.now()); err != nil {
+				d.NoticeErrors, d.NoticeProblem = news.ErrorFields(err), news.ErrorMessage(err)
+			}
+		}
 	}
 	return a.render(w, r, "story", s.Title, d)
 }
@@ -145,6 +165,12 @@ func (a *Admin) editStory(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
 	s, err := a.storyOf(r)
 	if err != nil {
+		return err
+	}
+	// Whoever may not edit the story as it is now (a live story outside
+	// the signers, a story in review for its reporter) is not shown a
+	// form whose every save would be refused.
+	if err := news.Permit(u, news.ActEdit, s, s.Chain); err != nil {
 		return err
 	}
 	id := s.ID
@@ -184,19 +210,31 @@ func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
 			return gerr
 		}
 		if cur.Version == base {
-			// Not a version clash but a state one (withdrawn meanwhile):
-			// show the message on the story page.
-			return err
+			// Not a version clash but a state one (submitted or withdrawn
+			// meanwhile): the form comes back with the typed text and the
+			// message, so nothing is lost.
+			return a.refusedSave(w, r, s, base, note, err)
 		}
 		return a.renderStatus(w, r, http.StatusConflict, "edit", &page{Title: "修改稿件",
 			Data: &formData{Story: s, Base: cur.Version, Current: cur, Message: news.ErrorMessage(err), Sections: a.cfg.Sections,
 				Others: a.presence.others(id, userOf(r).Name), Live: cur.State.Live(), Note: *note}})
+	case news.ENOTFOUND, news.EUNAUTHORIZED:
+		return err
 	default:
 		if updated != nil {
 			// Saved, but the site update failed: say so on the story page.
 			http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?msg="+urlQuery(news.ErrorMessage(err)), http.StatusSeeOther)
 			return nil
 		}
-		return err
+		return a.refusedSave(w, r, s, base, note, err)
 	}
+}
+
+// refusedSave answers a save the desk refused (not allowed, the story's
+// state changed, a failing disk) with the form as the user sent it and the
+// reason, under the error's status: a refusal never throws typed text away.
+func (a *Admin) refusedSave(w http.ResponseWriter, r *http.Request, s *news.Story, base int, note *news.Correction, err error) error {
+	return a.renderStatus(w, r, httpx.Status(err), "edit", &page{Title: "修改稿件",
+		Data: &formData{Story: s, Base: base, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections,
+			Live: r.PostForm.Get("live") == "1", Note: *note, Refused: true}})
 }

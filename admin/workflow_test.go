@@ -163,6 +163,7 @@ func (ta *testAdmin) viaUI(t *testing.T, role news.Role, action string, s *news.
 		form.Set("comment", "请补充消息来源。")
 	case "withdraw":
 		form.Set("comment", "测试撤稿")
+		form.Set("confirm", "1") // the confirmation page's button (TestWithdrawAsksFirst)
 	case "schedule":
 		form.Set("at", time.Now().In(news.Shanghai).Add(2*time.Hour).Format("2006-01-02T15:04"))
 	}

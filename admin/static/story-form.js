@@ -99,7 +99,7 @@
     bar.setAttribute("role", "alert");
     var older = saved.base && form.elements.version && saved.base !== form.elements.version.value;
     bar.innerHTML = "<p>本机保存有这篇稿件未提交的内容（" + hhmm(saved.at) + "）" +
-      (older ? "，但此后稿件已被保存过新版本，恢复前请核对" : "") + "。</p>";
+      (older ? "，但此后稿件已有新的修订，恢复前请核对" : "") + "。</p>";
     var yes = document.createElement("button");
     yes.type = "button"; yes.textContent = "恢复未提交的内容"; yes.className = "restore-yes";
     var no = document.createElement("button");
@@ -229,10 +229,18 @@
         if (!j || !presence) return;
         var others = j.others || [];
         presence.hidden = !others.length;
-        presence.textContent = others.length ? "正在编辑这篇稿件的还有：" + others.join("、") + "。保存时如有冲突，系统会列出双方版本。" : "";
+        presence.textContent = others.length ? "正在编辑这篇稿件的还有：" + others.join("、") + "。保存时如有冲突，系统会列出双方的文字。" : "";
       }, function () {});
   }
-  if (storyID !== "new") { setInterval(ping, 30000); document.addEventListener("visibilitychange", ping); }
+  if (storyID !== "new") {
+    setInterval(ping, 30000);
+    document.addEventListener("visibilitychange", ping);
+    // Leaving the page (saved, cancelled, tab closed) ends one's presence
+    // at once rather than two minutes later.
+    window.addEventListener("pagehide", function () {
+      try { fetch("/api/admin/stories/" + storyID + "/presence", { method: "DELETE", keepalive: true, credentials: "same-origin" }); } catch (e) {}
+    });
+  }
 
   document.querySelectorAll(".photo-remove").forEach(function (b) {
     b.addEventListener("click", function () { b.closest(".photo-row").remove(); changed(); });

@@ -54,7 +54,7 @@ func canSee(u *news.User, s *news.Story) bool {
 // Create files a new draft owned by u.
 func (d *Service) Create(ctx context.Context, u *news.User, s *news.Story) error {
 	s.ID = 0
-	if err := prepareNotice(s); err != nil {
+	if err := d.prepareNotice(s); err != nil {
 		return err
 	}
 	if err := d.Store.CreateStory(ctx, s, u.ID); err != nil {
@@ -146,7 +146,7 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 			note.At = d.Now()
 			s.Corrections = append(slices.Clone(cur.Corrections), *note)
 		}
-		if err := prepareNotice(s); err != nil {
+		if err := d.prepareNotice(s); err != nil {
 			return err
 		}
 		restart, err := sectionMove(cur, s, w)
@@ -252,7 +252,7 @@ func (d *Service) Submit(ctx context.Context, u *news.User, id int64) (*news.Sto
 		if err := s.Publishable(); err != nil {
 			return err
 		}
-		if err := prepareNotice(s); err != nil {
+		if err := d.prepareNotice(s); err != nil {
 			return err
 		}
 		return tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActSubmit, To: news.StateSubmitted})

@@ -14,14 +14,17 @@ import (
 // published, never edited once published (a correction is a new 更正公告,
 // linked both ways), and kept in the archive with its text when withdrawn.
 
-// prepareNotice normalizes and validates a notice before it is saved; it
-// does nothing to other stories.
-func prepareNotice(s *news.Story) error {
+// prepareNotice normalizes a notice and checks every rule of its kind,
+// those that depend on the publication date too (as if published now), so
+// that a problem is found when the notice is filed, saved, submitted or
+// signed off, never first at 签发; the error lists every wrong or missing
+// field. It does nothing to other stories.
+func (d *Service) prepareNotice(s *news.Story) error {
 	if s.Kind != news.KindNotice {
 		return nil
 	}
 	notice.Prepare(s)
-	return notice.Validate(s)
+	return notice.Check(s, d.Now())
 }
 
 // editPublishedNotice refuses any edit of a published or withdrawn notice:
@@ -44,9 +47,7 @@ func editPublishedNotice(cur *news.Story) error {
 // be published and not withdrawn: it is returned, to be linked once the
 // correction is published.
 func (d *Service) sealNotice(ctx context.Context, tx news.Tx, u *news.User, s *news.Story, c *news.Change) (*news.Story, error) {
-	if err := prepareNotice(s); err != nil {
-		return nil, err
-	}
+	notice.Prepare(s)
 	at := c.Publish.At
 	seq, err := tx.NextNoticeSeq(ctx, at.In(news.Shanghai).Year())
 	if err != nil {

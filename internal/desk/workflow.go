@@ -46,6 +46,11 @@ func (d *Service) Approve(ctx context.Context, u *news.User, id int64) (*news.St
 		if err := s.Publishable(); err != nil {
 			return err
 		}
+		// A notice's rules are checked again at every level: a date that
+		// passed since it was filed is found now, not at 签发.
+		if err := d.prepareNotice(s); err != nil {
+			return err
+		}
 		c, lvl := s.Chain, s.Pending()
 		change := news.Change{Action: news.ActApprove, To: news.StateInReview, Detail: news.LevelLabel(lvl),
 			Signoff: &news.Signoff{Level: lvl, Label: news.LevelLabel(lvl), Role: c[lvl], UserID: u.ID, User: u.Name, UserRole: u.Role}}
@@ -191,7 +196,7 @@ func (d *Service) Restore(ctx context.Context, u *news.User, id int64, version i
 	if err != nil {
 		return updated, err
 	}
-	if err := d.Store.RecordEvent(ctx, id, u.ID, news.ActRestore, "恢复第 "+strconv.Itoa(version)+" 版为第 "+strconv.Itoa(updated.Version)+" 版"); err != nil {
+	if err := d.Store.RecordEvent(ctx, id, u.ID, news.ActRestore, "恢复修订 "+strconv.Itoa(version)+"，存为修订 "+strconv.Itoa(updated.Version)); err != nil {
 		return updated, fmt.Errorf("record restore: %w", err)
 	}
 	return updated, nil

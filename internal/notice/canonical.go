@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -157,17 +158,7 @@ func Seal(s *news.Story, published time.Time, seq int) (*news.NoticeRecord, erro
 	if n.PeriodEnd != "" && n.PeriodStart == "" {
 		n.PeriodStart = pubDate
 	}
-	if n.PeriodEnd != "" && n.PeriodEnd < pubDate {
-		f["period_end"] = "公示截止日期（" + n.PeriodEnd + "）早于刊发日期（" + pubDate + "）"
-	}
-	if n.ResolutionDate != "" && n.ResolutionDate > pubDate {
-		f["resolution_date"] = "决议日期不能晚于刊发日期（" + pubDate + "）"
-	}
-	if k == Tender && len(n.BidDeadline) >= 10 {
-		if min := AddDays(pub, MinTenderDays); n.BidDeadline[:10] < min {
-			f["bid_deadline"] = fmt.Sprintf("投标截止时间距刊发不得少于 %d 日（最早 %s）", MinTenderDays, min)
-		}
-	}
+	maps.Copy(f, CheckDates(s, published))
 	if len(f) > 0 {
 		n.Number, n.ClaimDeadline = "", ""
 		return nil, invalid(f)
@@ -180,6 +171,36 @@ func Seal(s *news.Story, published time.Time, seq int) (*news.NoticeRecord, erro
 		PageName: s.PageName, Canonical: text, BodyKey: LooseKey(strings.Join(s.Paragraphs(), "\n")),
 		TextKey: LooseKey(text), PeriodStart: n.PeriodStart, End: EndOf(n), Corrects: n.Corrects,
 	}, nil
+}
+
+// CheckDates checks the rules of notice s that depend on its publication
+// date, as if it were published at published: a 公示 period must not have
+// ended, a resolution must not be dated after publication, and a tender's
+// bid deadline must be at least MinTenderDays away. It returns the
+// problems by field (nil when there are none).
+func CheckDates(s *news.Story, published time.Time) map[string]string {
+	n := s.Notice
+	if s.Kind != news.KindNotice || n == nil {
+		return nil
+	}
+	pub := published.In(news.Shanghai)
+	pubDate := pub.Format(time.DateOnly)
+	f := map[string]string{}
+	if n.PeriodEnd != "" && n.PeriodEnd < pubDate {
+		f["period_end"] = "公示截止日期（" + n.PeriodEnd + "）早于刊发日期（" + pubDate + "）"
+	}
+	if n.ResolutionDate != "" && n.ResolutionDate > pubDate {
+		f["resolution_date"] = "决议日期不能晚于刊发日期（" + pubDate + "）"
+	}
+	if KindOf(s) == Tender && len(n.BidDeadline) >= 10 {
+		if min := AddDays(pub, MinTenderDays); n.BidDeadline[:10] < min {
+			f["bid_deadline"] = fmt.Sprintf("投标截止时间距刊发不得少于 %d 日（最早 %s）", MinTenderDays, min)
+		}
+	}
+	if len(f) == 0 {
+		return nil
+	}
+	return f
 }
 
 // Verify recomputes the fingerprint of a published notice from its content

@@ -11,8 +11,10 @@ package notice
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -395,19 +397,59 @@ func kindList() string {
 	return strings.Join(s, "、")
 }
 
-// invalid builds the validation error, its message naming one field (the
-// same one every time).
+// errorKeys is the order in which the error summary names the fields.
+var errorKeys = []string{"kind", "issuers", "signed_date", "doc_number", "company", "credit_code", "capital_before",
+	"capital_after", "resolution_date", "parties", "project_name", "bid_deadline", "holder", "lost_item",
+	"lost_number", "corrects", "contact", "phones", "email", "address", "period_start", "period_end",
+	"addressees", "signature", "attachments", "budget", "agency", "project_number", "publish_date"}
+
+// invalid builds the validation error. Its message lists every wrong or
+// missing field, in a fixed order, so a reviewer reads all that is to fix
+// at once rather than one field per try.
 func invalid(f map[string]string) error {
-	keys := []string{"kind", "issuers", "signed_date", "doc_number", "company", "credit_code", "capital_before",
-		"capital_after", "resolution_date", "parties", "project_name", "bid_deadline", "holder", "lost_item",
-		"lost_number", "corrects", "contact", "phones", "email", "address", "period_start", "period_end",
-		"addressees", "signature", "attachments", "budget", "agency", "project_number", "publish_date"}
-	msg := ""
-	for _, k := range keys {
+	var msgs []string
+	for _, k := range errorKeys {
 		if m, ok := f[k]; ok {
-			msg = m
-			break
+			msgs = append(msgs, m)
 		}
 	}
-	return &news.Error{Code: news.EINVALID, Message: "公告有需要修改的地方：" + msg, Fields: f}
+	var rest []string
+	for k, m := range f {
+		if !slices.Contains(errorKeys, k) {
+			rest = append(rest, m)
+		}
+	}
+	slices.Sort(rest)
+	msgs = append(msgs, rest...)
+	msg := "公告有需要修改的地方：" + strings.Join(msgs, "；")
+	if len(msgs) > 1 {
+		msg = fmt.Sprintf("公告有 %d 处需要修改：%s", len(msgs), strings.Join(msgs, "；"))
+	}
+	return &news.Error{Code: news.EINVALID, Message: msg + "。", Fields: f}
+}
+
+// Check is Validate together with the rules that depend on the publication
+// date (CheckDates), as if the notice were published at at: what the desk
+// checks when a notice is filed, saved, submitted and at each sign-off, so
+// that nothing is found first at 签发. All problems come in one error.
+func Check(s *news.Story, at time.Time) error {
+	if s.Kind != news.KindNotice {
+		return nil
+	}
+	f := map[string]string{}
+	if err := Validate(s); err != nil {
+		f = maps.Clone(news.ErrorFields(err))
+		if _, bad := f["kind"]; bad {
+			return err
+		}
+	}
+	for k, m := range CheckDates(s, at) {
+		if _, ok := f[k]; !ok {
+			f[k] = m
+		}
+	}
+	if len(f) > 0 {
+		return invalid(f)
+	}
+	return nil
 }

@@ -117,7 +117,7 @@ func (t *tx) UpdateStory(ctx context.Context, s *news.Story, base int, userID in
 		return nil, notFound(err, "稿件")
 	}
 	if version != base {
-		return nil, &news.Error{Code: news.ECONFLICT, Message: fmt.Sprintf("稿件已被他人修改（当前版本 %d，你编辑的是版本 %d）。请对照最新内容后再保存。", version, base)}
+		return nil, &news.Error{Code: news.ECONFLICT, Message: fmt.Sprintf("稿件已被他人修改（当前为修订 %d，你编辑的是修订 %d）。请对照最新内容后再保存。", version, base)}
 	}
 	data := dataOf(s)
 	if _, err := t.q.ExecContext(ctx, `UPDATE stories SET data = ?, version = ?, updated_at = ? WHERE id = ?`,

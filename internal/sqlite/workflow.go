@@ -173,7 +173,7 @@ func (d *DB) Revision(ctx context.Context, storyID int64, version int) (*news.Re
 	err := d.db.QueryRowContext(ctx, `SELECT r.version, coalesce(u.name, ''), r.created_at, r.data FROM revisions r
 		LEFT JOIN users u ON u.id = r.user_id WHERE r.story_id = ? AND r.version = ?`, storyID, version).Scan(&r.Version, &r.User, &at, &data)
 	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("第 %d 版", version))
+		return nil, notFound(err, fmt.Sprintf("修订 %d ", version))
 	}
 	r.At = parseTime(at)
 	r.Story = &news.Story{ID: storyID, Version: version}
