@@ -33,6 +33,8 @@ Usage:
   newsroom backup [--site DIR] --to FILE            content, database, settings and media in one tar.gz
                                                     (while serve runs)
   newsroom restore [--site DIR] FILE                restore a backup into an empty or new folder
+  newsroom adopt  [--site DIR] [--as ADMIN]         take content files no story owns (the demo paper,
+                                                    hand-placed files) into the admin, once each
   newsroom user add [--site DIR] --role ROLE NAME   add a user (password from stdin)
   newsroom token create [--site DIR] [--scope read|write] USER
                                                     print a new API token
@@ -96,6 +98,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBackup(ctx, rest, stdout, stderr)
 	case "restore":
 		return runRestore(ctx, rest, stdout, stderr)
+	case "adopt":
+		return runAdopt(ctx, rest, stdout, stderr)
 	case "user":
 		if len(rest) == 0 || rest[0] != "add" {
 			return errors.New("usage: newsroom user add [--site DIR] --role ROLE NAME")

@@ -109,6 +109,14 @@ type StoryStore interface {
 	// CorrectedStories lists the live stories with correction notes, most
 	// recently corrected first.
 	CorrectedStories(ctx context.Context, limit int) ([]CorrectedStory, error)
+	// StoryIDByPath returns the story whose content file is at path (as
+	// content.RelPath gives it), 0 if none.
+	StoryIDByPath(ctx context.Context, path string) (int64, error)
+	// AdoptStory stores s, read from the content file at path, as a story
+	// owned by ownerID in the state the file shows, with path, slug and
+	// dates kept; byID is who took it in. It stores nothing and reports
+	// false when a story already owns path.
+	AdoptStory(ctx context.Context, s *Story, path string, ownerID, byID int64) (bool, error)
 }
 
 // UserStore keeps users, their login sessions and their API tokens.

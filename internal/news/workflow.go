@@ -217,6 +217,7 @@ const (
 	ActSetWorkflow Action = "workflow"     // the review setting changed
 	ActRestart     Action = "restart"      // a story in review moved to a section of another chain: its review starts again
 	ActAssign      Action = "assign"       // an editor handed a story to another user
+	ActAdopt       Action = "adopt"        // a story that existed only as a content file was taken into the desk
 
 	ActPassword      Action = "password"       // a user changed their password
 	ActUserRole      Action = "user-role"      // an admin changed a user's role
@@ -228,7 +229,7 @@ const (
 // LoggedActions lists what the audit log can be filtered by, in the
 // order of a story's life.
 var LoggedActions = []Action{ActCreate, ActEdit, ActSubmit, ActApprove, ActReturn, ActRestart, ActSchedule, ActUnschedule,
-	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActAssign, ActSetWorkflow,
+	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActAssign, ActAdopt, ActSetWorkflow,
 	ActPassword, ActUserRole, ActUserDisable, ActUserEnable, ActResetPassword}
 
 // Label is the action's name in the audit log.
@@ -255,9 +256,11 @@ func (a Action) Label() string {
 	case ActCorrect:
 		return "更正"
 	case ActRestore:
-		return "恢复旧版"
+		return "恢复修订"
 	case ActAssign:
 		return "指派"
+	case ActAdopt:
+		return "收录"
 	case ActSetWorkflow:
 		return "修改审核流程"
 	case ActPassword:

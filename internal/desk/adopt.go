@@ -1,0 +1,122 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"newsroom/internal/news"
+	"newsroom/internal/password"
+)
+
+// ArchiveUser is the account that owns the stories taken into the desk
+// from content files (AdoptFiles): the demo paper's, hand-placed files, an
+// archive copied in from elsewhere. It is an editor account with a random
+// password nobody knows, made when first needed.
+const ArchiveUser = "archive"
+
+// AdoptReport says what AdoptFiles did.
+type AdoptReport struct {
+	Adopted []news.Story `json:"-"`
+	// Count is how many files became stories; Known how many belonged to
+	// a story already; Failed the files that could not be read, with why.
+	Count  int               `json:"adopted"`
+	Known  int               `json:"known"`
+	Failed map[string]string `json:"failed"`
+}
+
+// AdoptFiles takes every story and notice file of the content folder that
+// no story of the database owns into the desk, so that it can be found,
+// corrected and withdrawn like any other story. Each becomes a story owned
+// by ArchiveUser in the state its file shows (published, corrected or
+// withdrawn), with its path, URL, slug and dates as they are: the file and
+// the site are not touched, and the text of its first revision is the
+// file's. Running it again adopts nothing twice (a path belongs to at most
+// one story). Only admins may do it.
+func (d *Service) AdoptFiles(ctx context.Context, u *news.User) (*AdoptReport, error) {
+	if u.Role != news.RoleAdmin {
+		return nil, forbidden("只有管理员可以收录文件稿件。")
+	}
+	owner, err := d.archiveUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := &AdoptReport{Failed: map[string]string{}}
+	err = d.Content.Files(func(rel string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		id, err := d.Store.StoryIDByPath(ctx, rel)
+		if err != nil {
+			return err
+		}
+		if id != 0 {
+			rep.Known++
+			return nil
+		}
+		it, err := d.Content.Read(rel)
+		if err != nil {
+			rep.Failed[rel] = err.Error()
+			return nil
+		}
+		s := it.Story
+		if s.ID != 0 && d.inFlight(ctx, &s) {
+			// The desk is publishing this very story: its file is
+			// written before its path is committed.
+			rep.Known++
+			return nil
+		}
+		s.Normalize()
+		if err := s.Validate(); err != nil {
+			rep.Failed[rel] = news.Plain(err).Error()
+			return nil
+		}
+		ok, err := d.Store.AdoptStory(ctx, &s, rel, owner.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			rep.Known++
+			return nil
+		}
+		s.Owner = owner.Name
+		rep.Adopted = append(rep.Adopted, s)
+		rep.Count++
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("adopt content files: %w", err)
+	}
+	return rep, nil
+}
+
+// inFlight reports whether file story s (whose file names story s.ID) is
+// a story of the desk being published right now: same title, no path yet.
+func (d *Service) inFlight(ctx context.Context, s *news.Story) bool {
+	cur, err := d.Store.Story(ctx, s.ID)
+	if err != nil {
+		return false
+	}
+	path, err := d.Store.StoryPath(ctx, s.ID)
+	return err == nil && path == "" && cur.Title == s.Title
+}
+
+// archiveUser returns the ArchiveUser account, making it if needed.
+func (d *Service) archiveUser(ctx context.Context) (*news.User, error) {
+	u, err := d.Store.UserByName(ctx, ArchiveUser)
+	if err == nil {
+		return u, nil
+	}
+	if news.ErrorCode(err) != news.ENOTFOUND {
+		return nil, err
+	}
+	u = &news.User{Name: ArchiveUser, Role: news.RoleEditor}
+	if err := d.Store.CreateUser(ctx, u, password.NewReadable()); err != nil {
+		// Made meanwhile by another adoption.
+		if again, gerr := d.Store.UserByName(ctx, ArchiveUser); gerr == nil {
+			return again, nil
+		}
+		return nil, errors.Join(fmt.Errorf("create user %q", ArchiveUser), err)
+	}
+	return u, nil
+}
