@@ -124,6 +124,8 @@ func TestBrowser(t *testing.T) {
 		{name: "search", path: "/search/?q=" + url.QueryEscape("高考")},
 		{name: "404", path: "/no-such-page/"},
 		{name: "verify", path: "/verify/?q=LLRB-2023-000009"},
+		{name: "edition", path: "/edition/2023-06-08/"},
+		{name: "epaper-page", path: "/edition/2023-06-08/01/"},
 	}
 	// /verify/ is in the paper's look: the theme's header and navigation
 	// around the form, and help written for readers.

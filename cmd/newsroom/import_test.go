@@ -308,8 +308,18 @@ func TestImportPublish(t *testing.T) {
 		if !strings.Contains(string(page), s.Title) {
 			t.Errorf("%s: page does not show the headline", s.Title)
 		}
-		if !strings.Contains(string(page), "/edition/2023-06-09/#page-2") {
+		if !strings.Contains(string(page), "/edition/2023-06-09/02/") {
 			t.Errorf("%s: no link back to its e-paper page", s.Title)
+		}
+	}
+	// The page of the e-paper lists every story of the page.
+	sheet, err := os.ReadFile(filepath.Join(public, "edition", "2023-06-09", "02", "index.html"))
+	if err != nil {
+		t.Fatalf("no e-paper page: %v", err)
+	}
+	for _, s := range stories {
+		if !strings.Contains(string(sheet), s.URL) {
+			t.Errorf("e-paper page 2 does not link %s (%s)", s.URL, s.Title)
 		}
 	}
 	edition, err := os.ReadFile(filepath.Join(public, "edition", "2023-06-09", "index.html"))

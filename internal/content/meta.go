@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ type Meta struct {
 	// when there is none.
 	Lastmod time.Time
 	Edition string // YYYY-MM-DD, or "" when the file has none (or not a date)
+	// Page is the e-paper page (版次, params.page) from 1 to 999, 0 when
+	// the file has none or another value.
+	Page int
 	// Unlisted is a withdrawn item (build.list: never): its page stays,
 	// but no list, feed or sitemap names it.
 	Unlisted bool
@@ -130,6 +134,16 @@ func parseMeta(front []byte) (Meta, error) {
 	params, _ := v["params"].(map[string]any)
 	build, _ := v["build"].(map[string]any)
 	raw := rawMeta{date: scalarText(v["date"]), lastmod: scalarText(v["lastmod"]), edition: scalarText(params["edition"]), list: scalarText(build["list"])}
+	switch p := params["page"].(type) {
+	case string:
+		raw.page = p
+	case uint64:
+		raw.page = strconv.FormatUint(p, 10)
+	case int64:
+		raw.page = strconv.FormatInt(p, 10)
+	case int:
+		raw.page = strconv.Itoa(p)
+	}
 	return raw.meta(), nil
 }
 
@@ -145,7 +159,7 @@ func scalarText(v any) string {
 }
 
 // rawMeta holds the fields' scalar texts.
-type rawMeta struct{ date, lastmod, edition, list string }
+type rawMeta struct{ date, lastmod, edition, list, page string }
 
 // dateLayouts are the forms of date that the catalog understands: YAML
 // timestamps, as Marshal writes them and as people type them.
@@ -169,10 +183,13 @@ func (r rawMeta) meta() Meta {
 		m.Edition = e
 	}
 	m.Unlisted = r.list == "never"
+	if n, err := strconv.Atoi(r.page); err == nil && n >= 1 && n <= 999 && r.page == strconv.Itoa(n) {
+		m.Page = n
+	}
 	return m
 }
 
-// scanMeta reads date, lastmod, params.edition and build.list from front matter in
+// scanMeta reads date, lastmod, params.edition, params.page and build.list from front matter in
 // a strict subset of YAML's block style, in which every line's place in
 // the document follows from its indentation: keys are plain words,
 // scalars are plain, quoted or flow sequences that end on their line, and
@@ -191,6 +208,7 @@ func scanMeta(front []byte) (raw rawMeta, ok bool) {
 		topKeys     []string
 		seenEdition bool
 		seenList    bool
+		seenPage    bool
 	)
 	for len(front) > 0 {
 		var line []byte
@@ -310,6 +328,14 @@ func scanMeta(front []byte) (raw rawMeta, ok bool) {
 			}
 			if col > childCol || dashCol >= 0 {
 				break
+			}
+			if section == "params" && key == "page" {
+				// A plain number the YAML parser might read otherwise
+				// (010, 0x1, 1_000) is left to it.
+				if kind != valueScalar || seenPage || (value[0] != '"' && value[0] != '\'' && !plainPage(text)) {
+					return raw, false
+				}
+				raw.page, seenPage = text, true
 			}
 			if (section == "params" && key == "edition") || (section == "build" && key == "list") {
 				if kind != valueScalar || (key == "edition" && seenEdition) || (key == "list" && seenList) {
@@ -442,6 +468,13 @@ func scanValue(v []byte) (kind valueKind, text string, ok bool) {
 		t = ""
 	}
 	return valueScalar, t, true
+}
+
+// plainPage reports whether a plain scalar is a page number every YAML
+// reader takes as the same integer: 1 to 999 without leading zeros.
+func plainPage(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 1 && n <= 999 && s == strconv.Itoa(n)
 }
 
 // onlyComment reports whether what follows a value is spaces and at most

@@ -41,6 +41,13 @@ var metaCases = []string{
 	"",
 	"[1, 2]\n",
 	"date: 2023-06-08T06:30:00+08:00\nparams:\n  edition: \"2023-06-08\"\n  list: never\nbuild:\n  render: never\n",
+	"date: 2023-06-08T06:30:00+08:00\nparams:\n  edition: \"2023-06-08\"\n  page: 4\n  page_name: \"公告\"\n",
+	"date: 2023-06-08T06:30:00+08:00\nparams:\n  page: \"12\"\n",
+	"date: 2023-06-08T06:30:00+08:00\nparams:\n  page: 010\n",
+	"date: 2023-06-08T06:30:00+08:00\nparams:\n  page: 0x10\n",
+	"date: 2023-06-08T06:30:00+08:00\nparams:\n  page: 1000\n",
+	"date: 2023-06-08T06:30:00+08:00\nparams:\n  page: 3\n  page: 4\n",
+	"date: 2023-06-08T06:30:00+08:00\nparams:\n  notice:\n    page: 9\n",
 }
 
 func TestParseMetaAgreesWithTheYAMLParser(t *testing.T) {
@@ -54,7 +61,7 @@ func TestParseMetaAgreesWithTheYAMLParser(t *testing.T) {
 		if werr != nil {
 			continue // not YAML: Hugo cannot read the file either
 		}
-		if gerr != nil || !got.Date.Equal(want.Date) || !got.Lastmod.Equal(want.Lastmod) || got.Edition != want.Edition || got.Unlisted != want.Unlisted {
+		if gerr != nil || !got.Date.Equal(want.Date) || !got.Lastmod.Equal(want.Lastmod) || got.Edition != want.Edition || got.Page != want.Page || got.Unlisted != want.Unlisted {
 			t.Errorf("%q:\n got %+v, %v\nwant %+v", c, got, gerr, want)
 		}
 	}
@@ -110,7 +117,7 @@ func FuzzParseMeta(f *testing.F) {
 		if werr != nil {
 			return
 		}
-		if gerr != nil || !got.Date.Equal(want.Date) || !got.Lastmod.Equal(want.Lastmod) || got.Edition != want.Edition || got.Unlisted != want.Unlisted {
+		if gerr != nil || !got.Date.Equal(want.Date) || !got.Lastmod.Equal(want.Lastmod) || got.Edition != want.Edition || got.Page != want.Page || got.Unlisted != want.Unlisted {
 			t.Errorf("%q:\n got %+v, %v\nwant %+v", c, got, gerr, want)
 		}
 	})

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -96,6 +97,13 @@ type state struct {
 	// archive of a million files; full walks happen at start and in full
 	// builds, and a publish updates only its files.
 	months map[string]map[string]fileSig
+}
+
+// logf writes a line to the archive's log, if it has one.
+func (a *Archive) logf(format string, args ...any) {
+	if a.Log != nil {
+		fmt.Fprintf(a.Log, format+"\n", args...)
+	}
 }
 
 // withLock runs f with a.mu held.
@@ -286,6 +294,34 @@ func (a *Archive) Publish(ctx context.Context, changed, removed []string) (PartS
 	return again, err
 }
 
+// PublishEditions makes a change of e-paper page records (epaper.Dir: a
+// page image, story areas, the editors' order) visible: the editions'
+// pages are rendered by the hot part at once, and their months later, as
+// for a published story. It returns when readers see the change.
+func (a *Archive) PublishEditions(ctx context.Context, dates ...string) (PartStats, error) {
+	err := a.lockedErr(func() error {
+		a.load()
+		if a.live == "" {
+			return ErrNoLiveTree
+		}
+		if a.hotEds == nil {
+			a.hotEds = map[string]bool{}
+		}
+		for _, d := range dates {
+			if len(d) == 10 && isDigits(d[:4], 4) && isDigits(d[5:7], 2) {
+				a.hotEds[d] = true
+				a.markDirty(editionMonth(d))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return PartStats{}, err
+	}
+	defer a.wake()
+	return a.render(ctx, hotPart)
+}
+
 // note records published and withdrawn content files: the catalog, the
 // hot set, the news sitemap and the months to re-render learn of them,
 // and a withdrawn page disappears from the live tree at once. The caller
@@ -346,9 +382,36 @@ func (a *Archive) noteEdition(key, rel, month string, published bool) {
 		return
 	}
 	m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+	if m.Edition != "" && !a.hotEds[m.Edition] {
+		a.hottenNeighbours(m.Edition)
+	}
 	hotten(m.Edition)
 	if m.Edition != "" && !m.Unlisted {
 		a.hotEd[key] = m.Edition
+	}
+}
+
+// hottenNeighbours makes hot the editions before and after a new edition
+// date, whose pages link it as 下一期 or 上一期 from now on. An edition the
+// months already know has its neighbours' links. The caller holds a.mu.
+func (a *Archive) hottenNeighbours(date string) {
+	var prev, next string
+	for _, st := range a.parts {
+		for _, ed := range st.Editions {
+			switch {
+			case ed == date:
+				return
+			case ed < date && ed > prev:
+				prev = ed
+			case ed > date && (next == "" || ed < next):
+				next = ed
+			}
+		}
+	}
+	for _, ed := range []string{prev, next} {
+		if ed != "" {
+			a.hotEds[ed] = true
+		}
 	}
 }
 

@@ -2,9 +2,12 @@ package site
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"newsroom/internal/epaper"
 )
 
 // A story published into an e-paper edition is on that edition's page,
@@ -18,10 +21,23 @@ func TestPublishUpdatesItsEditionAtOnce(t *testing.T) {
 	a := archiveSite(t)
 	write(t, filepath.Join(a.Root, "layouts/edition/taxonomy.html"),
 		`CAL{{ range site.Params.archive.calendar }}{{ range .days }}<{{ . }}>{{ end }}{{ end }}`)
+	// An e-paper page: its stories (from the edition's term page), its
+	// neighbours, its image and the editors' order, as staged.
+	write(t, filepath.Join(a.Root, "layouts/edition/page.html"), `PAGE {{ .Params.epaper.date }}/{{ .Params.epaper.page }}`+
+		` prev={{ .Params.epaper.prev_edition }} next={{ .Params.epaper.next_edition }} image={{ .Params.epaper.image }}`+
+		` order={{ range .Params.epaper.order }}<{{ . }}>{{ end }}`+
+		`{{ $n := int .Params.epaper.page }}{{ with site.GetPage (printf "/edition/%s" .Params.epaper.date) }}`+
+		`{{ range .Pages }}{{ if eq (int (.Params.page | default 0)) $n }}[{{ .Title }}]{{ end }}{{ end }}{{ end }}`)
+	write(t, filepath.Join(a.Root, "content/stories/2023/05/p2.md"), "---\ntitle: 二版稿件\ndate: 2023-05-11T09:00:00+08:00\nparams:\n  edition: \"2023-05-11\"\n  page: 2\n---\n正文。\n")
 	if _, err := a.BuildAll(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	mustLive(t, a, "edition/2023-05-11/index.html", "[稿件1]")
+	mustLive(t, a, "edition/2023-05-11/02/index.html", "PAGE 2023-05-11/2 prev=2023-05-10 next=2023-05-12")
+	mustLive(t, a, "edition/2023-05-11/02/index.html", "[二版稿件]")
+	if page, _ := liveFile(t, a, "edition/2023-05-11/02/index.html"); strings.Contains(page, "[稿件1]") {
+		t.Fatalf("page 2 lists a story of another page:\n%s", page)
+	}
 
 	// A new edition date.
 	rel := writeStory(t, a.Root, "stories", "2023-06-10", "fresh", "新一期头条")
@@ -30,6 +46,35 @@ func TestPublishUpdatesItsEditionAtOnce(t *testing.T) {
 	}
 	mustLive(t, a, "edition/2023-06-10/index.html", "[新一期头条]")
 	mustLive(t, a, "edition/index.html", "&lt;2023-06-10>")
+
+	// A story published into a page of an edition is on that page when
+	// the publish returns; the edition before the new one links it as
+	// 下一期 at once.
+	onPage := "stories/2023/06/onpage.md"
+	write(t, filepath.Join(a.Root, "content", onPage), "---\ntitle: 三版新稿\ndate: 2023-06-10T09:00:00+08:00\nparams:\n  edition: \"2023-06-10\"\n  page: 3\n---\n正文。\n")
+	if _, err := a.Publish(ctx, []string{onPage}, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "edition/2023-06-10/03/index.html", "[三版新稿]")
+	mustLive(t, a, "edition/2023-06-10/03/index.html", "prev=2023-06-09 next= ")
+
+	// The page's record changes (an uploaded image, the editors' order):
+	// the page shows it when PublishEditions returns.
+	rec := epaper.Dir(filepath.Join(a.Root, "epaper"))
+	if err := rec.WriteFile(rec.ImageFile("2023-06-10", 3), []byte("JPEG")); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Write(epaper.Page{Date: "2023-06-10", Number: 3, Image: true, Width: 10, Height: 14,
+		Order: []epaper.Ref{{File: onPage}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.PublishEditions(ctx, "2023-06-10"); err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "edition/2023-06-10/03/index.html", "image=/edition/2023-06-10/03/page.jpg order=&lt;"+onPage+">")
+	if img, err := os.ReadFile(filepath.Join(a.PublicLink(), "edition/2023-06-10/03/page.jpg")); err != nil || string(img) != "JPEG" {
+		t.Fatalf("page image in the live tree: %q, %v", img, err)
+	}
 
 	// A story added to an edition of May, not among the newest.
 	late := "stories/2023/05/late.md"
@@ -61,6 +106,11 @@ func TestPublishUpdatesItsEditionAtOnce(t *testing.T) {
 	mustLive(t, a, "edition/2023-05-12/index.html", "[补发稿件]")
 	mustLive(t, a, "edition/2023-05-11/index.html", "[稿件1]")
 	mustLive(t, a, "edition/2023-06-10/index.html", "[新一期头条]")
+	mustLive(t, a, "edition/2023-06-10/03/index.html", "[三版新稿]")
+	mustLive(t, a, "edition/2023-05-11/02/index.html", "[二版稿件]")
+	if img, err := os.ReadFile(filepath.Join(a.PublicLink(), "edition/2023-06-10/03/page.jpg")); err != nil || string(img) != "JPEG" {
+		t.Fatalf("page image after the rollover: %q, %v", img, err)
+	}
 	if _, ok := a.parts["2023-05"].Outputs["edition/2023-05-12/index.html"]; !ok {
 		t.Fatal("the month does not own its edition's page after the rollover")
 	}

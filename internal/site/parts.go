@@ -261,7 +261,7 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[
 		list = append(list, map[string]any{"month": m, "year": m[:4], "mon": m[5:], "count": counts[m],
 			"url": "/stories/" + m[:4] + "/" + m[5:] + "/"})
 	}
-	return map[string]any{"months": list, "calendar": editionMonths(editions), "news": a.newsParams()}
+	return map[string]any{"months": list, "calendar": editionMonths(editions), "news": a.newsParams(), editionDatesKey: editions}
 }
 
 // shownMonths are the months whose list pages are in the live tree (their

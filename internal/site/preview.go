@@ -46,7 +46,7 @@ func (a *Archive) Preview(ctx context.Context, rel string, file []byte) (*Previe
 	// data folder (which exists only there; see renderHugoBuild).
 	contentDir := filepath.Join(data, "work", "preview-"+hex.EncodeToString(rnd[:]), "content")
 	layer := afero.NewMemMapFs()
-	if err := a.stage(layer, contentDir, nil, false); err != nil {
+	if _, err := a.stage(layer, contentDir, nil, false, false, nil); err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
 	if err := afero.WriteFile(layer, filepath.Join(contentDir, filepath.FromSlash(rel)), file, 0o644); err != nil {
@@ -60,7 +60,7 @@ func (a *Archive) Preview(ctx context.Context, rel string, file []byte) (*Previe
 	a.mu.Unlock()
 	extra := map[string]any{
 		"contentDir":     contentDir,
-		"params.archive": params,
+		"params.archive": hugoParams(params),
 		// Only the page itself: its lists and feeds are rendered by publish.
 		"cascade": []map[string]any{{
 			"build":  map[string]any{"render": "never", "list": "always"},

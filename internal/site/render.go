@@ -24,22 +24,30 @@ import (
 // page. The files are read from the site's content folder; nothing is
 // written to disk (hard links and a scratch folder per part were a
 // thousand metadata writes per part on a journaling file system).
-func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndexes bool) error {
+//
+// With editionPages, it also stages the e-paper's pages of the editions
+// its files are in (stageEditionPages; dates are every edition's date,
+// newest first) and returns them.
+func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndexes, editionPages bool, dates []string) ([]editionPage, error) {
 	contentDir := filepath.Join(a.Root, "content")
 	for _, top := range []string{"_index.md", "stories/_index.md", "notices/_index.md", "search/_index.md", "verify/_index.md"} {
 		files = append(files, top)
 	}
 	sections := map[string]bool{}
+	pages := map[editionPage]bool{}
 	for _, rel := range files {
 		data, err := os.ReadFile(filepath.Join(contentDir, filepath.FromSlash(rel)))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // removed meanwhile, or an optional section file
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := afero.WriteFile(layer, filepath.Join(dir, filepath.FromSlash(rel)), data, 0o644); err != nil {
-			return err
+			return nil, err
+		}
+		if editionPages {
+			editionPagesOf(pages, rel, data)
 		}
 		if key, _, ok := contentKey(rel); ok && sectionIndexes {
 			month := path.Dir(key) // stories/2023/06
@@ -62,10 +70,10 @@ func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndex
 			data = fmt.Appendf(nil, "---\ntitle: \"%s\"\nparams:\n  archive_of: \"%s\"\n---\n", title, sec)
 		}
 		if err := afero.WriteFile(layer, dst, data, 0o644); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return a.stageEditionPages(layer, dir, pages, dates)
 }
 
 // renderBatch renders the content files of one or more parts and returns
@@ -92,7 +100,7 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 	if !hot && len(files) > a.batchFiles() {
 		err = a.renderMonthInChunks(ctx, out, label, files, meta, params)
 	} else {
-		err = a.renderHugoBuild(ctx, out, label, hot, append(slices.Clone(files), listed...), params, linkOnly(listed))
+		err = a.renderHugoBuild(ctx, out, label, hot, true, append(slices.Clone(files), listed...), params, linkOnly(listed))
 	}
 	if err != nil {
 		return nil, err
@@ -120,7 +128,7 @@ func (a *Archive) renderMonthInChunks(ctx context.Context, out *outputFs, label 
 		"build":  map[string]any{"render": "link", "list": "always"},
 		"target": map[string]any{"kind": "page"},
 	}}
-	if err := a.renderHugoBuild(ctx, out, label, false, files, params, listsOnly); err != nil {
+	if err := a.renderHugoBuild(ctx, out, label, false, true, files, params, listsOnly); err != nil {
 		return err
 	}
 	type item struct {
@@ -160,7 +168,7 @@ func (a *Archive) renderMonthInChunks(ctx context.Context, out *outputFs, label 
 				"target": map[string]any{"path": page},
 			})
 		}
-		if err := a.renderHugoBuild(ctx, out, label, false, chunk, params, cascade); err != nil {
+		if err := a.renderHugoBuild(ctx, out, label, false, false, chunk, params, cascade); err != nil {
 			return err
 		}
 	}
@@ -186,8 +194,10 @@ func linkOnly(rels []string) []map[string]any {
 
 // renderHugoBuild runs one Hugo build of the given content files into out.
 // cascade adds build options for some of the pages (see
-// renderMonthInChunks).
-func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label string, hot bool, files []string, params map[string]any, cascade []map[string]any) error {
+// renderMonthInChunks). editionPages renders the e-paper's pages of the
+// files' editions (a build that renders their editions: not a chunk of a
+// large month, which renders only stories).
+func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label string, hot, editionPages bool, files []string, params map[string]any, cascade []map[string]any) error {
 	// The part's content lives in a memory layer over the disk, at a path
 	// of its own below the site's data folder (which exists only there).
 	layer := afero.NewMemMapFs()
@@ -202,11 +212,13 @@ func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label stri
 	contentDir := filepath.Join(data, "work", label, "content")
 	// The hot part's stories need no year or month sections: month lists
 	// belong to the months, and rendering them here would be thrown away.
-	if err := a.stage(layer, contentDir, files, !hot); err != nil {
+	dates, _ := params[editionDatesKey].([]string)
+	pages, err := a.stage(layer, contentDir, files, !hot, editionPages, dates)
+	if err != nil {
 		return fmt.Errorf("stage part %s: %w", label, err)
 	}
 	source := newOverlayFs(contentDir, layer)
-	extra := map[string]any{"contentDir": contentDir, "params.archive": params}
+	extra := map[string]any{"contentDir": contentDir, "params.archive": hugoParams(params)}
 	if a.BaseURL != "" {
 		extra["baseURL"] = a.BaseURL
 	}
@@ -231,6 +243,9 @@ func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label stri
 		extra["cascade"] = cascade
 	}
 	if _, err := renderHugo(ctx, a.Root, source, out, "/", extra, a.Log); err != nil {
+		return fmt.Errorf("render part %s: %w", label, err)
+	}
+	if err := a.copyPageImages(out, pages); err != nil {
 		return fmt.Errorf("render part %s: %w", label, err)
 	}
 	return nil
