@@ -20,9 +20,9 @@ import (
 // Limits of an upload: a printed page's PDF is a few megabytes; a scan as
 // JPG or PNG is decoded, so its pixels are bounded before decoding.
 const (
-	MaxUpload    = 60 << 20 // bytes
-	maxPixels    = 60_000_000
-	screenWidth  = 1400 // the screen image's width in pixels
+	MaxUpload     = 60 << 20 // bytes
+	maxPixels     = 60_000_000
+	screenWidth   = 1400 // the screen image's width in pixels
 	renderTimeout = 2 * time.Minute
 )
 
