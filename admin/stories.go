@@ -27,18 +27,31 @@ type formData struct {
 	// Refused is set when the form comes back from a save that was not
 	// made: the page says the text below is not saved.
 	Refused bool
+	// Autosave is the user's autosaved copy, offered back (AutosaveStale:
+	// the story was saved since it was typed); Restored says the form holds
+	// it.
+	Autosave      *news.Autosave
+	AutosaveStale bool
+	Restored      bool
 }
 
 func (a *Admin) newStory(w http.ResponseWriter, r *http.Request) error {
 	s := &news.Story{Kind: news.KindStory, Source: "本报讯"}
-	return a.render(w, r, "edit", "写稿", &formData{Story: s, Sections: a.cfg.Sections})
+	d := &formData{Story: s, Sections: a.cfg.Sections}
+	a.offerAutosave(r, d, 0, 0)
+	return a.render(w, r, "edit", "写稿", d)
 }
 
 // storyFromForm reads the story form. Lists are one entry per line (or
 // separated by commas for tags).
 func storyFromForm(r *http.Request) *news.Story {
 	r.ParseForm()
-	f := r.PostForm
+	return storyFromValues(r.PostForm)
+}
+
+// storyFromValues reads the story form's fields (a form post, or the
+// fields an autosave kept).
+func storyFromValues(f url.Values) *news.Story {
 	s := &news.Story{
 		Kind:     news.Kind(f.Get("kind")),
 		Kicker:   f.Get("kicker"),
@@ -103,6 +116,7 @@ func (a *Admin) createStory(w http.ResponseWriter, r *http.Request) error {
 		return a.renderStatus(w, r, httpx.Status(err), "edit", &page{Title: "写稿",
 			Data: &formData{Story: s, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections}})
 	}
+	a.dropAutosave(r, 0)
 	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(s.ID, 10)+"?msg="+urlQuery("稿件已保存为草稿。"), http.StatusSeeOther)
 	return nil
 }
@@ -175,8 +189,9 @@ func (a *Admin) editStory(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := s.ID
 	a.presence.see(id, u.Name)
-	return a.render(w, r, "edit", "修改稿件", &formData{Story: s, Base: s.Version, Sections: a.cfg.Sections,
-		Others: a.presence.others(id, u.Name), Live: s.State.Live()})
+	d := &formData{Story: s, Base: s.Version, Sections: a.cfg.Sections, Others: a.presence.others(id, u.Name), Live: s.State.Live()}
+	a.offerAutosave(r, d, id, s.Version)
+	return a.render(w, r, "edit", "修改稿件", d)
 }
 
 func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
@@ -195,6 +210,7 @@ func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch news.ErrorCode(err) {
 	case "":
+		a.dropAutosave(r, id)
 		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?msg="+urlQuery("已保存。"), http.StatusSeeOther)
 		return nil
 	case news.EINVALID:
@@ -237,4 +253,12 @@ func (a *Admin) refusedSave(w http.ResponseWriter, r *http.Request, s *news.Stor
 	return a.renderStatus(w, r, httpx.Status(err), "edit", &page{Title: "修改稿件",
 		Data: &formData{Story: s, Base: base, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections,
 			Live: r.PostForm.Get("live") == "1", Note: *note, Refused: true}})
+}
+
+// dropAutosave discards the user's autosaved copy of story id once the
+// form is saved; a failure only leaves an offer that is no longer needed.
+func (a *Admin) dropAutosave(r *http.Request, id int64) {
+	if err := a.cfg.Desk.DropAutosave(r.Context(), userOf(r), id); err != nil {
+		a.cfg.Log.Warn("drop autosave", "story", id, "err", err)
+	}
 }

@@ -65,9 +65,42 @@
     // The preview button sends the form elsewhere: the copy stays.
     if (e.submitter && e.submitter.getAttribute("formaction")) return;
     sent = true;
+    if (inFlight) inFlight.abort(); // the save makes the server's copy moot
     clearTimeout(timer);
     localStorage.removeItem(key);
   });
+
+  // --- the server's copy -----------------------------------------------
+  // Every few seconds while something changed, the form goes to the
+  // server as this person's one autosaved copy of the story (overwritten
+  // each time; never a revision, never the story itself). Reopening the
+  // form offers it back (the page does that, without script).
+  var lastSent = initial, sending = false, inFlight = null;
+  function autosaveBody() {
+    var f = fields();
+    return { json: JSON.stringify(f), body: JSON.stringify({ base: +(form.elements.version ? form.elements.version.value : 0) || 0, fields: f }) };
+  }
+  function autosave(keepalive) {
+    if (sent || sending) return;
+    var p = autosaveBody();
+    if (p.json === lastSent) return;
+    sending = !keepalive;
+    inFlight = window.AbortController ? new AbortController() : null;
+    fetch("/api/admin/stories/" + storyID + "/autosave", { method: "PUT", credentials: "same-origin", keepalive: !!keepalive,
+      signal: inFlight ? inFlight.signal : undefined,
+      headers: { "Content-Type": "application/json", Accept: "application/json" }, body: p.body })
+      .then(function (r) {
+        return r.json().then(function (j) {
+          if (!r.ok) throw new Error(j.error || "服务器拒绝");
+          lastSent = p.json;
+          say("已自动保存到服务器（" + hhmm(Date.now()) + "）");
+        });
+      })
+      .catch(function (e) { say("自动保存到服务器失败：" + e.message + "（本机仍有暂存）"); })
+      .then(function () { sending = false; });
+  }
+  setInterval(autosave, 4000);
+  window.addEventListener("pagehide", function () { autosave(true); });
 
   function restore(saved) {
     var f = saved.fields;

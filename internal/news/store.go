@@ -21,6 +21,7 @@ type Store interface {
 	AuditLog
 	NoticeArchive
 	ImportLog
+	AutosaveStore
 	// WithTx runs fn in one transaction: if fn returns an error, nothing
 	// fn did through tx is kept. Transactions are not nested: fn uses tx,
 	// never the Store.
