@@ -21,7 +21,7 @@ import (
 // analyzerVersion changes whenever tokenization changes in a way that makes
 // an existing index disagree with new queries; it is part of the on-disk
 // version stamp, so bumping it makes Open report NeedsRebuild.
-const analyzerVersion = "an5"
+const analyzerVersion = "an6"
 
 // regionWords is the built-in dictionary for this paper's region: 吕梁市
 // and its counties and districts, in full and short forms. gse's general
@@ -42,8 +42,9 @@ const (
 	// subWordMinFreq drops junk dictionary entries (e.g. 京市, freq 2) as
 	// sub-words, so 南京市 does not also index 京市.
 	subWordMinFreq = 3
-	// maxSubWordParent bounds the sub-word scan of very long tokens.
-	maxSubWordParent = 12
+	// maxSubWordParent bounds the sub-word scan of very long tokens
+	// (全国人大常委会法制工作委员会 is 14 characters).
+	maxSubWordParent = 24
 )
 
 // Analyzer turns text into search tokens. It owns the gse segmenter and its
@@ -230,8 +231,18 @@ func (a *Analyzer) words(f folded, inWord, bound []bool, namesInWord bool) []Tok
 				rest := a.cut(run[1:], c)
 				lens = append([]int{1}, rest...)
 			}
-			lens = a.splitClitics(run, lens)
-			lens, isName := a.joinNames(run, lens, c.names)
+			var isName []bool
+			if list := a.bylineNames(rs, i, j); list != nil {
+				lens = list
+				isName = c.names[:0]
+				for _, n := range lens {
+					isName = append(isName, n > 1)
+				}
+			} else {
+				lens = a.regroupAdmin(run, lens)
+				lens = a.splitClitics(run, lens)
+				lens, isName = a.joinNames(run, lens, c.names)
+			}
 			c.names = isName
 			for t, n := range lens {
 				w := string(rs[k : k+n])
@@ -297,6 +308,27 @@ func (a *Analyzer) words(f folded, inWord, bound []bool, namesInWord bool) []Tok
 	return toks
 }
 
+// opens and closes are the brackets around a byline (folded: full-width
+// brackets are ASCII ones by then).
+var (
+	opens  = map[rune]bool{'(': true, '[': true, '〔': true, '【': true}
+	closes = map[rune]bool{')': true, ']': true, '〕': true, '】': true}
+)
+
+// bylineNames returns nameList of the run rs[i:j] when it is all there is
+// between brackets, the last character 摄 (a photo's credit) aside.
+func (a *Analyzer) bylineNames(rs []rune, i, j int) []int {
+	if i == 0 || j == len(rs) || !opens[rs[i-1]] || !closes[rs[j]] {
+		return nil
+	}
+	if rs[j-1] == '摄' {
+		if list := a.nameList(rs[i : j-1]); list != nil {
+			return append(list, 1)
+		}
+	}
+	return a.nameList(rs[i:j])
+}
+
 // clitics are the characters that follow a word as words of their own
 // (localisers, particles, a few adverbs and verbs) and that the
 // dictionary also has as the end of a two-character word with the
@@ -324,10 +356,23 @@ func (a *Analyzer) splitClitics(run []rune, lens []int) []int {
 	for i, n := range lens {
 		if i > 0 && n == 2 && clitics[run[k+1]] {
 			p := lens[i-1]
-			// a verb, adjective or adverb keeps its clitic (达到, 集中,
-			// 平等): that is a word of its own
-			_, pos, _ := a.seg.Find(string(run[k : k+2]))
-			if w := string(run[k-p : k+1]); !keepsClitic[pos] && a.known(w, subWordMinFreq) {
+			f, pos, _ := a.seg.Find(string(run[k : k+2]))
+			w := string(run[k-p : k+1])
+			switch {
+			case p == 1:
+				// A character alone before (金/平等, 心/眼里, 传/达到)
+				// joins the next one when that word is not much rarer
+				// than the clitic's: gse gives every single character
+				// the frequency 2, so its route weighs only the two
+				// words and takes the commoner one even where a
+				// character is left over; 人/眼里 and 店/门前 stay.
+				if g, _, _ := a.seg.Find(w); g >= singleJoinRatio*f {
+					lens[i-1], lens[i] = p+1, 1
+				}
+			case !keepsClitic[pos] && a.known(w, subWordMinFreq):
+				// a verb, adjective or adverb keeps its clitic (达到,
+				// 集中, 平等) after a longer word: that is a word of
+				// its own
 				lens[i-1], lens[i] = p+1, 1
 			}
 		}
@@ -335,6 +380,11 @@ func (a *Analyzer) splitClitics(run []rune, lens []int) []int {
 	}
 	return lens
 }
+
+// singleJoinRatio is how much rarer than a clitic's two-character word
+// (眼里) the word of the character before it and the clitic's partner
+// (心眼) may be and still be preferred (see splitClitics).
+const singleJoinRatio = 0.08
 
 // measureChars are the measure words and units that follow a number.
 var measureChars = map[rune]bool{}
@@ -356,15 +406,89 @@ func (a *Analyzer) subWords(w []rune) [][2]int {
 	bounds := a.innerBounds(w, 0, []int{0, len(w)})
 	slices.Sort(bounds)
 	bounds = slices.Compact(bounds)
+	head := a.longPrefix(w)
+	var headFreq float64
+	if head > 0 {
+		headFreq, _, _ = a.seg.Find(string(w[:head]))
+	}
 	var out [][2]int
 	for i, s := range bounds {
 		for _, e := range bounds[i+1:] {
-			if e-s >= 2 && e-s < len(w) && a.known(string(w[s:e]), subWordMinFreq) {
-				out = append(out, [2]int{s, e - s})
+			if e-s < 2 || e-s >= len(w) || a.adminEnd(w, e) {
+				continue
 			}
+			f, _, ok := a.seg.Find(string(w[s:e]))
+			if !ok || f < subWordMinFreq || 0 < s && s < head && head < e && f < headFreq {
+				// 中共中央统战部 is 中共中央 + 统战部: 中央统战部, a rarer
+				// word, is not in it
+				continue
+			}
+			out = append(out, [2]int{s, e - s})
 		}
 	}
 	return out
+}
+
+// minLongPrefix is the length from which the longest dictionary word at
+// the start of a long word is a part of it that no sub-word crosses.
+const minLongPrefix = 4
+
+// longPrefix returns the length of the longest dictionary word of at least
+// minLongPrefix characters that w starts with (w itself excluded), or 0. A
+// newspaper's segmentation keeps such a word whole inside a longer name
+// (中共中央/宣传部, 中共中央/顾问/委员会) when it is more common than the
+// word that would cross its end, where the dictionary's best cut may
+// divide it (中共/中央宣传部); 共青团中央, rarer than 中央书记处, does not
+// keep it out of 共青团中央书记处.
+func (a *Analyzer) longPrefix(w []rune) int {
+	for n := len(w) - 1; n >= minLongPrefix; n-- {
+		if a.known(string(w[:n]), subWordMinFreq) {
+			return n
+		}
+	}
+	return 0
+}
+
+// adminChars are the administrative units that a newspaper's segmentation
+// joins to the organ after them, not to the place before them: 南京/市政府,
+// 北京/市委, 河北/省委.
+var adminChars = map[rune]bool{'市': true, '省': true, '县': true, '区': true}
+
+// organs are what follows an administrative unit as one word with it in a
+// newspaper's segmentation: 市政府, 省委, 县长 (but 纽约市/议会, 湖北省/农科院).
+var organs = map[string]bool{"政府": true, "委": true, "长": true}
+
+// organAt returns the length of the organ word that starts at rune i of w
+// (see organs), or 0.
+func organAt(w []rune, i int) int {
+	for _, n := range []int{1, 2} {
+		if i+n <= len(w) && organs[string(w[i:i+n])] {
+			return n
+		}
+	}
+	return 0
+}
+
+// adminEnd reports whether rune e-1 of w is an administrative unit that
+// belongs to the organ after it (南京市政府 at 南京市): a sub-word must not
+// end there.
+func (a *Analyzer) adminEnd(w []rune, e int) bool {
+	return e >= 3 && e < len(w) && adminChars[w[e-1]] && organAt(w, e) > 0 && a.known(string(w[:e-1]), subWordMinFreq)
+}
+
+// regroupAdmin moves an administrative unit from the end of a place to the
+// organ after it: 南京市/政府 → 南京/市政府, 青岛市/委 → 青岛/市委.
+func (a *Analyzer) regroupAdmin(run []rune, lens []int) []int {
+	k := 0
+	for i, n := range lens {
+		if i+1 < len(lens) && n >= 3 && adminChars[run[k+n-1]] && organAt(run[k+n:k+n+lens[i+1]], 0) == lens[i+1] {
+			if a.known(string(run[k:k+n-1]), subWordMinFreq) && a.known(string(run[k+n-1:k+n+lens[i+1]]), subWordMinFreq) {
+				lens[i], lens[i+1] = n-1, lens[i+1]+1
+			}
+		}
+		k += n
+	}
+	return lens
 }
 
 // innerBounds adds to bounds the rune offsets (plus off) where w divides:
@@ -372,7 +496,7 @@ func (a *Analyzer) subWords(w []rune) [][2]int {
 // of those words.
 func (a *Analyzer) innerBounds(w []rune, off int, bounds []int) []int {
 	c := cutters.Get().(*cutter)
-	lens := slices.Clone(a.cutParts(w, c))
+	lens := a.regroupAdmin(w, slices.Clone(a.cutParts(w, c)))
 	cutters.Put(c)
 	k := 0
 	for _, n := range lens {

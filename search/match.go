@@ -40,6 +40,9 @@ func (a *Analyzer) matchSpans(text string, units []unit) []Span {
 		if len(u.words) > 0 {
 			out = m.words(u.words, out)
 		}
+		if u.name != "" {
+			out = m.words([]string{u.name}, out)
+		}
 		if u.chain != "" {
 			out = m.bigrams(u, out)
 		}
@@ -80,10 +83,14 @@ func (m *matcher) region(at int) *region {
 	for to < len(m.f.runes) && !isSeparator(m.f.runes[to]) {
 		to++
 	}
+	// the separators around the region go with it: brackets make a
+	// byline's names (see Analyzer.nameList)
+	key := from
+	from, to = max(0, from-1), min(len(m.f.runes), to+1)
 	sub := folded{runes: m.f.runes[from:to], start: m.f.start[from:to], end: m.f.end[from:to]}
 	rg := &region{from: from, to: to, inWord: make([]bool, to-from)}
 	rg.toks = m.a.words(sub, rg.inWord, nil, true)
-	m.regions[from] = rg
+	m.regions[key] = rg
 	return rg
 }
 

@@ -1,6 +1,9 @@
 package search
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // Chinese person names. The dictionary knows the famous ones; the names of
 // a city paper's people (a reporter, a farmer, a school head) it mostly
@@ -13,8 +16,8 @@ import "strings"
 // surnames are common single-character Chinese surnames, written from the
 // traditional 百家姓 order and the list of the most common surnames of the
 // population census, without the few that are more often a word of
-// their own in news text (和, 时, 文, 明, 成, 关 …).
-const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤温康施牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳管柴蒙鲍华喻祁蒲房滕屈饶牟艾尤穆卓吉缪芦麦褚娄窦戚岑卜晏柏宗瞿桂佟臧闵苟邬卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘苑迟邝"
+// their own in news text (和, 时, 文, 明, 成 …).
+const surnames = "关王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤温康施牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝游辛靳管柴蒙鲍华喻祁蒲房滕屈饶牟艾尤穆卓吉缪芦麦褚娄窦戚岑卜晏柏宗瞿桂佟臧闵苟邬卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘苑迟邝"
 
 // nameTables are the surnames and the characters that end given names,
 // with how often the dictionary's three-character person names end in
@@ -62,9 +65,91 @@ var functionPOS = map[string]bool{
 var notGiven = map[rune]bool{}
 
 func init() {
-	for _, r := range "副为说同任称讲问答谈率带领陪会见获被让叫请给到去来向是在和与及等也都又还就将曾对把从有要能才已正则便即并跟" {
+	for _, r := range "摄副为说同任称讲问答谈率带领陪会见获被让叫请给到去来向是在和与及等也都又还就将曾对把从有要能才已正则便即并跟" {
 		notGiven[r] = true
 	}
+}
+
+// saying are the verbs of saying that follow a name in news text.
+var saying = map[rune]bool{'说': true, '称': true, '讲': true, '问': true, '答': true, '谈': true}
+
+// nameList cuts a run that stands alone in brackets into person names
+// when it is made of nothing else: the byline of a short item, one name
+// or several printed without separators (（邢海洋朱迪）, （李春华陈平摄）). Each name is
+// a surname and one or two given-name characters and no dictionary word
+// other than a name. It returns nil when the run is not such a list.
+func (a *Analyzer) nameList(run []rune) []int {
+	if len(run) < 2 || len(run) > 15 {
+		return nil
+	}
+	ok := func(w []rune) bool {
+		if !a.names.surname[w[0]] {
+			return false
+		}
+		for _, r := range w[1:] {
+			if notGiven[r] {
+				return false
+			}
+		}
+		f, pos, known := a.seg.Find(string(w))
+		return !known || f <= 0 || strings.HasPrefix(pos, "nr")
+	}
+	// best[i]: the best division of run[i:] into names, scored by how
+	// often the dictionary's names have its given-name characters
+	// (李春华/陈平, not 李春/华陈平); first[i] is the length
+	// of its first name, 0 where there is none.
+	best := make([]float64, len(run)+1)
+	first := make([]int, len(run)+1)
+	for i := len(run) - 2; i >= 0; i-- {
+		for _, n := range []int{2, 3} {
+			if i+n > len(run) || i+n < len(run) && first[i+n] == 0 || !ok(run[i:i+n]) {
+				continue
+			}
+			s := best[i+n]
+			for _, r := range run[i+1 : i+n] {
+				s += math.Log1p(float64(a.names.given[r]))
+			}
+			if first[i] == 0 || s > best[i] {
+				best[i], first[i] = s, n
+			}
+		}
+	}
+	if first[0] == 0 {
+		return nil
+	}
+	var lens []int
+	for i := 0; i < len(run); i += first[i] {
+		lens = append(lens, first[i])
+	}
+	return lens
+}
+
+// given is givenChar, or at the end of a run (before punctuation: a
+// list of names, 丁一民、邢海、) any character that is no function word.
+func (a *Analyzer) given(r rune, last bool) bool {
+	if !last {
+		return a.givenChar(r)
+	}
+	if notGiven[r] {
+		return false
+	}
+	_, pos, ok := a.seg.Find(string(r))
+	return !ok || !functionPOS[pos]
+}
+
+// nameQuery returns the folded text of a query clause when it may be a
+// person name (a surname and one to three more characters), else "".
+func (a *Analyzer) nameQuery(text string) string {
+	rs := []rune(Fold(text))
+	if len(rs) < 2 || len(rs) > 4 || !a.names.surname[rs[0]] {
+		return ""
+	}
+	for _, r := range rs {
+		if !isHan(r) {
+			return ""
+		}
+	}
+	return string(rs)
 }
 
 // givenChar reports whether the single character r, cut off by the
@@ -116,10 +201,17 @@ func (a *Analyzer) joinNames(run []rune, lens []int, name []bool) ([]int, []bool
 		}
 		switch {
 		case !a.names.surname[r]:
-		case n == 1 && single(i+1) && single(i+2) && a.givenChar(at(i+1)) && a.givenChar(at(i+2)):
+		case n == 1 && single(i+1) && single(i+2) && a.given(at(i+1), i+3 == len(lens)) && a.given(at(i+2), i+3 == len(lens)):
 			out, name = append(out, 3), append(name, true)
 			k += 3
 			i += 2
+			continue
+		case n == 1 && i+1 < len(lens) && lens[i+1] == 2 && saying[run[k+2]] && a.givenChar(run[k+1]):
+			// 周/明说 is 周明 说: a name before a verb of saying that
+			// the dictionary glued to the name's last character
+			out, name = append(out, 2, 1), append(name, true, false)
+			k += 3
+			i++
 			continue
 		case n == 1 && i+1 < len(lens) && lens[i+1] == 2 && a.givenWord(run[k+1:k+3]):
 			// 周/维德, 李/景阳: a rare two-character word of given-name
@@ -128,7 +220,7 @@ func (a *Analyzer) joinNames(run []rune, lens []int, name []bool) ([]int, []bool
 			k += 3
 			i++
 			continue
-		case n == 2 && single(i+1) && a.givenChar(at(i+1)):
+		case n == 2 && single(i+1) && a.given(at(i+1), i+2 == len(lens)):
 			if _, pos, _ := a.seg.Find(string(run[k : k+2])); strings.HasPrefix(pos, "nr") || !a.known(string(run[k:k+2]), 1) {
 				out, name = append(out, 3), append(name, true)
 				k += 3

@@ -22,6 +22,13 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{ID: "/renda/", Kind: "story", Title: "人大", Body: "全国人大常委会举行会议。"},
 		{ID: "/date/", Kind: "story", Title: "更正", Body: "１月５日本版刊登的文章有误。"},
 		{ID: "/marker/", Kind: "story", Title: "测试", Body: "编号 更正后load12x3。"},
+		{ID: "/tzb/", Kind: "story", Title: "座谈", Body: "中共中央统战部召开座谈会。"},
+		{ID: "/shizf/", Kind: "story", Title: "通知", Body: "南京市政府发出通知。"},
+		{ID: "/byline/", Kind: "photo", Title: "雪景", Body: "公园里的雪景。（丁一摄）"},
+		{ID: "/byline2/", Kind: "story", Title: "短讯", Body: "全县新修公路三条。（邢海洋朱迪）"},
+		{ID: "/sea/", Kind: "story", Title: "海洋", Body: "保护海洋环境。"},
+		{ID: "/yanli/", Kind: "story", Title: "心里", Body: "乡亲们打心眼里高兴。"},
+		{ID: "/saying/", Kind: "story", Title: "采访", Body: "主任周明说，今年要修路。"},
 	}
 	ix := openTestIndex(t, docs)
 	for _, c := range []struct {
@@ -40,6 +47,22 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{"市委", []string{"/bjs/"}, nil},
 		{"全国人大", []string{"/renda/"}, nil},
 		{"日本", nil, []string{"/date/"}},
+		// a common long word at the start is not crossed by a rarer one
+		{"中央统战部", nil, []string{"/tzb/"}},
+		{"统战部", []string{"/tzb/"}, nil},
+		// 南京/市政府, as a newspaper divides it
+		{"南京市", nil, []string{"/shizf/"}},
+		{"市政府", []string{"/shizf/"}, nil},
+		{"南京", []string{"/shizf/"}, nil},
+		// a byline in brackets is names: 邢海洋, not 邢/海洋
+		{"丁一", []string{"/byline/"}, nil},
+		{"邢海洋", []string{"/byline2/"}, []string{"/sea/"}},
+		{"海洋", []string{"/sea/"}, []string{"/byline2/"}},
+		// 心/眼里 is 心眼/里
+		{"心眼", []string{"/yanli/"}, nil},
+		{"眼里", nil, []string{"/yanli/"}},
+		// 周/明说 is 周明/说
+		{"周明", []string{"/saying/"}, nil},
 		// a lone character before a Latin word is not tied to it
 		{"更正后load12x3", []string{"/marker/"}, nil},
 	} {

@@ -81,6 +81,10 @@ type unit struct {
 	// → 个村): only the bigrams match it, never the character as a word
 	// anywhere in the text. words still has it, for highlighting.
 	tied bool
+	// name is the unit's characters as one word when they may be a
+	// person name the analyzer joins in a text but not in the query
+	// (（王璐）: the byline is one word 王璐, the query 王 / 璐).
+	name string
 }
 
 // units analyses one clause. Unquoted text needs each of its words, in any
@@ -176,6 +180,9 @@ func (ix *Index) units(c Clause) []unit {
 		}
 		u.tied = tied
 		u.chain = string(rs)
+		if !tied && j-i > 1 && len(rs) <= 4 && ix.an.names.surname[rs[0]] {
+			u.name = string(rs)
+		}
 		if len(rs) == 1 {
 			u.bigrams = []string{string(rs)}
 		} else {
@@ -213,6 +220,9 @@ func unitQuery(u unit) query.Query {
 	for _, f := range textFields {
 		if !u.tied {
 			qs = append(qs, fieldQuery(f.name, words, f.boost))
+		}
+		if u.name != "" {
+			qs = append(qs, fieldQuery(f.name, []string{u.name}, f.boost))
 		}
 		if bs := trimGaps(u.bigrams); len(bs) > 0 {
 			qs = append(qs, fieldQuery(f.name+bigramSuffix, bs, f.boost*bigramBoost))
@@ -288,6 +298,15 @@ func (ix *Index) buildQuery(q Query) (bq query.Query, marks []unit, pyKeys []str
 				parts[k] = unitQuery(u)
 			}
 			cq = query.NewConjunctionQuery(parts)
+		}
+		if name := ix.an.nameQuery(c.Text); name != "" && (len(us) > 1 || len(us[0].words) > 1) {
+			// 邢海洋 is 邢/海洋 to the query's analysis but one name in
+			// a byline (（邢海洋朱迪）)
+			nu := unit{words: []string{name}}
+			cq = query.NewDisjunctionQuery([]query.Query{cq, unitQuery(nu)})
+			if !c.Exclude {
+				marks = append(marks, nu)
+			}
 		}
 		if key, ok := pinyinQuery(c.Text); ok && !c.Phrase {
 			// typed in pinyin (lvliang, ll): its names and places too
