@@ -117,7 +117,7 @@ func (a *Admin) createStory(w http.ResponseWriter, r *http.Request) error {
 			Data: &formData{Story: s, Errors: news.ErrorFields(err), Message: news.ErrorMessage(err), Sections: a.cfg.Sections}})
 	}
 	a.dropAutosave(r, 0)
-	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(s.ID, 10)+"?msg="+urlQuery("稿件已保存为草稿。"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(s.ID, 10)+"?saved=new&msg="+urlQuery("稿件已保存为草稿。"), http.StatusSeeOther)
 	return nil
 }
 
@@ -211,7 +211,7 @@ func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
 	switch news.ErrorCode(err) {
 	case "":
 		a.dropAutosave(r, id)
-		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?msg="+urlQuery("已保存。"), http.StatusSeeOther)
+		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?saved="+strconv.FormatInt(id, 10)+"&msg="+urlQuery("已保存。"), http.StatusSeeOther)
 		return nil
 	case news.EINVALID:
 		return a.renderStatus(w, r, http.StatusBadRequest, "edit", &page{Title: "修改稿件",

@@ -64,10 +64,13 @@
   form.addEventListener("submit", function (e) {
     // The preview button sends the form elsewhere: the copy stays.
     if (e.submitter && e.submitter.getAttribute("formaction")) return;
+    // The browser's copy stays until the server says the save was made
+    // (the story page it leads to clears it, static/saved.js): a refused
+    // save, an expired login or a lost connection keep the text here.
+    clearTimeout(timer);
+    keep();
     sent = true;
     if (inFlight) inFlight.abort(); // the save makes the server's copy moot
-    clearTimeout(timer);
-    localStorage.removeItem(key);
   });
 
   // --- the server's copy -----------------------------------------------

@@ -96,4 +96,38 @@ func TestAutosaveBrowser(t *testing.T) {
 	if code, _ := api(t, "GET", s.base+"/api/admin/stories/"+id+"/autosave", reporter, nil); code != http.StatusNotFound {
 		t.Errorf("the autosave outlived the save: %d", code)
 	}
+	if n := eval("local copy after the save", `String(localStorage.getItem("newsroom:story:`+id+`"))`); n != "null" {
+		t.Errorf("the browser's copy outlived the save: %s", n)
+	}
+
+	// A save refused because the login ended meanwhile keeps the text in
+	// the browser: after logging in again the form offers it back.
+	open("edit once more", s.base+"/admin/stories/"+id+"/edit")
+	waitFor("editor", "document.querySelector('.rich-text')")
+	late := "这一句在登录过期后才保存。"
+	eval("type more", fmt.Sprintf(`(() => { const ed = document.querySelector(".rich-text"); ed.focus();
+		const r = document.createRange(); r.selectNodeContents(ed); r.collapse(false);
+		const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r); document.execCommand("insertText", false, %q); return ""; })()`, late))
+	waitFor("typed", fmt.Sprintf(`document.getElementById("body").value.includes(%q)`, late))
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/admin/users/%d/logout", s.base, int64(created["owner_id"].(float64))), nil)
+	req.Header.Set("Authorization", "Bearer "+reporter)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("end the reporter's sessions: %d", resp.StatusCode)
+	}
+	send("save after the login ended", "form.story-form button[type=submit]")
+	waitFor("login page", "document.getElementById('password')")
+	set("#name", "王记者")
+	set("#password", "reporter-password-1")
+	send("log in again", "form button[type=submit]")
+	open("edit after logging in", s.base+"/admin/stories/"+id+"/edit")
+	waitFor("the browser's offer", "document.querySelector('.restore-offer:not(.server-offer) .restore-yes')")
+	eval("restore the browser's copy", `(() => { document.querySelector(".restore-offer:not(.server-offer) .restore-yes").click(); return ""; })()`)
+	if got := eval("body", `document.getElementById("body").value`); !strings.Contains(got, late) {
+		t.Errorf("after an expired login the text is gone: %q", got)
+	}
 }
