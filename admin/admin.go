@@ -169,6 +169,8 @@ func (a *Admin) routes() http.Handler {
 		r.Delete("/stories/{id}/autosave", a.api(a.apiDeleteAutosave))
 		r.Post("/media", a.api(a.apiUploadMedia))
 		r.Get("/media", a.api(a.apiFindMedia))
+		r.Put("/media/{id}", a.api(a.apiDescribeMedia))
+		r.Delete("/media/{id}", a.api(a.apiDeleteMedia))
 		r.Post("/paste", a.api(a.apiPaste))
 		r.Post("/docx", a.api(a.apiDocx))
 		r.Post("/notices", a.api(a.apiCreateNotice))

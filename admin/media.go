@@ -11,7 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
 
 	"newsroom/internal/httpx"
 	"newsroom/internal/media"
@@ -72,14 +73,7 @@ func mediaFields(r *http.Request) (caption, credit, alt string, err error) {
 	caption = strings.TrimSpace(r.FormValue("caption"))
 	credit = strings.TrimSpace(r.FormValue("credit"))
 	alt = strings.TrimSpace(r.FormValue("alt"))
-	switch {
-	case utf8.RuneCountInString(caption) > 500:
-		err = invalid("caption", "图片说明太长（不超过 500 字）。")
-	case utf8.RuneCountInString(credit) > 60:
-		err = invalid("credit", "摄影署名太长（不超过 60 字），例如“记者 刘亮亮 摄”。")
-	case utf8.RuneCountInString(alt) > 300:
-		err = invalid("alt", "替代文字太长（不超过 300 字）。")
-	}
+	err = media.CheckText(caption, credit, alt)
 	return
 }
 
@@ -245,4 +239,55 @@ func (a *Admin) resolvePhotos(ctx context.Context, s *news.Story) error {
 		return nil
 	}
 	return a.cfg.Media.Resolve(ctx, s.Photos)
+}
+
+// apiDescribeMedia is PUT /api/admin/media/{id} with any of {"caption",
+// "credit","alt"}: the uploader or an editor changes how the library
+// describes the photo; answers the record.
+func (a *Admin) apiDescribeMedia(w http.ResponseWriter, r *http.Request) error {
+	lib, err := a.library()
+	if err != nil {
+		return err
+	}
+	id, err := mediaID(r)
+	if err != nil {
+		return err
+	}
+	var in media.Text
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m, err := lib.Describe(r.Context(), userOf(r), id, in)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, m)
+	return nil
+}
+
+// apiDeleteMedia is DELETE /api/admin/media/{id}: the uploader or an editor
+// removes the photo (204); 409 while a live or scheduled story uses it.
+func (a *Admin) apiDeleteMedia(w http.ResponseWriter, r *http.Request) error {
+	lib, err := a.library()
+	if err != nil {
+		return err
+	}
+	id, err := mediaID(r)
+	if err != nil {
+		return err
+	}
+	if err := lib.Delete(r.Context(), userOf(r), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// mediaID reads the {id} of a media route, strictly.
+func mediaID(r *http.Request) (int64, error) {
+	id, ok := httpx.ID(chi.URLParam(r, "id"))
+	if !ok {
+		return 0, news.Errorf(news.ENOTFOUND, "没有这张照片。")
+	}
+	return id, nil
 }

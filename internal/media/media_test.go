@@ -189,6 +189,12 @@ func (s *memStore) UseMedia(ctx context.Context, storyID int64, ids []int64) err
 func (s *memStore) DescribeMedia(ctx context.Context, id int64, caption, credit, alt string) error {
 	return nil
 }
+func (s *memStore) SetMediaText(ctx context.Context, id int64, caption, credit, alt string) error {
+	return nil
+}
+func (s *memStore) DeleteMedia(ctx context.Context, m *news.Media) ([]news.MediaUse, error) {
+	return nil, nil
+}
 
 func TestLibraryAdd(t *testing.T) {
 	dir := t.TempDir()

@@ -47,4 +47,18 @@ type MediaStore interface {
 	// where its record has none (a photo uploaded bare and described in a
 	// story), so that the library finds it by them.
 	DescribeMedia(ctx context.Context, id int64, caption, credit, alt string) error
+	// SetMediaText replaces the caption, credit and alt text of picture id.
+	SetMediaText(ctx context.Context, id int64, caption, credit, alt string) error
+	// DeleteMedia removes the record of picture m unless a live or
+	// scheduled story uses it (its photos or its text name m.URL): then it
+	// removes nothing and returns those stories. Check and removal are one
+	// transaction.
+	DeleteMedia(ctx context.Context, m *Media) ([]MediaUse, error)
+}
+
+// MediaUse is a story that uses a picture.
+type MediaUse struct {
+	StoryID int64  `json:"id"`
+	Title   string `json:"title"`
+	State   State  `json:"state"`
 }

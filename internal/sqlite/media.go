@@ -157,3 +157,62 @@ func (d *DB) DescribeMedia(ctx context.Context, id int64, caption, credit, alt s
 	}
 	return nil
 }
+
+// SetMediaText replaces the caption, credit and alt text of picture id.
+func (d *DB) SetMediaText(ctx context.Context, id int64, caption, credit, alt string) error {
+	res, err := d.db.ExecContext(ctx, `UPDATE media SET caption = ?, credit = ?, alt = ? WHERE id = ?`, caption, credit, alt, id)
+	if err != nil {
+		return fmt.Errorf("describe media %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return news.Errorf(news.ENOTFOUND, "没有这张照片（编号 %d）。", id)
+	}
+	return nil
+}
+
+// DeleteMedia removes the record of picture m unless a live or scheduled
+// story names it (in its photos, by id or address, or in its text): then it
+// returns those stories and removes nothing.
+func (d *DB) DeleteMedia(ctx context.Context, m *news.Media) ([]news.MediaUse, error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id, coalesce(json_extract(data, '$.title'), ''), state FROM stories
+		WHERE state IN (?, ?, ?) AND (instr(data, ?) > 0 OR EXISTS (SELECT 1 FROM json_each(data, '$.photos') p
+			WHERE json_extract(p.value, '$.media') = ?)) ORDER BY id`,
+		string(news.StatePublished), string(news.StateCorrected), string(news.StateScheduled), m.URL, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("find uses of media %d: %w", m.ID, err)
+	}
+	var uses []news.MediaUse
+	for rows.Next() {
+		var u news.MediaUse
+		var st string
+		if err := rows.Scan(&u.StoryID, &u.Title, &st); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		u.State = news.State(st)
+		uses = append(uses, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(uses) > 0 {
+		return uses, nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM media_uses WHERE media_id = ?`, m.ID); err != nil {
+		return nil, fmt.Errorf("delete media %d: %w", m.ID, err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM media WHERE id = ?`, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("delete media %d: %w", m.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, news.Errorf(news.ENOTFOUND, "没有这张照片（编号 %d）。", m.ID)
+	}
+	return nil, tx.Commit()
+}
