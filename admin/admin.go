@@ -136,6 +136,8 @@ func (a *Admin) routes() http.Handler {
 		r.Get("/admin/notices/{id}/edit", a.ui(a.editNotice))
 		r.Post("/admin/notices/{id}", a.ui(a.saveNotice))
 		r.Get("/admin/audit", a.ui(a.auditPage))
+		r.Get("/admin/placement", a.ui(a.placementPage))
+		r.Post("/admin/placement", a.ui(a.savePlacement))
 		r.Get("/admin/workflow", a.ui(a.workflowPage))
 		r.Post("/admin/workflow", a.ui(a.saveWorkflow))
 		r.Get("/admin/users", a.ui(a.users))
@@ -184,6 +186,8 @@ func (a *Admin) routes() http.Handler {
 		r.Get("/users/{id}/access", a.api(a.apiUserAccess))
 		r.Post("/users/{id}/logout", a.api(a.apiEndSessions))
 		r.Delete("/tokens/{id}", a.api(a.apiRevokeToken))
+		r.Get("/placement/{place}", a.api(a.apiPlacement))
+		r.Put("/placement/{place}", a.api(a.apiSetPlacement))
 		r.Get("/workflow", a.api(a.apiWorkflow))
 		r.Put("/workflow", a.api(a.apiSetWorkflow))
 		r.NotFound(a.api(func(http.ResponseWriter, *http.Request) error {

@@ -182,8 +182,10 @@ func TestNoticeFormPublished(t *testing.T) {
 	id, _ := strconv.ParseInt(strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/admin/stories/"), 10, 64)
 	admin := ta.users[news.RoleAdmin]
 	s, err := ta.desk.Submit(ctx, ta.users[news.RoleReporter], id)
-	for i := 0; err == nil && s.State != news.StateApproved && i < 5; i++ {
-		s, err = ta.desk.Approve(ctx, admin, id)
+	for _, r := range []news.Role{news.RoleEditor, news.RoleDirector, news.RoleChief} {
+		if err == nil {
+			s, err = ta.desk.Approve(ctx, ta.users[r], id)
+		}
 	}
 	if err == nil {
 		s, err = ta.desk.Publish(ctx, admin, id)

@@ -52,6 +52,7 @@ var funcs = template.FuncMap{
 	"actionLabel": func(a string) string { return news.Action(a).Label() },
 	"levelLabel":  news.LevelLabel,
 	"prev":        func(v int) int { return v - 1 },
+	"inc":         func(v int) int { return v + 1 },
 	"signoff": func(s *news.Story, level int) *news.Signoff {
 		for i := range s.Signoffs {
 			if s.Signoffs[i].Level == level {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"newsroom/internal/bench"
 )
@@ -25,6 +26,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	load := fs.Duration("load", 0, "instead: run readers, searchers and publishing editors against the server at --base for this long, with a login flood")
 	base := fs.String("base", "http://127.0.0.1:8080", "with --load: the running server (loopback only)")
 	token := fs.String("token", "", "with --load: an API token of a user who may publish")
+	signers := fs.String("signers", "", "with --load: API tokens of one reviewer per level of the 本地 section's chain (一审,二审,三审), comma separated; empty: --token signs every level, which needs 代签 allowed in 本地")
 	readers := fs.Int("readers", 20, "with --load: concurrent readers")
 	searchers := fs.Int("searchers", 10, "with --load: concurrent searchers")
 	editors := fs.Int("editors", 2, "with --load: concurrent editors publishing")
@@ -33,7 +35,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *load > 0 {
-		o := bench.LoadOptions{Base: *base, Token: *token, Duration: *load, Readers: *readers, Searchers: *searchers,
+		var signerTokens []string
+		if *signers != "" {
+			signerTokens = strings.Split(*signers, ",")
+		}
+		o := bench.LoadOptions{Base: *base, Token: *token, Signers: signerTokens, Duration: *load, Readers: *readers, Searchers: *searchers,
 			Editors: *editors, LoginFlood: *flood, FloodConcurrency: 32,
 			Pages: []string{"/", "/stories/", "/search/", "/notices/"}}
 		r, err := bench.Load(ctx, o)

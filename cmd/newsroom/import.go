@@ -219,7 +219,12 @@ func (w *importWiring) finish(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "updating the site and the search index (%d published items)...\n", len(w.batch.changed))
 	// Bring the site and the index up to date first, as serve does at
 	// start (a full build only when there is no live site yet).
-	if err := startup(ctx, w.reader.Archive, w.reader.Live, w.log); err != nil {
+	placed, err := (&desk.Service{Store: w.db}).PlacedFiles(ctx)
+	if err != nil {
+		return err
+	}
+	w.reader.Archive.SetPlacement(placed)
+	if err := startup(ctx, w.reader.Archive, w.reader.Live, nil, w.log); err != nil {
 		return err
 	}
 	return w.reader.Live.Update(ctx, w.batch.changed, w.batch.removed)
@@ -246,5 +251,9 @@ func (b *batchLive) Update(_ context.Context, changed []news.Story, removed []st
 	b.removed = append(b.removed, removed...)
 	return nil
 }
+
+// Place is never called during an import: imported stories are placed by
+// editors afterwards.
+func (b *batchLive) Place(context.Context, map[string][]string) error { return nil }
 
 var _ desk.Live = (*batchLive)(nil)

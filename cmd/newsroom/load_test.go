@@ -22,7 +22,7 @@ func TestLoadLosesNothing(t *testing.T) {
 	site := copySite(t)
 	s := startServer(t, site)
 	token := lastLine(cli(t, "", "token", "create", "--site", site, "admin"))
-	o := bench.LoadOptions{Base: s.base, Token: token, Duration: 12 * time.Second, Readers: 4, Searchers: 2, Editors: 1,
+	o := bench.LoadOptions{Base: s.base, Token: token, Signers: reviewers(t, site), Duration: 12 * time.Second, Readers: 4, Searchers: 2, Editors: 1,
 		LoginFlood: 60, FloodConcurrency: 16, Pages: []string{"/", "/stories/", "/search/", "/stories/2023/06/gaokao-shouri/"},
 		PublishTimeout: 20 * time.Second}
 	r, err := bench.Load(context.Background(), o)

@@ -44,7 +44,7 @@ func TestOneWriterPerSite(t *testing.T) {
 	cli(t, "", "import", "--site", site, page)
 
 	token := lastLine(cli(t, "", "token", "create", "--site", site, "admin"))
-	_, u := publishStory(t, s.base, token, "单一写入测试稿件", "服务运行时拒绝第二个写入进程之后发布的稿件。")
+	_, u := publishStory(t, s.base, site, token, "单一写入测试稿件", "服务运行时拒绝第二个写入进程之后发布的稿件。")
 	if code, body := get(t, http.DefaultClient, s.base+u); code != 200 || !strings.Contains(body, "单一写入测试稿件") {
 		t.Errorf("publish after the refused writers: %s answers %d", u, code)
 	}

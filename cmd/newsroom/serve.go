@@ -116,9 +116,17 @@ func (m *serveMain) Run(ctx context.Context) error {
 	}
 	archive, index, live := m.reader.Archive, m.reader.Index, m.reader.Live
 	siteDir := archive.Current
-	start := func(ctx context.Context) error { return startup(ctx, archive, live, log) }
+	// The editors' placement (头条, 推荐) is kept in the database; the
+	// site renders the home and column pages with it.
+	placed, err := (&desk.Service{Store: m.db}).PlacedFiles(ctx)
+	if err != nil {
+		return err
+	}
+	archive.SetPlacement(placed)
+	start := func(ctx context.Context) error { return startup(ctx, archive, live, placed, log) }
 	if m.Monolithic {
 		whole := &site.Builder{Root: p.Root, Data: filepath.Join(p.Data, "mono"), Log: logWriter{log}}
+		whole.SetPlacement(placed)
 		live.Site, siteDir = whole, whole.Current
 		start = func(ctx context.Context) error {
 			if _, err := whole.Build(ctx); err != nil {
@@ -294,7 +302,7 @@ func publicURL(flag, configured, listen string) (string, error) {
 // startup brings the site up to date (a full build only when there is no
 // live tree or the theme changed; the old tree serves meanwhile) and fills
 // a missing search index.
-func startup(ctx context.Context, a *site.Archive, live *publish.Live, log *slog.Logger) error {
+func startup(ctx context.Context, a *site.Archive, live *publish.Live, placed map[string][]string, log *slog.Logger) error {
 	needFull, err := a.Start(ctx)
 	if err != nil {
 		return err
@@ -305,6 +313,12 @@ func startup(ctx context.Context, a *site.Archive, live *publish.Live, log *slog
 			return err
 		}
 		log.Info("site built", "pages", st.Pages, "took", st.Duration.Round(time.Millisecond))
+	} else if len(placed) > 0 {
+		// The tree may predate the placement in the database (a server
+		// stopped between the two): the hot part shows it again.
+		if _, err := a.Place(ctx, placed); err != nil {
+			return err
+		}
 	}
 	return rebuildMissingIndex(ctx, live)
 }

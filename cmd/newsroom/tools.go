@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"newsroom/internal/content"
+	"newsroom/internal/desk"
 	"newsroom/internal/news"
 	"newsroom/internal/password"
 	"newsroom/internal/publish"
@@ -73,6 +74,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer lock.Release()
 	if *mono {
 		b := &site.Builder{Root: p.Root, Data: filepath.Join(p.Data, "mono"), Log: stderr}
+		placed, err := placement(ctx, p)
+		if err != nil {
+			return err
+		}
+		b.SetPlacement(placed)
 		st, err := b.Build(ctx)
 		if err != nil {
 			return err
@@ -83,6 +89,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}
 	a := &site.Archive{Root: p.Root, Data: p.Data, Log: stderr}
+	placed, err := placement(ctx, p)
+	if err != nil {
+		return err
+	}
+	a.SetPlacement(placed)
 	var bar *progressbar.ProgressBar
 	st, err := a.BuildAll(ctx, func(done, total, pages int) {
 		if bar == nil {
@@ -284,6 +295,20 @@ func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	fmt.Fprintf(stdout, "revoked token %d\n", id)
 	return nil
+}
+
+// placement reads the editors' placement of stories (头条, 推荐) from the
+// database of site p, for a build; a site without a database has none.
+func placement(ctx context.Context, p paths) (map[string][]string, error) {
+	if _, err := os.Stat(p.DB); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	db, err := sqlite.Open(p.DB, news.SystemClock{})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return (&desk.Service{Store: db}).PlacedFiles(ctx)
 }
 
 // openDB opens the database of the site at root.

@@ -49,7 +49,7 @@ func (d *Service) Assign(ctx context.Context, u *news.User, id, ownerID int64) (
 		if out, err = tx.Story(ctx, id); err != nil {
 			return err
 		}
-		out.Chain = w.ChainFor(out.Section)
+		w.Review(out)
 		return nil
 	})
 	return out, err

@@ -21,6 +21,10 @@ import (
 // and updates the search index. Update returns once readers see the change.
 type Live interface {
 	Update(ctx context.Context, changed []news.Story, removedURLs []string) error
+	// Place shows the editors' placement: for each place (news.PlaceHome
+	// or a section), the content files placed there, in order. It returns
+	// once readers see it.
+	Place(ctx context.Context, placed map[string][]string) error
 }
 
 // Service carries out editorial actions.
@@ -73,7 +77,7 @@ func (d *Service) Get(ctx context.Context, u *news.User, id int64) (*news.Story,
 	if !canSee(u, s) {
 		return nil, notFound()
 	}
-	s.Chain = d.workflow(ctx, d.Store).ChainFor(s.Section)
+	d.workflow(ctx, d.Store).Review(s)
 	return s, nil
 }
 
@@ -92,7 +96,7 @@ func (d *Service) List(ctx context.Context, u *news.User, f news.StoryFilter) ([
 	}
 	w := d.workflow(ctx, d.Store)
 	for i := range list {
-		list[i].Chain = w.ChainFor(list[i].Section)
+		w.Review(&list[i])
 	}
 	return list, nil
 }
@@ -156,7 +160,7 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 		if updated, err = tx.UpdateStory(ctx, s, base, u.ID); err != nil {
 			return err
 		}
-		updated.Chain = w.ChainFor(updated.Section)
+		w.Review(updated)
 		if restart != "" {
 			// The sign-offs were given under another chain: the review
 			// starts again under the new one.
@@ -219,7 +223,7 @@ func (d *Service) load(ctx context.Context, tx news.Tx, u *news.User, id int64) 
 		return nil, news.WorkflowConfig{}, notFound()
 	}
 	w := d.workflow(ctx, tx)
-	s.Chain = w.ChainFor(s.Section)
+	w.Review(s)
 	return s, w, nil
 }
 
@@ -298,7 +302,7 @@ func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.T
 		if err != nil {
 			return err
 		}
-		s.Chain = d.workflow(ctx, tx).ChainFor(s.Section)
+		d.workflow(ctx, tx).Review(s)
 		if err := check(s); err != nil {
 			return err
 		}
@@ -356,6 +360,7 @@ func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.T
 // of the file, kept in the database); lists, feeds, sitemaps and search
 // drop it.
 func (d *Service) Withdraw(ctx context.Context, u *news.User, id int64, reason string) (*news.Story, error) {
+	var unplaced []string
 	w, err := d.act(ctx, u, id, news.ActWithdraw, func(tx news.Tx, s *news.Story) error {
 		if reason == "" {
 			return &news.Error{Code: news.EINVALID, Message: "撤稿须说明理由。", Fields: map[string]string{"reason": "请填写撤稿理由"}}
@@ -367,12 +372,20 @@ func (d *Service) Withdraw(ctx context.Context, u *news.User, id int64, reason s
 		if err := tx.Apply(ctx, s, u.ID, news.Change{Action: news.ActWithdraw, To: news.StateWithdrawn, Detail: reason, Text: true}); err != nil {
 			return err
 		}
+		// A withdrawn story leaves every page it was placed on.
+		var err error
+		if unplaced, err = tx.Unplace(ctx, s.ID); err != nil {
+			return err
+		}
 		return d.writeFile(ctx, tx, s)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return d.goLive(ctx, w)
+	if w, err = d.goLive(ctx, w); err != nil || len(unplaced) == 0 {
+		return w, err
+	}
+	return w, d.showPlacement(ctx)
 }
 
 // maxNote bounds a return comment or a withdrawal reason, in characters.

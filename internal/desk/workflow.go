@@ -40,7 +40,10 @@ func (d *Service) SetWorkflow(ctx context.Context, u *news.User, w news.Workflow
 
 // Approve signs off the level the story waits for. The last level's
 // sign-off makes it approved: it may then be published or scheduled. An
-// admin may sign any level; the sign-off records the admin as signer.
+// admin may sign any one level; the sign-off records the admin as signer.
+// Nobody signs two levels of a story or their own story unless the
+// section allows 代签 (news.Permit); a 代签 is marked on the sign-off and
+// in the audit log.
 func (d *Service) Approve(ctx context.Context, u *news.User, id int64) (*news.Story, error) {
 	return d.act(ctx, u, id, news.ActApprove, func(tx news.Tx, s *news.Story) error {
 		if err := s.Publishable(); err != nil {
@@ -52,10 +55,12 @@ func (d *Service) Approve(ctx context.Context, u *news.User, id int64) (*news.St
 			return err
 		}
 		c, lvl := s.Chain, s.Pending()
+		proxy := s.ProxyReason(u)
 		change := news.Change{Action: news.ActApprove, To: news.StateInReview, Detail: news.LevelLabel(lvl),
-			Signoff: &news.Signoff{Level: lvl, Label: news.LevelLabel(lvl), Role: c[lvl], UserID: u.ID, User: u.Name, UserRole: u.Role}}
-		if u.Role != c[lvl] {
-			change.Detail += "（" + u.Role.Label() + "代" + c[lvl].Label() + "签）"
+			Signoff: &news.Signoff{Level: lvl, Label: news.LevelLabel(lvl), Role: c[lvl], UserID: u.ID, User: u.Name, UserRole: u.Role, Proxy: proxy}}
+		if proxy != "" {
+			// The audit log and the story's history say it was a 代签.
+			change.Detail += "（" + proxy + "）"
 		}
 		if lvl+1 >= len(c) {
 			change.To = news.StateApproved

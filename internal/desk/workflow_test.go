@@ -31,6 +31,14 @@ type fakeLive struct {
 	mu      sync.Mutex
 	changed []news.Story
 	removed []string
+	placed  map[string][]string // the last placement shown
+}
+
+func (l *fakeLive) Place(_ context.Context, placed map[string][]string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.placed = placed
+	return nil
 }
 
 func (l *fakeLive) Update(_ context.Context, changed []news.Story, removed []string) error {
@@ -273,9 +281,9 @@ func TestSchedulerGoroutine(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(d.Submit(ctx, f.reporter, s.ID))(t)
-	for range 3 {
-		must(d.Approve(ctx, f.admin, s.ID))(t) // an admin may sign every level
-	}
+	must(d.Approve(ctx, f.admin, s.ID))(t) // an admin may sign a level for its role (代签)
+	must(d.Approve(ctx, f.director, s.ID))(t)
+	must(d.Approve(ctx, f.chief, s.ID))(t)
 	must(d.Schedule(ctx, f.chief, s.ID, f.clock.Now().Add(time.Hour)))(t)
 	go d.RunScheduler(ctx, 10*time.Millisecond)
 	time.Sleep(50 * time.Millisecond)
@@ -291,7 +299,7 @@ func TestSchedulerGoroutine(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	ev := must(d.Audit(ctx, f.admin, news.AuditFilter{StoryID: s.ID, Action: "approve"}))(t)
-	if len(ev) != 3 || !strings.Contains(ev[0].Detail, "代") {
+	if len(ev) != 3 || !strings.Contains(ev[2].Detail, "管理员代编辑签") || strings.Contains(ev[0].Detail, "代") {
 		t.Fatalf("admin sign-offs not recorded as such: %+v", ev)
 	}
 }

@@ -22,6 +22,7 @@ type Store interface {
 	NoticeArchive
 	ImportLog
 	AutosaveStore
+	PlacementStore
 	// WithTx runs fn in one transaction: if fn returns an error, nothing
 	// fn did through tx is kept. Transactions are not nested: fn uses tx,
 	// never the Store.
@@ -55,6 +56,20 @@ type Tx interface {
 	// NoticeByNumber returns the record of the published notice numbered
 	// number (ENOTFOUND if none).
 	NoticeByNumber(ctx context.Context, number string) (*NoticeRecord, error)
+	// SetPlacement replaces the stories placed on place (in order) and
+	// records the change, with detail, in the audit log.
+	SetPlacement(ctx context.Context, place string, ids []int64, userID int64, detail string) error
+	// Unplace takes story id off every place and returns the places it
+	// was on.
+	Unplace(ctx context.Context, id int64) ([]string, error)
+}
+
+// PlacementStore keeps the editors' placement of stories on the reader
+// site's pages (news.Placement).
+type PlacementStore interface {
+	// Placements returns the stories placed on each place, in order;
+	// places without stories are absent.
+	Placements(ctx context.Context) (map[string][]int64, error)
 }
 
 // Change is a change of a story's state, as the desk decided it.

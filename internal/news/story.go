@@ -160,7 +160,9 @@ type Story struct {
 	// story's section, the sign-offs of the current round, the embargo
 	// time of a scheduled story, the correction notes of a published one
 	// and the withdrawal (撤稿) of a withdrawn one.
-	Chain       Chain        `json:"chain,omitempty"`
+	Chain Chain `json:"chain,omitempty"`
+	// Proxy: the story's section allows 代签 (WorkflowConfig.ProxyFor).
+	Proxy       bool         `json:"proxy_allowed,omitempty"`
 	Signoffs    []Signoff    `json:"signoffs"`
 	ScheduledAt *time.Time   `json:"scheduled_at,omitempty"`
 	Corrections []Correction `json:"corrections,omitempty"`

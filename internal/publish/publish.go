@@ -27,6 +27,9 @@ import (
 // *site.Builder (the whole site at once, the monolithic baseline).
 type Renderer interface {
 	Publish(ctx context.Context, changed, removed []string) (site.PartStats, error)
+	// Place shows the editors' placement (place → content files, in
+	// order) and returns when readers see it.
+	Place(ctx context.Context, placed map[string][]string) (site.PartStats, error)
 }
 
 // Live is the desk's view of the reader side (it implements desk.Live).
@@ -90,6 +93,31 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 		urls := make([]string, 0, len(changed))
 		for _, s := range changed {
 			urls = append(urls, s.URL)
+		}
+		l.Published(urls)
+	}
+	return nil
+}
+
+// Place shows the editors' placement of stories on the home and column
+// pages (place → content files, in order). Search is not concerned.
+func (l *Live) Place(ctx context.Context, placed map[string][]string) error {
+	l.updating.RLock()
+	defer l.updating.RUnlock()
+	st, err := l.Site.Place(ctx, placed)
+	if err != nil {
+		return fmt.Errorf("build site: %w", err)
+	}
+	l.Log.Info("placement shown", "places", len(placed), "pages", st.Pages, "written", st.Written,
+		"took", st.Duration.Round(time.Millisecond))
+	if l.Published != nil {
+		urls := make([]string, 0, len(placed))
+		for place := range placed {
+			if place == news.PlaceHome {
+				urls = append(urls, "/")
+			} else {
+				urls = append(urls, "/columns/"+place+"/")
+			}
 		}
 		l.Published(urls)
 	}

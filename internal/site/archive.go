@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -97,6 +98,11 @@ type state struct {
 	// archive of a million files; full walks happen at start and in full
 	// builds, and a publish updates only its files.
 	months map[string]map[string]fileSig
+	// placed is the editors' placement: for each place ("home" or a
+	// column), the content files shown first, in order. Placed stories
+	// are always hot, so the hot part renders them with the pages that
+	// show them (chooseHot).
+	placed map[string][]string
 }
 
 // logf writes a line to the archive's log, if it has one.
@@ -320,6 +326,72 @@ func (a *Archive) PublishEditions(ctx context.Context, dates ...string) (PartSta
 	}
 	defer a.wake()
 	return a.render(ctx, hotPart)
+}
+
+// SetPlacement sets the editors' placement (for each place, "home" or a
+// column name, the content files shown first on its page, in order)
+// without rendering: serve and build call it before the first render.
+func (a *Archive) SetPlacement(placed map[string][]string) {
+	a.withLock(func() { a.placed = clonePlacement(placed) })
+}
+
+// Place shows a new placement: the placed stories join the hot part, whose
+// render (the home page, the column pages) takes the new order. It returns
+// when readers see it; nothing else is rendered.
+func (a *Archive) Place(ctx context.Context, placed map[string][]string) (PartStats, error) {
+	err := a.lockedErr(func() error {
+		a.load()
+		if a.live == "" {
+			return ErrNoLiveTree
+		}
+		a.placed = clonePlacement(placed)
+		var join []string
+		for _, files := range a.placed {
+			for _, rel := range files {
+				if key, _, ok := contentKey(rel); ok && !a.hot[key] {
+					join = append(join, rel)
+				}
+			}
+		}
+		a.note(join, nil)
+		return nil
+	})
+	if err != nil {
+		return PartStats{}, err
+	}
+	defer a.wake()
+	return a.render(ctx, hotPart)
+}
+
+func clonePlacement(placed map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(placed))
+	for place, files := range placed {
+		if len(files) > 0 {
+			out[place] = slices.Clone(files)
+		}
+	}
+	return out
+}
+
+// placementParams is the placement as the templates read it
+// (site.Params.archive.placement): a list of {place, pages}, pages being
+// the placed pages' paths in order. A list, not a map: Hugo would fold
+// the case of a map's keys. The caller holds a.mu.
+func placementParams(placed map[string][]string) []map[string]any {
+	places := make([]string, 0, len(placed))
+	for place := range placed {
+		places = append(places, place)
+	}
+	slices.Sort(places)
+	out := make([]map[string]any, 0, len(places))
+	for _, place := range places {
+		pages := make([]string, 0, len(placed[place]))
+		for _, rel := range placed[place] {
+			pages = append(pages, "/"+strings.TrimSuffix(rel, ".md"))
+		}
+		out = append(out, map[string]any{"place": place, "pages": pages})
+	}
+	return out
 }
 
 // note records published and withdrawn content files: the catalog, the

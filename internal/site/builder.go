@@ -24,6 +24,23 @@ type Builder struct {
 
 	mu      sync.Mutex    // one build at a time
 	rebuild runner[Stats] // the builds Rebuild asks for
+
+	placeMu sync.Mutex
+	placed  map[string][]string // see SetPlacement
+}
+
+// SetPlacement sets the editors' placement (see Archive.SetPlacement)
+// for the next build.
+func (b *Builder) SetPlacement(placed map[string][]string) {
+	b.placeMu.Lock()
+	defer b.placeMu.Unlock()
+	b.placed = clonePlacement(placed)
+}
+
+// Place shows a new placement: the whole site is rendered again.
+func (b *Builder) Place(ctx context.Context, placed map[string][]string) (PartStats, error) {
+	b.SetPlacement(placed)
+	return b.Publish(ctx, nil, nil)
 }
 
 // Rebuild asks for a build that starts after this call and waits for it.
@@ -57,10 +74,15 @@ func (b *Builder) Build(ctx context.Context) (Stats, error) {
 	if err != nil {
 		return Stats{}, fmt.Errorf("create build folder: %w", err)
 	}
-	var extra map[string]any
+	extra := map[string]any{}
 	if b.BaseURL != "" {
-		extra = map[string]any{"baseURL": b.BaseURL}
+		extra["baseURL"] = b.BaseURL
 	}
+	b.placeMu.Lock()
+	if len(b.placed) > 0 {
+		extra["params.placement"] = placementParams(b.placed)
+	}
+	b.placeMu.Unlock()
 	st, err := buildHugo(ctx, b.Root, out, extra, b.Log)
 	if err == nil {
 		err = copyStatic(b.Root, out)

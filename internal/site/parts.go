@@ -113,10 +113,10 @@ func filesOf(months map[string]map[string]fileSig, name string, hot map[string]b
 	return files
 }
 
-// chooseHot picks the hot set, the HotMin newest items by date, and the
-// items dated within NewsAge for the news sitemap. Only the newest months
-// are read, so the cost does not grow with the archive. The caller holds
-// a.mu.
+// chooseHot picks the hot set, the HotMin newest items by date and the
+// placed ones (SetPlacement), and the items dated within NewsAge for the
+// news sitemap. Only the newest months (and the placed files) are read, so
+// the cost does not grow with the archive. The caller holds a.mu.
 func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bool, map[string]newsItem, map[string]string) {
 	type item struct {
 		key, rel string
@@ -165,6 +165,20 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bo
 		if it.date.After(cutoff) {
 			if n, ok := a.readNews(it.rel); ok {
 				news[it.key] = n
+			}
+		}
+	}
+	// Placed stories are hot however old: the home and column pages that
+	// show them first are the hot part's.
+	for _, files := range a.placed {
+		for _, rel := range files {
+			key, month, ok := contentKey(rel)
+			if _, there := months[month][rel]; !ok || !there || hot[key] {
+				continue
+			}
+			hot[key] = true
+			if m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel))); m.Edition != "" && !m.Unlisted {
+				eds[key] = m.Edition
 			}
 		}
 	}
@@ -261,7 +275,8 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[
 		list = append(list, map[string]any{"month": m, "year": m[:4], "mon": m[5:], "count": counts[m],
 			"url": "/stories/" + m[:4] + "/" + m[5:] + "/"})
 	}
-	return map[string]any{"months": list, "calendar": editionMonths(editions), "news": a.newsParams(), editionDatesKey: editions}
+	return map[string]any{"months": list, "calendar": editionMonths(editions), "news": a.newsParams(), editionDatesKey: editions,
+		"placement": placementParams(a.placed)}
 }
 
 // shownMonths are the months whose list pages are in the live tree (their

@@ -180,7 +180,7 @@ CREATE INDEX notices_corrects ON notices(corrects);
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write';
-`, migrationMedia, migrationImportJournal, migrationAdopt, migrationAutosave}
+`, migrationMedia, migrationImportJournal, migrationAdopt, migrationAutosave, migrationDesk}
 
 // Open opens (creating if needed) the database file at path and brings its
 // schema up to date.

@@ -167,8 +167,8 @@ func (t *tx) Apply(ctx context.Context, s *news.Story, userID int64, c news.Chan
 		return fmt.Errorf("%s story %d: %w", c.Action, s.ID, err)
 	}
 	if g := c.Signoff; g != nil {
-		if _, err := t.q.ExecContext(ctx, `INSERT INTO signoffs (story_id, level, role, user_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-			s.ID, g.Level, string(g.Role), g.UserID, formatTime(now)); err != nil {
+		if _, err := t.q.ExecContext(ctx, `INSERT INTO signoffs (story_id, level, role, user_id, created_at, proxy) VALUES (?, ?, ?, ?, ?, ?)`,
+			s.ID, g.Level, string(g.Role), g.UserID, formatTime(now), g.Proxy); err != nil {
 			return fmt.Errorf("record sign-off: %w", err)
 		}
 		signed := *g

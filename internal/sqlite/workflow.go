@@ -12,7 +12,7 @@ import (
 	"newsroom/internal/news"
 )
 
-const signoffSelect = `SELECT g.story_id, g.level, g.role, g.user_id, coalesce(u.name, ''), coalesce(u.role, ''), g.created_at
+const signoffSelect = `SELECT g.story_id, g.level, g.role, g.user_id, coalesce(u.name, ''), coalesce(u.role, ''), g.created_at, g.proxy
 	FROM signoffs g LEFT JOIN users u ON u.id = g.user_id WHERE g.void = 0`
 
 func scanSignoffs(rows *sql.Rows) (map[int64][]news.Signoff, error) {
@@ -22,7 +22,7 @@ func scanSignoffs(rows *sql.Rows) (map[int64][]news.Signoff, error) {
 		var id int64
 		var g news.Signoff
 		var role, urole, at string
-		if err := rows.Scan(&id, &g.Level, &role, &g.UserID, &g.User, &urole, &at); err != nil {
+		if err := rows.Scan(&id, &g.Level, &role, &g.UserID, &g.User, &urole, &at, &g.Proxy); err != nil {
 			return nil, err
 		}
 		g.Role, g.UserRole, g.At, g.Label = news.Role(role), news.Role(urole), parseTime(at), news.LevelLabel(g.Level)
