@@ -1,6 +1,7 @@
 package news
 
 import (
+	"slices"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -23,6 +24,11 @@ const (
 
 // Roles lists every role, in rising order of rights.
 var Roles = []Role{RoleReporter, RoleEditor, RoleDirector, RoleChief, RoleAdmin}
+
+// Outranks reports whether r has more rights than o (Roles' order).
+func (r Role) Outranks(o Role) bool {
+	return slices.Index(Roles, r) > slices.Index(Roles, o)
+}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {

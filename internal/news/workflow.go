@@ -412,7 +412,10 @@ func Permit(u *User, a Action, s *Story, c Chain) error {
 			return state()
 		}
 	case ActApprove:
-		if !inChain {
+		// Where 代签 is allowed, a reviewer may also sign a lower level
+		// than their own (a director signs 一审 for the editor).
+		up := s.Proxy && role.Reviewer() && slices.ContainsFunc(c, role.Outranks)
+		if !inChain && !up {
 			return deny("本栏目的审核流程中没有「%s」这一级。", role.Label())
 		}
 		if s.State != StateSubmitted && s.State != StateInReview {
@@ -422,7 +425,7 @@ func Permit(u *User, a Action, s *Story, c Chain) error {
 		if p >= len(c) {
 			return Errorf(ECONFLICT, "各级审核均已完成。")
 		}
-		if !admin && c[p] != role {
+		if !admin && c[p] != role && !(s.Proxy && role.Outranks(c[p])) {
 			return Errorf(ECONFLICT, "稿件正等待%s（%s），不是你这一级。", LevelLabel(p), c[p].Label())
 		}
 		if !s.Proxy {
