@@ -10,6 +10,11 @@
     var rows = body.querySelectorAll("tr[data-id]");
     for (var i = 0; i < rows.length; i++) {
       rows[i].querySelector("input.pos").value = String(i + 1);
+      var badge = rows[i].querySelector(".badge");
+      if (badge) {
+        badge.textContent = i === 0 ? "头条" : "推荐";
+        badge.classList.toggle("lead", i === 0);
+      }
     }
   }
   body.addEventListener("dragstart", function (e) {
