@@ -24,8 +24,8 @@ func TestAdoptFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(d.Submit(ctx, f.reporter, s.ID))(t)
-	for range 3 {
-		must(d.Approve(ctx, f.admin, s.ID))(t)
+	for _, u := range []*news.User{f.editor, f.director, f.chief} {
+		must(d.Approve(ctx, u, s.ID))(t)
 	}
 	must(d.Publish(ctx, f.chief, s.ID))(t)
 	// A hand-placed file, and one withdrawn by hand.
