@@ -86,8 +86,8 @@ func TestMediaEditAndDelete(t *testing.T) {
 		if _, err := ta.desk.Submit(ctx, ta.users[news.RoleReporter], sid); err != nil {
 			t.Fatal(err)
 		}
-		for range 3 {
-			if _, err := ta.desk.Approve(ctx, admin, sid); err != nil {
+		for _, r := range []news.Role{news.RoleEditor, news.RoleDirector, news.RoleChief} {
+			if _, err := ta.desk.Approve(ctx, ta.users[r], sid); err != nil {
 				t.Fatal(err)
 			}
 		}
