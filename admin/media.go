@@ -291,3 +291,77 @@ func mediaID(r *http.Request) (int64, error) {
 	}
 	return id, nil
 }
+
+// libraryPage is /admin/library: the media library, found by caption or
+// credit, each photo with its text to change and a delete button (for its
+// uploader and the editors).
+func (a *Admin) libraryPage(w http.ResponseWriter, r *http.Request) error {
+	lib, err := a.library()
+	if err != nil {
+		return err
+	}
+	u := userOf(r)
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	list, err := lib.Find(r.Context(), news.MediaQuery{Text: q, Limit: 60})
+	if err != nil {
+		return err
+	}
+	return a.render(w, r, "library", "图片库", &libraryData{Query: q, Media: list, user: u})
+}
+
+type libraryData struct {
+	Query string
+	Media []*news.Media
+	Error string
+	user  *news.User
+}
+
+// May reports whether the user may change or delete photo m.
+func (d *libraryData) May(m *news.Media) bool { return m.UploadedBy == d.user.ID || d.user.Role.CanEditAny() }
+
+// describeMediaForm is the library page's 保存说明.
+func (a *Admin) describeMediaForm(w http.ResponseWriter, r *http.Request) error {
+	lib, err := a.library()
+	if err != nil {
+		return err
+	}
+	id, err := mediaID(r)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	caption, credit, alt := f.Get("caption"), f.Get("credit"), f.Get("alt")
+	msg := "照片说明已保存。"
+	if _, err := lib.Describe(r.Context(), userOf(r), id, media.Text{Caption: &caption, Credit: &credit, Alt: &alt}); err != nil {
+		if news.ErrorCode(err) != news.EINVALID {
+			return err
+		}
+		msg = news.ErrorMessage(err)
+	}
+	http.Redirect(w, r, "/admin/library?msg="+urlQuery(msg)+"#media-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// deleteMediaForm is the library page's 删除 (with its confirmation box).
+func (a *Admin) deleteMediaForm(w http.ResponseWriter, r *http.Request) error {
+	lib, err := a.library()
+	if err != nil {
+		return err
+	}
+	id, err := mediaID(r)
+	if err != nil {
+		return err
+	}
+	if r.PostForm.Get("confirm") != "1" {
+		return news.Errorf(news.EINVALID, "请勾选“确认删除”后再删除。")
+	}
+	msg := "照片已删除。"
+	if err := lib.Delete(r.Context(), userOf(r), id); err != nil {
+		if news.ErrorCode(err) != news.ECONFLICT {
+			return err
+		}
+		msg = news.ErrorMessage(err)
+	}
+	http.Redirect(w, r, "/admin/library?msg="+urlQuery(msg), http.StatusSeeOther)
+	return nil
+}

@@ -130,3 +130,35 @@ func jsonDecode(t *testing.T, resp *http.Response, v any) {
 		t.Fatalf("%s: answer is not JSON: %v", resp.Request.URL, err)
 	}
 }
+
+// TestLibraryPage: the 图片库 page lists photos, changes their text and
+// deletes them with a confirmation box, without JavaScript; a reporter
+// sees forms only for their own photos.
+func TestLibraryPage(t *testing.T) {
+	ta := newTestAdmin(t)
+	code, m := ta.upload(t, "/api/admin/media", "照片.jpg", testPhoto(t, 120, 80), map[string]string{"caption": "图为城市书房。", "credit": "记者 示例 摄"})
+	if code != http.StatusCreated {
+		t.Fatalf("upload: %d %v", code, m)
+	}
+	id := fmt.Sprint(int64(m["id"].(float64)))
+	status, page, _ := ta.getPage(t, news.RoleReporter, "/admin/library?q=书房")
+	if status != 200 || !strings.Contains(page, "图为城市书房。") || !strings.Contains(page, `action="/admin/library/`+id+`/delete"`) {
+		t.Fatalf("library page: %d\n%s", status, page)
+	}
+	status, _, loc := ta.postNoticeForm(t, news.RoleReporter, "/admin/library/"+id, map[string][]string{"caption": {"图为改建后的书房。"}, "credit": {"记者 示例 摄"}, "alt": {"书架"}})
+	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/library?msg=") {
+		t.Fatalf("describe: %d %s", status, loc)
+	}
+	if _, page, _ := ta.getPage(t, news.RoleReporter, "/admin/library"); !strings.Contains(page, "图为改建后的书房。") {
+		t.Error("the new caption is not shown")
+	}
+	if status, _, _ := ta.postNoticeForm(t, news.RoleReporter, "/admin/library/"+id+"/delete", nil); status != http.StatusBadRequest {
+		t.Errorf("delete without the confirmation box: %d, want 400", status)
+	}
+	if status, _, _ := ta.postNoticeForm(t, news.RoleReporter, "/admin/library/"+id+"/delete", map[string][]string{"confirm": {"1"}}); status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", status)
+	}
+	if _, page, _ := ta.getPage(t, news.RoleReporter, "/admin/library"); strings.Contains(page, "改建后的书房") || strings.Contains(page, "media-"+id) {
+		t.Error("the deleted photo is still listed")
+	}
+}
