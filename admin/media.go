@@ -317,7 +317,9 @@ type libraryData struct {
 }
 
 // May reports whether the user may change or delete photo m.
-func (d *libraryData) May(m *news.Media) bool { return m.UploadedBy == d.user.ID || d.user.Role.CanEditAny() }
+func (d *libraryData) May(m *news.Media) bool {
+	return m.UploadedBy == d.user.ID || d.user.Role.CanEditAny()
+}
 
 // describeMediaForm is the library page's 保存说明.
 func (a *Admin) describeMediaForm(w http.ResponseWriter, r *http.Request) error {
