@@ -75,9 +75,18 @@ type Index struct {
 	snippet int
 	bodyOf  func(id string) (string, bool)
 
-	mu           sync.RWMutex // guards idx and needsRebuild; Rebuild swaps idx
+	mu           sync.RWMutex // guards idx, gen, needsRebuild and stale; a rebuild swaps idx
 	idx          *shards
+	gen          string // the live generation's folder in dir, "" for the layout before generations
 	needsRebuild bool
+	stale        bool // idx is of another mapping or analyzer version
+
+	// A rebuild writes a new generation while idx keeps answering; the
+	// documents put and deleted meanwhile are recorded in changed (the
+	// latest version of each, nil for a deletion) and replayed into the
+	// new generation before it becomes the live one.
+	changeMu sync.Mutex
+	changed  map[string]*Document // nil when no rebuild runs
 
 	rebuildMu sync.Mutex // one Rebuild at a time
 }
@@ -88,6 +97,13 @@ const (
 	// versionFile, and a mismatch makes Open recreate the index.
 	mappingVersion = "newsroom-search/m10"
 	versionFile    = "newsroom-search-version"
+	// currentFile names the live generation: the folder in the index
+	// directory that holds its shards and version stamp. It is replaced
+	// atomically, which is what makes the switch to a rebuilt index
+	// atomic. Without it the shards are in the index directory itself
+	// (indexes made before generations).
+	currentFile = "newsroom-search-current"
+	genPrefix   = "gen-"
 	// syncedFile holds the time MarkSynced recorded.
 	syncedFile   = "newsroom-search-synced"
 	batchSize    = 500
@@ -132,10 +148,11 @@ const (
 	codeBoost = 1000
 )
 
-// Open opens the index in dir, creating it if needed. If dir holds an index
-// from another mapping or analyzer version, or one that cannot be opened,
-// Open recreates it empty and NeedsRebuild reports true; it does the same
-// for a new index, since an empty index also needs a full load.
+// Open opens the index in dir, creating it if needed. An index of another
+// mapping or analyzer version is opened as it is and keeps answering
+// (Stale and NeedsRebuild report true) until a rebuild replaces it; one
+// that cannot be opened, or none, is created empty and NeedsRebuild
+// reports true, since an empty index also needs a full load.
 func Open(dir string, opts Options) (*Index, error) {
 	an := opts.Analyzer
 	if an == nil {
@@ -151,16 +168,23 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	want := ix.version()
-	have, verr := os.ReadFile(filepath.Join(dir, versionFile))
-	if verr == nil && strings.TrimSpace(string(have)) == want {
+	ix.gen = currentGen(dir)
+	gdir := ix.genDir(ix.gen)
+	have, verr := os.ReadFile(filepath.Join(gdir, versionFile))
+	if verr == nil {
 		timeout := opts.LockTimeout
 		if timeout <= 0 {
 			timeout = defaultLockTimeout
 		}
-		idx, err := openShards(dir, timeout)
+		idx, err := openShards(gdir, timeout)
 		if err == nil {
 			ix.idx = idx
+			if strings.TrimSpace(string(have)) != ix.version() {
+				// another mapping or analyzer: it answers until the
+				// rebuild (in the background) replaces it
+				ix.stale, ix.needsRebuild = true, true
+			}
+			ix.removeOtherGens()
 			return ix, nil
 		}
 		if errors.Is(err, bolt.ErrTimeout) {
@@ -177,6 +201,76 @@ func Open(dir string, opts Options) (*Index, error) {
 	return ix, nil
 }
 
+// currentGen returns the live generation named in dir, or "" for the
+// layout without generations.
+func currentGen(dir string) string {
+	data, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if err != nil {
+		return ""
+	}
+	g := strings.TrimSpace(string(data))
+	if !strings.HasPrefix(g, genPrefix) || strings.ContainsAny(g, `/\`) {
+		return ""
+	}
+	return g
+}
+
+// genDir is the folder of generation g.
+func (ix *Index) genDir(g string) string {
+	if g == "" {
+		return ix.dir
+	}
+	return filepath.Join(ix.dir, g)
+}
+
+// newGen creates an empty generation with this index's version stamp; it
+// is not live until setCurrent names it.
+func (ix *Index) newGen() (string, *shards, error) {
+	g := genPrefix + strconv.FormatInt(time.Now().UnixNano(), 36)
+	gdir := ix.genDir(g)
+	if err := os.MkdirAll(gdir, 0o755); err != nil {
+		return "", nil, fmt.Errorf("search: %w", err)
+	}
+	s, err := createShards(gdir)
+	if err != nil {
+		_ = os.RemoveAll(gdir)
+		return "", nil, err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(gdir, versionFile), []byte(ix.version()+"\n"), 0o644); err != nil {
+		_ = s.Close()
+		_ = os.RemoveAll(gdir)
+		return "", nil, fmt.Errorf("search: write version: %w", err)
+	}
+	return g, s, nil
+}
+
+// setCurrent makes generation g the live one on disk, atomically.
+func (ix *Index) setCurrent(g string) error {
+	if err := atomicfile.WriteFile(filepath.Join(ix.dir, currentFile), []byte(g+"\n"), 0o644); err != nil {
+		return fmt.Errorf("search: switch to the new index: %w", err)
+	}
+	return nil
+}
+
+// removeOtherGens deletes every generation but the live one (left by a
+// rebuild that was interrupted, or replaced), and the files of the layout
+// without generations once a generation is live. Failures only leave
+// disk space taken.
+func (ix *Index) removeOtherGens() {
+	entries, err := os.ReadDir(ix.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), genPrefix) && e.Name() != ix.gen {
+			_ = os.RemoveAll(filepath.Join(ix.dir, e.Name()))
+		}
+	}
+	if ix.gen != "" {
+		_ = removeShards(ix.dir)
+	}
+}
+
 func (ix *Index) version() string {
 	v := mappingVersion
 	if pruneBigrams {
@@ -189,29 +283,28 @@ func (ix *Index) version() string {
 	return v + " " + ix.an.Version()
 }
 
-// recreate removes the index files in dir (only ours: the directory may be
-// shared with other data) and creates an empty index with a fresh version
-// stamp. The caller holds mu or has not published ix yet.
+// recreate replaces an index that cannot be opened with an empty new
+// generation (and removes the index files it finds, only ours: the
+// directory may be shared with other data). The caller has not published
+// ix yet.
 func (ix *Index) recreate() error {
-	if ix.idx != nil {
-		_ = ix.idx.Close()
-		ix.idx = nil
-	}
 	// An empty index matches no content folder.
 	if err := os.Remove(filepath.Join(ix.dir, syncedFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("search: remove sync stamp: %w", err)
 	}
-	idx, err := createShards(ix.dir)
+	// The version stamp is written after the shards exist and the
+	// generation is named after that: a crash in between leaves the old
+	// state, and the next Open recreates again.
+	g, idx, err := ix.newGen()
 	if err != nil {
 		return err
 	}
-	// The stamp is written after the index exists: a crash in between
-	// leaves no stamp, and the next Open recreates again.
-	if err := atomicfile.WriteFile(filepath.Join(ix.dir, versionFile), []byte(ix.version()+"\n"), 0o644); err != nil {
+	if err := ix.setCurrent(g); err != nil {
 		_ = idx.Close()
-		return fmt.Errorf("search: write version: %w", err)
+		return err
 	}
-	ix.idx = idx
+	ix.idx, ix.gen = idx, g
+	ix.removeOtherGens()
 	return nil
 }
 
@@ -253,16 +346,28 @@ func (ix *Index) MarkSynced(t time.Time) error {
 	return nil
 }
 
-// NeedsRebuild reports whether the index was (re)created empty by Open
-// because it was missing, of another version or unreadable, and has not
-// been filled by Rebuild since. The caller should then load every document.
+// NeedsRebuild reports whether the index was created empty by Open because
+// it was missing or unreadable, or is of another mapping or analyzer
+// version (see Stale), and has not been rebuilt since. The caller should
+// then load every document (RebuildFrom).
 func (ix *Index) NeedsRebuild() bool {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.needsRebuild
 }
 
-// Close closes the index.
+// Stale reports whether the index that answers is of another mapping or
+// analyzer version: it holds the whole archive as it was analysed before,
+// and answers (a query analysed the new way may miss what only the new
+// analysis finds) until RebuildFrom has built and switched to the new
+// one, so a server need not wait for the rebuild to serve search.
+func (ix *Index) Stale() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.stale
+}
+
+// Close closes the index. A rebuild still running fails.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -281,13 +386,35 @@ var errClosed = errors.New("search: index closed")
 func (ix *Index) Put(docs ...Document) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.put(docs)
-}
-
-func (ix *Index) put(docs []Document) error {
 	if ix.idx == nil {
 		return errClosed
 	}
+	if err := ix.put(ix.idx, docs); err != nil {
+		return err
+	}
+	ix.record(docs, nil)
+	return nil
+}
+
+// record notes documents put and IDs deleted while a rebuild runs, for it
+// to replay into the new generation.
+func (ix *Index) record(docs []Document, deleted []string) {
+	ix.changeMu.Lock()
+	defer ix.changeMu.Unlock()
+	if ix.changed == nil {
+		return
+	}
+	for i := range docs {
+		d := docs[i]
+		ix.changed[d.ID] = &d
+	}
+	for _, id := range deleted {
+		ix.changed[id] = nil
+	}
+}
+
+// put writes docs to the shards s.
+func (ix *Index) put(s *shards, docs []Document) error {
 	for len(docs) > 0 {
 		n := min(len(docs), batchSize)
 		bds := make([]*document.Document, 0, n)
@@ -298,7 +425,7 @@ func (ix *Index) put(docs []Document) error {
 			}
 			bds = append(bds, bd)
 		}
-		if err := ix.idx.apply(bds, nil); err != nil {
+		if err := s.apply(bds, nil); err != nil {
 			return fmt.Errorf("search: index batch: %w", err)
 		}
 		docs = docs[n:]
@@ -316,6 +443,7 @@ func (ix *Index) Delete(ids ...string) error {
 	if err := ix.idx.apply(nil, ids); err != nil {
 		return fmt.Errorf("search: delete: %w", err)
 	}
+	ix.record(nil, ids)
 	return nil
 }
 
@@ -344,11 +472,14 @@ func (ix *Index) Count() (uint64, error) {
 	return ix.idx.DocCount()
 }
 
-// Rebuild replaces the whole index with docs: it recreates the index empty,
-// puts docs in batches of 500, calls progress (if not nil) after each batch
-// and clears NeedsRebuild when done. Searches keep working meanwhile and
-// see the documents put so far. On error or cancellation the index keeps
-// those documents and NeedsRebuild stays true.
+// Rebuild replaces the whole index with docs: it builds a new index (a new
+// generation in the index directory) in batches of 500, calls progress
+// (if not nil) after each batch, then switches to it and clears
+// NeedsRebuild and Stale. The index that was there keeps answering
+// searches until the switch, and documents put or deleted meanwhile go to
+// it and are replayed into the new one before the switch, so none is
+// lost. On error or cancellation the new index is dropped and the old one
+// stays, NeedsRebuild unchanged. The disk holds both while it runs.
 func (ix *Index) Rebuild(ctx context.Context, docs []Document, progress func(done, total int)) error {
 	return ix.RebuildFrom(ctx, func(yield func(Document, error) bool) {
 		for _, d := range docs {
@@ -362,20 +493,90 @@ func (ix *Index) Rebuild(ctx context.Context, docs []Document, progress func(don
 // RebuildFrom is Rebuild for an archive too large to hold in memory: it
 // reads documents from seq (stopping at the first error it yields) and
 // reports progress against total, which may be 0 when unknown.
-func (ix *Index) RebuildFrom(ctx context.Context, seq iter.Seq2[Document, error], total int, progress func(done, total int)) error {
+func (ix *Index) RebuildFrom(ctx context.Context, seq iter.Seq2[Document, error], total int, progress func(done, total int)) (err error) {
 	ix.rebuildMu.Lock()
 	defer ix.rebuildMu.Unlock()
-	ix.mu.Lock()
-	if ix.idx == nil {
-		ix.mu.Unlock()
+	ix.mu.RLock()
+	closed := ix.idx == nil
+	ix.mu.RUnlock()
+	if closed {
 		return errClosed
 	}
-	err := ix.recreate()
-	ix.needsRebuild = true
-	ix.mu.Unlock()
+	g, next, err := ix.newGen()
 	if err != nil {
 		return err
 	}
+	ix.changeMu.Lock()
+	ix.changed = map[string]*Document{}
+	ix.changeMu.Unlock()
+	switched := false
+	defer func() {
+		ix.changeMu.Lock()
+		ix.changed = nil
+		ix.changeMu.Unlock()
+		if !switched {
+			_ = next.Close()
+			_ = os.RemoveAll(ix.genDir(g))
+		}
+	}()
+	if err := ix.fill(ctx, next, seq, total, progress); err != nil {
+		return err
+	}
+	// Replay what was published meanwhile, first without holding
+	// anything (it may be many documents), then, with writes held, what
+	// came in during that.
+	if err := ix.replay(next); err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx == nil {
+		return errClosed
+	}
+	if err := ix.replay(next); err != nil {
+		return err
+	}
+	if err := ix.setCurrent(g); err != nil {
+		return err
+	}
+	switched = true
+	old := ix.idx
+	ix.idx, ix.gen = next, g
+	ix.needsRebuild, ix.stale = false, false
+	_ = old.Close()
+	ix.removeOtherGens()
+	return nil
+}
+
+// replay writes the documents put and deleted since the rebuild began (or
+// since the last replay) into next.
+func (ix *Index) replay(next *shards) error {
+	ix.changeMu.Lock()
+	changed := ix.changed
+	ix.changed = map[string]*Document{}
+	ix.changeMu.Unlock()
+	var docs []Document
+	var deleted []string
+	for id, d := range changed {
+		if d == nil {
+			deleted = append(deleted, id)
+		} else {
+			docs = append(docs, *d)
+		}
+	}
+	if err := ix.put(next, docs); err != nil {
+		return err
+	}
+	if len(deleted) > 0 {
+		if err := next.apply(nil, deleted); err != nil {
+			return fmt.Errorf("search: delete: %w", err)
+		}
+	}
+	return nil
+}
+
+// fill writes the documents of seq into next.
+func (ix *Index) fill(ctx context.Context, next *shards, seq iter.Seq2[Document, error], total int, progress func(done, total int)) error {
 	// Up to rebuildDepth batches are in flight at once: Bleve builds a
 	// batch's segment and waits for it to be persisted in the calling
 	// goroutine, and meanwhile the next batch can be analysed. A document
@@ -418,7 +619,7 @@ func (ix *Index) RebuildFrom(ctx context.Context, seq iter.Seq2[Document, error]
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			err := ix.Put(b...)
+			err := ix.put(next, b)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -459,13 +660,7 @@ func (ix *Index) RebuildFrom(ctx context.Context, seq iter.Seq2[Document, error]
 			}
 		}
 	}
-	if err := finish(flush()); err != nil {
-		return err
-	}
-	ix.mu.Lock()
-	ix.needsRebuild = false
-	ix.mu.Unlock()
-	return nil
+	return finish(flush())
 }
 
 const (

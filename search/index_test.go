@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -80,11 +81,15 @@ func TestOpenPersistsAndDetectsVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ix.NeedsRebuild() {
+	if !ix.NeedsRebuild() || !ix.Stale() {
 		t.Error("version change not detected")
 	}
-	if n, _ := ix.Count(); n != 0 {
-		t.Errorf("stale index kept %d documents", n)
+	// the index of the other version answers until it is rebuilt
+	if n, _ := ix.Count(); n != uint64(len(docs)) {
+		t.Errorf("stale index has %d documents, want %d", n, len(docs))
+	}
+	if res := search(t, ix, Query{Q: "离石区"}); res.Total == 0 {
+		t.Error("stale index does not answer")
 	}
 	ix.Close()
 }
@@ -99,12 +104,13 @@ func TestOpenCorruptIndex(t *testing.T) {
 	if err := ix.Put(loadCorpus(t)[:3]...); err != nil {
 		t.Fatal(err)
 	}
+	gdir := ix.genDir(ix.gen)
 	ix.Close()
 	// keep an unrelated file: recreation must not delete it
 	if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(shardDir(dir, numShards-1), "index_meta.json"), []byte("{not json"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(shardDir(gdir, numShards-1), "index_meta.json"), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ix, err = Open(dir, Options{Analyzer: a})
@@ -294,7 +300,7 @@ func TestOpenLockedIndexFailsSafely(t *testing.T) {
 	if !strings.Contains(err.Error(), "in use") {
 		t.Errorf("second Open: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, versionFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(ix.genDir(ix.gen), versionFile)); err != nil {
 		t.Errorf("version stamp of the live index removed: %v", err)
 	}
 	if n, err := ix.Count(); err != nil || n != uint64(len(loadCorpus(t))) {
@@ -390,5 +396,168 @@ func TestHitFields(t *testing.T) {
 	sort.Strings(got)
 	if len(got) != 1 || got[0] != h.ID {
 		t.Errorf("section filter: %v", got)
+	}
+}
+
+// TestRebuildKeepsAnswering changes the analyzer version of an index and
+// rebuilds it: the old index answers throughout, a story published and one
+// withdrawn during the rebuild are so after the switch, and a stale copy of
+// the published story that the rebuild reads after its publication does
+// not replace it.
+func TestRebuildKeepsAnswering(t *testing.T) {
+	a := testAnalyzer(t)
+	dir := t.TempDir()
+	docs := loadCorpus(t)
+	ix, err := Open(dir, Options{Analyzer: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Rebuild(context.Background(), docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	other := *a
+	other.version = "an0-next"
+	ix, err = Open(dir, Options{Analyzer: &other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if !ix.Stale() || !ix.NeedsRebuild() {
+		t.Fatalf("stale %v, needs rebuild %v after a version change", ix.Stale(), ix.NeedsRebuild())
+	}
+	before := search(t, ix, Query{Q: "离石区", PageSize: MaxPageSize}).Total
+	if before == 0 {
+		t.Fatal("the old index does not answer")
+	}
+
+	// The archive is read as the rebuild goes: it stops halfway until
+	// the test has published, withdrawn and searched.
+	half := len(docs) / 2
+	atHalf, resume := make(chan struct{}), make(chan struct{})
+	published := Document{ID: "/stories/new/", Kind: "story", Title: "冯成定当选劳动模范", Body: "冯成定当选劳动模范。"}
+	withdrawn := docs[0].ID
+	done := make(chan error, 1)
+	go func() {
+		done <- ix.RebuildFrom(context.Background(), func(yield func(Document, error) bool) {
+			for i, d := range docs {
+				if i == half {
+					close(atHalf)
+					<-resume
+					// the content file read after the publish, but
+					// an older version of it (read before, queued)
+					if !yield(Document{ID: published.ID, Kind: "story", Title: "旧稿", Body: "旧稿"}, nil) {
+						return
+					}
+				}
+				if !yield(d, nil) {
+					return
+				}
+			}
+		}, len(docs), nil)
+	}()
+	select {
+	case <-atHalf:
+	case err := <-done:
+		t.Fatalf("rebuild ended early: %v", err)
+	}
+	// during the rebuild: the old index answers, in full
+	if got := search(t, ix, Query{Q: "离石区", PageSize: MaxPageSize}).Total; got != before {
+		t.Errorf("during the rebuild: %d hits, want %d", got, before)
+	}
+	if !ix.Stale() {
+		t.Error("switched before the rebuild ended")
+	}
+	// a publish and a withdrawal during the rebuild: found and gone at once
+	if err := ix.Put(published); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Delete(withdrawn); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(search(t, ix, Query{Q: "冯成定"})); !slices.Contains(got, published.ID) {
+		t.Errorf("published during the rebuild, not found in the old index: %v", got)
+	}
+	close(resume)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if ix.Stale() || ix.NeedsRebuild() {
+		t.Errorf("after the rebuild: stale %v, needs rebuild %v", ix.Stale(), ix.NeedsRebuild())
+	}
+	if got := ids(search(t, ix, Query{Q: "冯成定"})); !slices.Contains(got, published.ID) {
+		t.Errorf("published during the rebuild, not found after the switch: %v", got)
+	}
+	if got := search(t, ix, Query{Q: "旧稿"}).Total; got != 0 {
+		t.Errorf("the rebuild's older copy replaced the published story (%d hits for its text)", got)
+	}
+	var all []string
+	if err := ix.EachID(context.Background(), func(id string) error { all = append(all, id); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(all, withdrawn) {
+		t.Errorf("withdrawn during the rebuild, back after the switch: %s", withdrawn)
+	}
+	if len(all) != len(docs) { // one withdrawn, one published
+		t.Errorf("%d documents after the switch, want %d", len(all), len(docs))
+	}
+	// on disk: the new generation is the live one, the old one is gone
+	ix.Close()
+	entries, _ := os.ReadDir(dir)
+	var gens []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), genPrefix) {
+			gens = append(gens, e.Name())
+		}
+	}
+	if len(gens) != 1 || gens[0] != currentGen(dir) {
+		t.Errorf("generations on disk %v, current %q", gens, currentGen(dir))
+	}
+	ix, err = Open(dir, Options{Analyzer: &other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.Stale() || ix.NeedsRebuild() {
+		t.Error("the rebuilt index reopens as stale")
+	}
+	if n, _ := ix.Count(); n != uint64(len(docs)) {
+		t.Errorf("reopened: %d documents, want %d", n, len(docs))
+	}
+}
+
+// TestRebuildFailureKeepsOldIndex: a rebuild that fails leaves the old
+// index answering and no second generation on disk.
+func TestRebuildFailureKeepsOldIndex(t *testing.T) {
+	dir := t.TempDir()
+	docs := loadCorpus(t)
+	ix, err := Open(dir, Options{Analyzer: testAnalyzer(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Rebuild(context.Background(), docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("disk read failed")
+	err = ix.RebuildFrom(context.Background(), func(yield func(Document, error) bool) {
+		yield(docs[0], nil)
+		yield(Document{}, boom)
+	}, 0, nil)
+	if !errors.Is(err, boom) {
+		t.Fatalf("RebuildFrom: %v", err)
+	}
+	if n, _ := ix.Count(); n != uint64(len(docs)) {
+		t.Errorf("after a failed rebuild: %d documents, want %d", n, len(docs))
+	}
+	entries, _ := os.ReadDir(dir)
+	n := 0
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), genPrefix) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d generations on disk after a failed rebuild, want 1", n)
 	}
 }

@@ -323,12 +323,14 @@ func startup(ctx context.Context, a *site.Archive, live *publish.Live, placed ma
 	return rebuildMissingIndex(ctx, live)
 }
 
-// rebuildMissingIndex fills an index that Open found missing, of another
-// version or corrupt before the server says it is ready, so that search
-// finds the archive from the first answer; an index that is there is
-// reconciled with content/ later (live.CheckIndex, after ready).
+// rebuildMissingIndex fills an index that Open found missing or corrupt
+// before the server says it is ready, so that search finds the archive
+// from the first answer. An index that is there is reconciled with
+// content/ later (live.CheckIndex, after ready); one of another mapping or
+// analyzer version (Stale) is rebuilt then, in the background, while it
+// keeps answering.
 func rebuildMissingIndex(ctx context.Context, live *publish.Live) error {
-	if !live.Index.NeedsRebuild() {
+	if !live.Index.NeedsRebuild() || live.Index.Stale() {
 		return nil
 	}
 	_, _, err := live.CheckIndex(ctx)

@@ -240,7 +240,9 @@ const mtimeSlack = time.Second
 // documents it added or re-read, and how many it deleted.
 func (l *Live) CheckIndex(ctx context.Context) (added, deleted int, err error) {
 	if l.Index.NeedsRebuild() {
-		l.Log.Info("rebuilding search index")
+		// A stale index (another mapping or analyzer) answers until the
+		// rebuilt one replaces it; publishes meanwhile reach both.
+		l.Log.Info("rebuilding search index", "stale", l.Index.Stale())
 		n, err := l.Reindex(ctx, nil)
 		return n, 0, err
 	}
