@@ -44,6 +44,23 @@ var (
 	jumpRe      = regexp.MustCompile(`[（(]?\s*(?:下转|上接|转|接)第\s*[0-9一二三四五六七八九十]+\s*版\s*[）)]?`)
 )
 
+// findLead returns where the dateline at the start of the compacted text
+// c ends, or nil. "据外电报道，…" is the start of a sentence, not a
+// dateline (which runs straight into the text), unless it names one of the
+// home agencies (据新华社报道，…).
+func findLead(c string) []int {
+	loc := leadRe.FindStringIndex(c)
+	if loc == nil {
+		return nil
+	}
+	if strings.HasPrefix(c, "据") && strings.HasSuffix(c[:loc[1]], "报道") && !agencyRe.MatchString(c) {
+		if r, _ := utf8.DecodeRuneInString(c[loc[1]:]); r == '，' || r == ',' || r == '、' {
+			return nil
+		}
+	}
+	return loc
+}
+
 // compact removes all whitespace (for pattern matching on artefact-ridden lines).
 func compact(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -78,11 +95,13 @@ func markSplitLeads(ls []*line) {
 			continue
 		}
 		c := compact(l.text)
-		if loc := leadRe.FindStringIndex(c + compact(nx.text)); loc != nil && loc[1] > len(c) {
+		if loc := findLead(c + compact(nx.text)); loc != nil && loc[1] > len(c) {
 			l.kind = lLead
 		}
 	}
 }
+
+var agencyRe = regexp.MustCompile(`^据(?:新华社|中新社|人民日报|光明日报|经济日报|央视网|中新网|人民网|新华网|本报)`)
 
 var leadStartRe = regexp.MustCompile(`^\s*(本报|新华社|据|中新社)`)
 
@@ -155,7 +174,7 @@ func classify(raw string) *line {
 	}
 	c := compact(t)
 	switch {
-	case leadRe.MatchString(c):
+	case findLead(c) != nil:
 		l.kind = lLead
 	case dateRe.MatchString(c):
 		l.kind = lDate

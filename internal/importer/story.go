@@ -248,7 +248,7 @@ func leadTaken(ps []*elem) bool {
 // that follows it from the start of a story and records them.
 func (p *parser) takeLead(d *draft, raw string) string {
 	c, pos := compactMap(raw)
-	loc := leadRe.FindStringIndex(c)
+	loc := findLead(c)
 	if loc == nil {
 		return raw
 	}
