@@ -186,7 +186,15 @@ func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
 	dp[0][0] = 0
 	scores := map[[3]int]float64{}
 	for i := 1; i <= n; i++ {
-		for j := i - 1; j >= 0 && i-j <= maxGroupLines; j-- {
+		for j := i - 1; j >= 0 && i-j <= maxGroupLines+2; j-- {
+			if j > 0 && p.fullHead(b.lines[j-1], b.lines[j]) {
+				// a line that fills the column goes on in the next one:
+				// one headline broken at the column width
+				continue
+			}
+			if i-j > maxGroupLines && !p.fullHead(b.lines[j], b.lines[j+1]) {
+				continue
+			}
 			// the best and second best state at j, so that the state
 			// before a group can differ from the group's in O(1)
 			b1, b2 := -1, -1
@@ -305,6 +313,71 @@ func (p *parser) roles(s *hseg, d *draft) (kicker, title, subtitle string) {
 	}
 	p.uncertain("headline group of %d lines for 「%s」: extra lines kept in the subtitle", len(units), snippet(units[1].text, 20))
 	return units[0].text, units[1].text, strings.Join(rest, " ")
+}
+
+// fullHead reports whether headline line a fills the column (or the
+// headline width, when wider) and b continues it: a headline broken where
+// the line was full, as extraction gives it.
+func (p *parser) fullHead(a, b hline) bool {
+	if subtitleRe.MatchString(b.text) || kickerEndRe.MatchString(a.text) {
+		return false
+	}
+	fills := func(w float64) bool { return w >= 6 && a.width >= w-0.5 && a.width <= w+1 }
+	return fills(p.columnWidth()) || fills(p.headWidth())
+}
+
+// headWidth is the width at which the page breaks its headlines when they
+// are set wider than the column: the most common width of headline lines
+// wider than the column that another headline line follows (-1: none).
+func (p *parser) headWidth() float64 {
+	if p.headW != 0 {
+		return p.headW
+	}
+	cw := p.columnWidth()
+	count := map[float64]int{}
+	for _, b := range p.blocks {
+		for i := 0; i+1 < len(b.lines); i++ {
+			if w := math.Round(b.lines[i].width*2) / 2; cw > 0 && w > cw+1 {
+				count[w]++
+			}
+		}
+	}
+	best, n := -1.0, 0
+	for w, c := range count {
+		if c > n || c == n && w < best {
+			best, n = w, c
+		}
+	}
+	if n < 3 {
+		best = -1
+	}
+	p.headW = best
+	return best
+}
+
+// columnWidth is the most common width of the page's body lines (lines
+// with sentence punctuation), in em.
+func (p *parser) columnWidth() float64 {
+	if p.colW != 0 {
+		return p.colW
+	}
+	count := map[float64]int{}
+	for _, l := range p.lines {
+		if l.kind == lText && hasSentencePunct(l.text) && !endsSentence(l.text) {
+			count[math.Round(l.width*2)/2]++
+		}
+	}
+	best, n := -1.0, 0
+	for w, c := range count {
+		if c > n || c == n && w < best {
+			best, n = w, c
+		}
+	}
+	if n < 3 {
+		best = -1
+	}
+	p.colW = best
+	return best
 }
 
 // brokenTitle reports whether b continues the headline line a (one title

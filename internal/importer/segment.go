@@ -36,6 +36,8 @@ type parser struct {
 
 	items  []*draft
 	blocks []*hblock
+	colW   float64 // columnWidth, once computed (-1: unknown)
+	headW  float64 // headWidth, once computed (-1: none)
 }
 
 // isHeadCand reports whether l could be a headline line: text without
