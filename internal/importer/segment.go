@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -40,6 +41,10 @@ type parser struct {
 	headW  float64 // headWidth, once computed (-1: none)
 }
 
+// enumRe matches the number or bullet that starts a subhead or a list
+// item inside a story (一、 ３． （二） ●), which no headline starts with.
+var enumRe = regexp.MustCompile(`^\s*(?:[一二三四五六七八九十]{1,3}、|[0-9０-９]{1,2}[、．.]|[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[●■◆▲★□◇○·•])`)
+
 // isHeadCand reports whether l could be a headline line: text without
 // sentence punctuation, not ending like an unfinished clause, not too long.
 func isHeadCand(l *line) bool {
@@ -47,6 +52,10 @@ func isHeadCand(l *line) bool {
 		return false
 	}
 	if strings.HasSuffix(l.text, "：") || strings.HasSuffix(l.text, ":") || strings.HasSuffix(l.text, "、") {
+		return false
+	}
+	if enumRe.MatchString(l.text) {
+		// numbered or bulleted: a subhead or list item inside a story
 		return false
 	}
 	n := utf8.RuneCountInString(compact(l.text))
