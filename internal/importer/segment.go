@@ -106,7 +106,11 @@ func (p *parser) segment() []*elem {
 		case lLead:
 			i = p.para(i, true)
 		default:
-			if isHeadCand(l) {
+			if subtitleRe.MatchString(l.text) && len(p.elems) > 0 && p.elems[len(p.elems)-1].kind == ePara {
+				// a ——line after body text is a subhead of the text; a
+				// subtitle follows its title
+				i = p.para(i, false)
+			} else if isHeadCand(l) {
 				i = p.headOrPara(i)
 			} else {
 				i = p.para(i, false)
@@ -150,12 +154,48 @@ func (p *parser) headOrPara(i int) int {
 	}
 	for k := i + 1; k <= j; k++ {
 		if p.continues(k, j, w) {
-			p.emit(&elem{kind: eHead, lines: p.lines[i:k]})
+			p.emitHeadBeforeText(p.lines[i:k])
 			return p.para(k, false)
 		}
 	}
-	p.emit(&elem{kind: eHead, lines: p.lines[i:nx]})
+	p.emitHeadBeforeText(p.lines[i:nx])
 	return nx
+}
+
+// emitHeadBeforeText emits headline lines that body text follows. Their
+// last line, when it is only people's names (李彦生陈爱国, 朱景有 吕冠强),
+// is the byline printed over the text, not a line of the headline.
+func (p *parser) emitHeadBeforeText(ls []*line) {
+	if k := len(ls) - 1; k >= 1 && namesLine(compact(ls[k].text)) {
+		p.emit(&elem{kind: eHead, lines: ls[:k]})
+		ls[k].kind = lByline
+		p.emit(&elem{kind: eByline, lines: ls[k:]})
+		return
+	}
+	p.emit(&elem{kind: eHead, lines: ls})
+}
+
+// namesLine reports whether c (no spaces) is two or three people's names
+// run together: it splits into names of two or three ideographs that each
+// start with a family name.
+func namesLine(c string) bool {
+	rs := []rune(c)
+	if len(rs) < 4 || len(rs) > 9 || hanOnly(c) != c {
+		return false
+	}
+	var split func(rs []rune, n int) bool
+	split = func(rs []rune, n int) bool {
+		if len(rs) == 0 {
+			return n >= 2
+		}
+		for _, k := range []int{3, 2} {
+			if len(rs) >= k && isSurname(string(rs[:1])) && split(rs[k:], n+1) {
+				return true
+			}
+		}
+		return false
+	}
+	return split(rs, 0)
 }
 
 // continues reports whether lines k..j look like the opening lines of a
