@@ -41,6 +41,10 @@ type parser struct {
 	headW  float64 // headWidth, once computed (-1: none)
 }
 
+// photoTitleRe matches the end of a photo's headline: …（图片）, …（附图片）,
+// …（图）.
+var photoTitleRe = regexp.MustCompile(`[（(](?:附)?图(?:片)?(?:[0-9０-９一二三四五六七八九十]张)?[）)]$`)
+
 // enumRe matches the number or bullet that starts a subhead or a list
 // item inside a story (一、 ３． （二） ●), which no headline starts with.
 var enumRe = regexp.MustCompile(`^\s*(?:[一二三四五六七八九十]{1,3}、|[0-9０-９]{1,2}[、．.]|[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[●■◆▲★□◇○·•])`)
@@ -106,7 +110,10 @@ func (p *parser) segment() []*elem {
 		case lLead:
 			i = p.para(i, true)
 		default:
-			if subtitleRe.MatchString(l.text) && len(p.elems) > 0 && p.elems[len(p.elems)-1].kind == ePara {
+			if photoTitleRe.MatchString(l.text) && isHeadCand(l) {
+				p.emit(&elem{kind: eHead, lines: []*line{l}})
+				i++
+			} else if subtitleRe.MatchString(l.text) && len(p.elems) > 0 && p.elems[len(p.elems)-1].kind == ePara {
 				// a ——line after body text is a subhead of the text; a
 				// subtitle follows its title
 				i = p.para(i, false)
@@ -235,6 +242,10 @@ func (p *parser) para(s int, lead bool) int {
 			break
 		}
 		cur := p.lines[k]
+		if photoTitleRe.MatchString(cur.text) || photoTitleRe.MatchString(nx.text) && isHeadCand(nx) {
+			// the headline of a photo (…（图片）) is never body text
+			break
+		}
 		if w := p.colWidthAround(k); w >= 6 && !cur.justified && cur.width < w-2.5 && k > s && !p.lines[k-1].justified && p.lines[k-1].width >= w-1 {
 			// a short line after a full one ends a paragraph
 			break
