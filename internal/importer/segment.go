@@ -58,6 +58,11 @@ func isHeadCand(l *line) bool {
 	if strings.HasSuffix(l.text, "：") || strings.HasSuffix(l.text, ":") || strings.HasSuffix(l.text, "、") {
 		return false
 	}
+	if t := strings.TrimSpace(l.text); (strings.HasPrefix(t, "（") || strings.HasPrefix(t, "(")) && (strings.HasSuffix(t, "）") || strings.HasSuffix(t, ")")) {
+		// a note in brackets (a byline, a source, a picture note) ends
+		// or opens a text; no headline is printed in brackets
+		return false
+	}
 	if enumRe.MatchString(l.text) {
 		// numbered or bulleted: a subhead or list item inside a story
 		return false
