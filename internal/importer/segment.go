@@ -132,6 +132,14 @@ func (p *parser) segment() []*elem {
 	return p.elems
 }
 
+// headRest reports whether l is the last character of a headline broken
+// at the column width (南京长江大桥铁路桥大修竣 / 工): one ideograph after a
+// headline-like line that fills the column.
+func (p *parser) headRest(prev, l *line) bool {
+	w := p.columnWidth()
+	return l.kind == lText && isSingleHan(l.text) && isHeadCand(prev) && w >= 6 && prev.width >= w-0.5 && prev.width <= w+1
+}
+
 // maxHeadRun is the most lines one run of headline-like lines may have.
 const maxHeadRun = 12
 
@@ -144,7 +152,7 @@ func (p *parser) headOrPara(i int) int {
 	j := i
 	// a run longer than maxHeadRun is not one headline group: the bound
 	// keeps a long run of punctuation-free lines linear
-	for j+1 < n && j+1-i < maxHeadRun && isHeadCand(p.lines[j+1]) {
+	for j+1 < n && j+1-i < maxHeadRun && (isHeadCand(p.lines[j+1]) || p.headRest(p.lines[j], p.lines[j+1])) {
 		j++
 	}
 	nx := j + 1

@@ -68,6 +68,17 @@ func hasSentencePunct(s string) bool { return strings.ContainsAny(s, sentencePun
 // possibly followed by closing quotes or brackets (…。” / …！）).
 func endsSentence(s string) bool {
 	rs := []rune(strings.TrimSpace(s))
+	// a note in brackets after the last sentence: …。（均据新华社）
+	if n := len(rs); n > 2 && (rs[n-1] == '）' || rs[n-1] == ')') {
+		for k := n - 2; k > 0 && n-k <= 40; k-- {
+			if rs[k] == '（' || rs[k] == '(' {
+				if strings.ContainsRune("。！？!?", rs[k-1]) {
+					return true
+				}
+				break
+			}
+		}
+	}
 	for len(rs) > 0 && strings.ContainsRune("”’」』）)》", rs[len(rs)-1]) {
 		rs = rs[:len(rs)-1]
 	}
