@@ -186,13 +186,23 @@ func (p *parser) headOrPara(i int) int {
 // last line, when it is only people's names (李彦生陈爱国, 朱景有 吕冠强),
 // is the byline printed over the text, not a line of the headline.
 func (p *parser) emitHeadBeforeText(ls []*line) {
-	if k := len(ls) - 1; k >= 1 && namesLine(compact(ls[k].text)) {
+	if k := len(ls) - 1; k >= 1 && (namesLine(compact(ls[k].text)) || roleAndName(compact(ls[k].text))) {
 		p.emit(&elem{kind: eHead, lines: ls[:k]})
 		ls[k].kind = lByline
 		p.emit(&elem{kind: eByline, lines: ls[k:]})
 		return
 	}
 	p.emit(&elem{kind: eHead, lines: ls})
+}
+
+// roleNameRe matches a person's post and name, as printed over an article
+// by an official or an expert: 农业部部长刘江, 国务院发展研究中心研究员陈锡文.
+var roleNameRe = regexp.MustCompile(`^\p{Han}{0,16}(?:部长|司长|局长|所长|院长|校长|厂长|县长|市长|省长|主任|主席|书记|研究员|教授|记者|评论员|经理|董事长|总裁|秘书长|会长|理事长|馆长|台长|社长|总编辑|顾问|处长|检察长|主编|大使|参赞)(\p{Han}{2,3})$`)
+
+// roleAndName reports whether c is a post followed by a person's name.
+func roleAndName(c string) bool {
+	m := roleNameRe.FindStringSubmatch(c)
+	return m != nil && isSurname(m[1])
 }
 
 // namesLine reports whether c (no spaces) is two or three people's names
