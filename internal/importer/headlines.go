@@ -279,8 +279,8 @@ func (p *parser) roles(s *hseg, d *draft) (kicker, title, subtitle string) {
 		return "", lines[0].text, ""
 	}
 	var units []hline
-	for _, l := range lines {
-		if k := len(units) - 1; k >= 0 && brokenTitle(units[k], l, d) {
+	for i, l := range lines {
+		if k := len(units) - 1; k >= 0 && (brokenTitle(units[k], l, d) || p.fullHead(lines[i-1], l)) {
 			units[k].text += strings.TrimSpace(l.text)
 			units[k].width += l.width
 			continue
@@ -332,6 +332,10 @@ func (p *parser) fullHead(a, b hline) bool {
 func (p *parser) headWidth() float64 {
 	if p.headW != 0 {
 		return p.headW
+	}
+	if len(p.blocks) == 0 {
+		// not known before the headline blocks are collected
+		return -1
 	}
 	cw := p.columnWidth()
 	count := map[float64]int{}

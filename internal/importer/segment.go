@@ -76,6 +76,15 @@ func isHeadCand(l *line) bool {
 // segment turns the classified lines into paragraphs, headline groups and
 // the other page elements, in page order.
 func (p *parser) segment() []*elem {
+	// a short name under a headline line that fills the column is the
+	// rest of that headline (春节期间香港将举行盛大烟 / 花汇演), not a byline
+	for i := 1; i < len(p.lines); i++ {
+		l, prev := p.lines[i], p.lines[i-1]
+		if l.kind == lByline && !bylineLineRe.MatchString(compact(l.text)) && isHeadCand(prev) &&
+			p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width}) {
+			l.kind = lText
+		}
+	}
 	ind := 0
 	for _, l := range p.lines {
 		if l.indent {
@@ -136,8 +145,8 @@ func (p *parser) segment() []*elem {
 // at the column width (南京长江大桥铁路桥大修竣 / 工): one ideograph after a
 // headline-like line that fills the column.
 func (p *parser) headRest(prev, l *line) bool {
-	w := p.columnWidth()
-	return l.kind == lText && isSingleHan(l.text) && isHeadCand(prev) && w >= 6 && prev.width >= w-0.5 && prev.width <= w+1
+	return l.kind == lText && isSingleHan(l.text) && isHeadCand(prev) &&
+		p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width})
 }
 
 // maxHeadRun is the most lines one run of headline-like lines may have.
