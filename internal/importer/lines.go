@@ -135,6 +135,19 @@ func classifyAll(raw []string) []*line {
 				continue
 			}
 		}
+		// a byline in brackets after the last sentence, broken over two
+		// lines: "…生产率。（徐国春张雅文崔成" + "龙）"
+		if i+1 < len(raw) {
+			a, b := strings.TrimSpace(raw[i]), strings.TrimSpace(raw[i+1])
+			if k := strings.LastIndexAny(a, "（("); k > 0 && !strings.ContainsAny(a[k:], "）)") && !strings.ContainsAny(b, "（(") &&
+				(strings.HasSuffix(b, "）") || strings.HasSuffix(b, ")")) && utf8.RuneCountInString(b) <= 12 {
+				if parts := splitInline(a + b); len(parts) == 2 {
+					out = append(out, classify(parts[0]), classify(parts[1]))
+					i++
+					continue
+				}
+			}
+		}
 		for _, part := range splitInline(raw[i]) {
 			out = append(out, classify(part))
 		}
@@ -289,7 +302,7 @@ func isTrailer(t string) bool {
 // starting with a family name and none of the words of photo notes.
 func runTogetherNames(s string) bool {
 	n := utf8.RuneCountInString(s)
-	return n >= 4 && n <= 8 && hanOnly(s) == s && isSurname(s) && !strings.ContainsAny(s, "图照片附张版续完待")
+	return n >= 4 && n <= 9 && hanOnly(s) == s && isSurname(s) && !strings.ContainsAny(s, "图照片附张版续完待")
 }
 
 // parseTrailerSource recognises a trailing source such as （据新华社电）.
