@@ -195,13 +195,23 @@ func (p *parser) headOrPara(i int) int {
 // last line, when it is only people's names (李彦生陈爱国, 朱景有 吕冠强),
 // is the byline printed over the text, not a line of the headline.
 func (p *parser) emitHeadBeforeText(ls []*line) {
-	if k := len(ls) - 1; k >= 1 && (namesLine(compact(ls[k].text)) || roleAndName(compact(ls[k].text))) {
+	if k := len(ls) - 1; k >= 1 && (namesLine(compact(ls[k].text)) || roleAndName(compact(ls[k].text)) || p.penName(ls[k-1], ls[k])) {
 		p.emit(&elem{kind: eHead, lines: ls[:k]})
 		ls[k].kind = lByline
 		p.emit(&elem{kind: eByline, lines: ls[k:]})
 		return
 	}
 	p.emit(&elem{kind: eHead, lines: ls})
+}
+
+// penName reports whether l, the last of a run of headline lines, is a
+// name of two or three ideographs (a writer's pen name, 果永毅) printed
+// over the text: a headline does not end in such a short line unless the
+// line before it filled the column (a headline broken there).
+func (p *parser) penName(prev, l *line) bool {
+	c := compact(l.text)
+	n := utf8.RuneCountInString(c)
+	return n >= 2 && n <= 3 && hanOnly(c) == c && !p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width})
 }
 
 // roleNameRe matches a person's post and name, as printed over an article
