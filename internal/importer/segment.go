@@ -141,6 +141,13 @@ func (p *parser) segment() []*elem {
 	return p.elems
 }
 
+// subtitleLine reports whether l is a ——subtitle, which may contain
+// commas (——查了三户都不合格，旧米充新米) but ends no sentence.
+func subtitleLine(l *line) bool {
+	return l.kind == lText && subtitleRe.MatchString(l.text) && !strings.ContainsAny(l.text, "。；;") &&
+		utf8.RuneCountInString(l.text) <= 40
+}
+
 // headRest reports whether l is the last character of a headline broken
 // at the column width (南京长江大桥铁路桥大修竣 / 工): one ideograph after a
 // headline-like line that fills the column.
@@ -161,7 +168,23 @@ func (p *parser) headOrPara(i int) int {
 	j := i
 	// a run longer than maxHeadRun is not one headline group: the bound
 	// keeps a long run of punctuation-free lines linear
-	for j+1 < n && j+1-i < maxHeadRun && (isHeadCand(p.lines[j+1]) || p.headRest(p.lines[j], p.lines[j+1])) {
+	inSub := false // the run is in a ——subtitle, which may have commas
+	for j+1 < n && j+1-i < maxHeadRun {
+		l, prev := p.lines[j+1], p.lines[j]
+		switch {
+		case isHeadCand(l) || p.headRest(prev, l):
+			inSub = inSub && !isHeadCand(l) || subtitleRe.MatchString(l.text)
+		case subtitleLine(l):
+			inSub = true
+		case inSub && l.kind == lText && !endsSentence(prev.text) && !strings.ContainsAny(l.text, "。；;") &&
+			p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width}):
+			// the rest of a ——subtitle broken at the column width
+		default:
+			inSub = false
+		}
+		if !inSub && !isHeadCand(l) && !p.headRest(prev, l) {
+			break
+		}
 		j++
 	}
 	nx := j + 1
