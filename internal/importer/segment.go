@@ -344,7 +344,7 @@ func (p *parser) para(s int, lead bool) int {
 // the page end): a headline, never the rest of a paragraph.
 func (p *parser) headBeforeLead(i int) bool {
 	r := i
-	for r < len(p.lines) && r-i < maxGroupLines && isHeadCand(p.lines[r]) {
+	for r < len(p.lines) && r-i < maxGroupLines+2 && (isHeadCand(p.lines[r]) || r > i && p.headRest(p.lines[r-1], p.lines[r])) {
 		r++
 	}
 	if r == i {
