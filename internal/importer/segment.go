@@ -331,6 +331,11 @@ func (p *parser) para(s int, lead bool) int {
 			if isHeadCand(nx) && (nx.width > w+1.5 || k+2 >= n || p.lines[k+2].kind != lText) {
 				break
 			}
+			// two lines without any punctuation after a sentence end are
+			// a headline broken over lines, not the text going on
+			if isHeadCand(nx) && k+2 < n && (isHeadCand(p.lines[k+2]) || p.headRest(nx, p.lines[k+2])) {
+				break
+			}
 		}
 		ls = append(ls, nx)
 		k++
