@@ -294,7 +294,24 @@ func isTrailer(t string) bool {
 	if _, _, ok := parseNames(m[1], false); ok {
 		return true
 	}
-	return runTogetherNames(m[1])
+	return runTogetherNames(m[1]) || affiliationAndName(compact(m[1]))
+}
+
+// affiliationAndName reports whether s is a writer's place or employer and
+// name, as letters and contributions are signed: 中国人民银行四川德阳市分行荣鸿琪,
+// 河南南阳市宛城区人民法院牛国华白梁英. It must end in a name that starts
+// with a family name and hold none of the words of photo and page notes.
+func affiliationAndName(s string) bool {
+	rs := []rune(s)
+	if len(rs) < 5 || len(rs) > 30 || hanOnly(s) != s || strings.ContainsAny(s, "图照片附张版续完待") {
+		return false
+	}
+	for _, k := range []int{3, 2} {
+		if isSurname(string(rs[len(rs)-k:])) && strings.ContainsAny(string(rs[:len(rs)-k]), "市县区省局院校厂司部行社所队站会乡镇村团处科室中心报台") {
+			return true
+		}
+	}
+	return false
 }
 
 // runTogetherNames reports whether s looks like the names of two or three
