@@ -98,6 +98,7 @@ func (p *parser) attachHeadlines() {
 		return
 	}
 	m := newMatcher(p.items)
+	p.side = p.headSide(m)
 	var segs []*hseg
 	for _, b := range p.blocks {
 		segs = append(segs, p.splitBlock(m, b)...)
@@ -144,7 +145,44 @@ func (p *parser) segScore(m *matcher, b *hblock, bg map[string]bool, item int) f
 	if p.near(b, item) {
 		s += nearBonus
 	}
+	if p.side != 0 && (p.side < 0 && item == b.prev || p.side > 0 && item == b.next) {
+		s += sideBonus
+	}
 	return s
+}
+
+// sideBonus favours, for a headline block between two stories, the story
+// on the side where the page prints its headlines (p.side).
+const sideBonus = 4
+
+// headSide decides whether the page prints its headlines after their
+// stories (-1) or before them (+1), or neither clearly (0): for every
+// headline block between two stories, the neighbour sharing more words
+// with it votes; one side needs two thirds of at least four votes.
+func (p *parser) headSide(m *matcher) int {
+	before, after := 0, 0
+	for _, b := range p.blocks {
+		if b.prev < 0 || b.next >= len(p.items) || b.vertical {
+			continue
+		}
+		bg := segBigrams(b, 0, len(b.lines))
+		sp, sn := m.scoreSet(bg, b.prev), m.scoreSet(bg, b.next)
+		switch {
+		case sp > sn+minScore:
+			after++
+		case sn > sp+minScore:
+			before++
+		}
+	}
+	switch n := before + after; {
+	case n < 4:
+		return 0
+	case after*3 >= n*2:
+		return -1
+	case before*3 >= n*2:
+		return 1
+	}
+	return 0
 }
 
 // bestFree finds the best draft not yet taken for a segment.

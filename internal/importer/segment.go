@@ -39,6 +39,7 @@ type parser struct {
 	blocks []*hblock
 	colW   float64 // columnWidth, once computed (-1: unknown)
 	headW  float64 // headWidth, once computed (-1: none)
+	side   int     // headSide: -1 headlines after their stories, +1 before, 0 unknown
 }
 
 // photoTitleRe matches the end of a photo's headline: …（图片）, …（附图片）,
