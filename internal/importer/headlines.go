@@ -106,22 +106,75 @@ func (p *parser) attachHeadlines() {
 	// resolve: every draft takes at most one headline group, best first
 	sort.SliceStable(segs, func(i, j int) bool { return segs[i].score > segs[j].score })
 	taken := map[int]bool{}
+	var loose []*hseg
 	for _, s := range segs {
 		if s.item >= 0 && taken[s.item] {
 			s.item, s.score = p.bestFree(m, s, taken)
 		}
 		if s.item < 0 {
+			loose = append(loose, s)
+			continue
+		}
+		taken[s.item] = true
+		p.setHead(s)
+	}
+	for _, s := range p.byPosition(loose, taken) {
+		if s.item < 0 {
 			p.uncertain("headline 「%s」 could not be attached to a story", s.text())
 			continue
 		}
 		taken[s.item] = true
-		d := p.items[s.item]
-		d.kicker, d.title, d.subtitle = p.roles(s, d)
-		d.vertical = s.block.vertical
-		d.headScore = s.score
-		if s.score < minScore+nearBonus {
-			p.uncertain("headline 「%s」 attached to 「%s」 by position only (few shared words)", s.text(), snippet(p.firstText(d), 16))
+		p.setHead(s)
+	}
+}
+
+// byPosition gives the headline lines that share too few words with any
+// story (run together per block) to the story next to them on the page's
+// headline side, when that story has no headline yet.
+func (p *parser) byPosition(loose []*hseg, taken map[int]bool) []*hseg {
+	order := make(map[*hblock]int, len(p.blocks))
+	for i, b := range p.blocks {
+		order[b] = i
+	}
+	sort.Slice(loose, func(i, j int) bool {
+		if bi, bj := order[loose[i].block], order[loose[j].block]; bi != bj {
+			return bi < bj
 		}
+		return loose[i].from < loose[j].from
+	})
+	var out []*hseg
+	for _, s := range loose {
+		if k := len(out) - 1; k >= 0 && out[k].block == s.block && out[k].to == s.from {
+			out[k].to = s.to
+			continue
+		}
+		c := *s
+		out = append(out, &c)
+	}
+	for _, s := range out {
+		b := s.block
+		cand := -1
+		switch {
+		case p.side < 0 && s.from == 0:
+			cand = b.prev
+		case p.side > 0 && s.to == len(b.lines):
+			cand = b.next
+		}
+		if cand >= 0 && cand < len(p.items) && !taken[cand] && s.to-s.from <= maxGroupLines+2 {
+			s.item, s.score = cand, 0
+		}
+	}
+	return out
+}
+
+// setHead gives the headline group s to its story.
+func (p *parser) setHead(s *hseg) {
+	d := p.items[s.item]
+	d.kicker, d.title, d.subtitle = p.roles(s, d)
+	d.vertical = s.block.vertical
+	d.headScore = s.score
+	if s.score < minScore+nearBonus {
+		p.uncertain("headline 「%s」 attached to 「%s」 by position only (few shared words)", s.text(), snippet(p.firstText(d), 16))
 	}
 }
 
