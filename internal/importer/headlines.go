@@ -354,7 +354,7 @@ func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
 
 var (
 	kickerEndRe   = regexp.MustCompile(`(强调|指出|表示|要求|提出|之际|——|：|:)$`)
-	subtitleRe    = regexp.MustCompile(`^(——|—|－－|--)`)
+	subtitleRe    = regexp.MustCompile(`^(——|－－|--)`)
 	digitRe       = regexp.MustCompile(`[0-9０-９]`)
 	noticeTitleRe = regexp.MustCompile(`(公告|通告|通知|公示|声明|启事|告知书|倡议书|通报)(\s*[（(][^）)]*[）)])?$`)
 )
