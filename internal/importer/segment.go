@@ -82,7 +82,7 @@ func (p *parser) segment() []*elem {
 	for i := 1; i < len(p.lines); i++ {
 		l, prev := p.lines[i], p.lines[i-1]
 		if l.kind == lByline && !bylineLineRe.MatchString(compact(l.text)) && isHeadCand(prev) &&
-			p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width}) {
+			(p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width}) || p.widerThanColumn(prev)) {
 			l.kind = lText
 		}
 	}
@@ -154,7 +154,14 @@ func subtitleLine(l *line) bool {
 // headline-like line that fills the column.
 func (p *parser) headRest(prev, l *line) bool {
 	return l.kind == lText && isSingleHan(l.text) && isHeadCand(prev) &&
-		p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width})
+		(p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width}) || p.widerThanColumn(prev))
+}
+
+// widerThanColumn reports whether l is wider than the page's body column:
+// only a headline (set across columns) is.
+func (p *parser) widerThanColumn(l *line) bool {
+	w := p.columnWidth()
+	return w >= 6 && l.width > w+1.5 && !hasSentencePunct(l.text)
 }
 
 // maxHeadRun is the most lines one run of headline-like lines may have.
