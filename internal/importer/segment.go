@@ -315,7 +315,7 @@ func (p *parser) para(s int, lead bool) int {
 			break
 		}
 		cur := p.lines[k]
-		if photoTitleRe.MatchString(cur.text) || photoTitleRe.MatchString(nx.text) && isHeadCand(nx) {
+		if photoTitleRe.MatchString(cur.text) || photoTitleRe.MatchString(nx.text) && isHeadCand(nx) || isHeadCand(nx) && p.widerThanColumn(nx) {
 			// the headline of a photo (…（图片）) is never body text
 			break
 		}
