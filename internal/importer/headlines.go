@@ -424,12 +424,26 @@ func (p *parser) headWidth() float64 {
 	if p.headW != 0 {
 		return p.headW
 	}
-	if len(p.blocks) == 0 {
-		// not known before the headline blocks are collected
-		return -1
-	}
 	cw := p.columnWidth()
 	count := map[float64]int{}
+	if len(p.blocks) == 0 {
+		// before the headline blocks are collected: lines wider than
+		// the column that another line without punctuation follows
+		if p.lineHeadW != 0 {
+			return p.lineHeadW
+		}
+		p.lineHeadW = -1
+		for i := 0; i+1 < len(p.lines); i++ {
+			a, b := p.lines[i], p.lines[i+1]
+			if w := math.Round(a.width*2) / 2; cw > 0 && w > cw+1 && isHeadCand(a) && !hasSentencePunct(b.text) {
+				count[w]++
+			}
+		}
+		if best, n := mostCommon(count); n >= 3 {
+			p.lineHeadW = best
+		}
+		return p.lineHeadW
+	}
 	for _, b := range p.blocks {
 		for i := 0; i+1 < len(b.lines); i++ {
 			if w := math.Round(b.lines[i].width*2) / 2; cw > 0 && w > cw+1 {
@@ -473,6 +487,17 @@ func (p *parser) columnWidth() float64 {
 	}
 	p.colW = best
 	return best
+}
+
+// mostCommon returns the key with the highest count (the smaller on a tie).
+func mostCommon(count map[float64]int) (float64, int) {
+	best, n := -1.0, 0
+	for w, c := range count {
+		if c > n || c == n && w < best {
+			best, n = w, c
+		}
+	}
+	return best, n
 }
 
 // brokenTitle reports whether b continues the headline line a (one title

@@ -39,7 +39,9 @@ type parser struct {
 	blocks []*hblock
 	colW   float64 // columnWidth, once computed (-1: unknown)
 	headW  float64 // headWidth, once computed (-1: none)
-	side   int     // headSide: -1 headlines after their stories, +1 before, 0 unknown
+	// lineHeadW is headWidth as told by the lines, before the blocks
+	lineHeadW float64
+	side      int // headSide: -1 headlines after their stories, +1 before, 0 unknown
 }
 
 // photoTitleRe matches the end of a photo's headline: …（图片）, …（附图片）,
@@ -82,7 +84,7 @@ func (p *parser) segment() []*elem {
 	for i := 1; i < len(p.lines); i++ {
 		l, prev := p.lines[i], p.lines[i-1]
 		if l.kind == lByline && !bylineLineRe.MatchString(compact(l.text)) && isHeadCand(prev) &&
-			(p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width}) || p.widerThanColumn(prev)) {
+			p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width}) {
 			l.kind = lText
 		}
 	}
@@ -154,7 +156,7 @@ func subtitleLine(l *line) bool {
 // headline-like line that fills the column.
 func (p *parser) headRest(prev, l *line) bool {
 	return l.kind == lText && isSingleHan(l.text) && isHeadCand(prev) &&
-		(p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width}) || p.widerThanColumn(prev))
+		p.fullHead(hline{text: prev.text, width: prev.width}, hline{text: l.text, width: l.width})
 }
 
 // widerThanColumn reports whether l is wider than the page's body column:
