@@ -96,3 +96,108 @@ func TestBracketedWordsAreNoByline(t *testing.T) {
 		}
 	}
 }
+
+// parseN parses page and returns its items, failing unless there are n.
+func parseN(t *testing.T, page string, n int) []Item {
+	t.Helper()
+	items, rep, err := Parse(page, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != n {
+		for _, it := range items {
+			t.Logf("[%s|%s|%s] by=%q %s", it.Kicker, it.Title, it.Subtitle, it.Bylines, snippet(it.Body, 30))
+		}
+		t.Fatalf("got %d items, want %d (uncertain %q)", len(items), n, rep.Uncertain)
+	}
+	return items
+}
+
+func TestHeadlineBrokenAtTheColumnWidth(t *testing.T) {
+	// a column of 12: each headline is broken where its line was full,
+	// with one character left over, or a second line that looks like a
+	// name (a family name and two characters)
+	var lines []string
+	for _, st := range []struct{ body, title string }{
+		{"本报讯新建的跨江大桥今天上午正式通车，两岸居民往来的时间从一小时缩短到十分钟，沿江的交通压力明显减轻。", "市里第一座跨江公路大桥建成通"},
+		{"本报讯全市中小学今天开学，新学期各校共招收新生两万多人，新建的三所学校也同时投入使用。", "全市中小学开学新建三所学校启用"},
+		{"本报讯市气象台今天发布消息，本周全市以晴好天气为主，气温逐步回升，适宜市民外出踏青赏花。", "本周全市以晴好天气为主气温回升"},
+	} {
+		lines = append(lines, breakRunes(st.body, 12, 12)...)
+		lines = append(lines, breakRunes(st.title, 12, 12)...)
+	}
+	items := parseN(t, strings.Join(lines, "\n"), 3)
+	for i, want := range []string{"市里第一座跨江公路大桥建成通", "全市中小学开学新建三所学校启用", "本周全市以晴好天气为主气温回升"} {
+		if items[i].Title != want || items[i].Subtitle != "" || len(items[i].Bylines) != 0 {
+			t.Errorf("item %d: [%s|%s] bylines %q, want title %q", i+1, items[i].Title, items[i].Subtitle, items[i].Bylines, want)
+		}
+	}
+}
+
+func TestNamesUnderAHeadlineAreTheByline(t *testing.T) {
+	page := strings.Join([]string{
+		"城南老街换新颜",
+		"孙立新周海燕",
+		"走进城南老街，青石板路修葺一新，",
+		"两旁的老店铺重新开张，游人络绎不",
+		"绝。街道负责人介绍，改造保留了老",
+		"街的原貌。",
+	}, "\n")
+	it := parseN(t, page, 1)[0]
+	if it.Title != "城南老街换新颜" || it.Subtitle != "" || len(it.Bylines) != 1 || it.Bylines[0] != "孙立新周海燕" {
+		t.Errorf("title %q subtitle %q bylines %q", it.Title, it.Subtitle, it.Bylines)
+	}
+	if !strings.HasPrefix(it.Body, "走进城南老街") {
+		t.Errorf("body %q", it.Body)
+	}
+}
+
+func TestSubheadsInsideAStory(t *testing.T) {
+	// a ——line and a numbered line after body text are subheads of the
+	// text, not the headline of another story
+	page := strings.Join([]string{
+		"农村公路建设提速",
+		"本报讯 今年全县新修农村公路一百二",
+		"十公里，通村公路实现全覆盖。",
+		"——建管并重",
+		"公路修好以后，县里组建了养护队伍，",
+		"每条路都有专人负责。",
+		"二、资金来源",
+		"建设资金由省里补助和县里配套解决。",
+	}, "\n")
+	it := parseN(t, page, 1)[0]
+	if it.Title != "农村公路建设提速" || !strings.Contains(it.Body, "建管并重") || !strings.Contains(it.Body, "二、资金来源") {
+		t.Errorf("title %q body %q", it.Title, it.Body)
+	}
+}
+
+func TestPhotoHeadlineAndBrokenTrailer(t *testing.T) {
+	page := strings.Join([]string{
+		"本报讯 市图书馆新馆今天开放，藏书",
+		"一百二十万册，每天开放十二小时。（孙",
+		"明远）",
+		"图书馆新馆开放",
+		"冬日暖阳下，市民在广场上晒太阳、下",
+		"棋，享受悠闲时光。",
+		"冬日暖阳（图片）",
+	}, "\n")
+	items := parseN(t, page, 2)
+	if items[0].Title != "图书馆新馆开放" || !reflect.DeepEqual(items[0].Authors, []string{"孙明远"}) || strings.Contains(items[0].Body, "孙") {
+		t.Errorf("story: title %q authors %q body %q", items[0].Title, items[0].Authors, items[0].Body)
+	}
+	if items[1].Title != "冬日暖阳（图片）" || !strings.HasPrefix(items[1].Body+items[1].Caption, "冬日暖阳下") {
+		t.Errorf("photo: title %q text %q", items[1].Title, items[1].Body+items[1].Caption)
+	}
+}
+
+func TestReportedSpeechIsNoDateline(t *testing.T) {
+	// 据外电报道， opens a sentence; 据新华社报道， and 据新华社电 are datelines
+	if findLead("据外电报道，日本央行今天宣布") != nil {
+		t.Error("据外电报道， read as a dateline")
+	}
+	for _, s := range []string{"据新华社报道，国家统计局今天发布", "据新华社北京１月５日电国务院", "据法新社报道日本央行"} {
+		if findLead(s) == nil {
+			t.Errorf("%q: no dateline", s)
+		}
+	}
+}
