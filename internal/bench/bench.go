@@ -100,7 +100,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	log("  %s, peak RSS %d MB", r.Index.Wall.Round(time.Millisecond), r.Index.MaxRSS>>20)
 
 	log("publishing %d stories (parts)", o.Publishes)
-	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, publishRun{Count: o.Publishes, Every: o.Every, ServerLog: o.ServerLog}, log); err != nil {
+	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, publishRun{Count: o.Publishes, Every: o.Every, ServerLog: o.ServerLog, Placements: &r.Placements}, log); err != nil {
 		return err
 	}
 	if !o.SkipBaseline && o.BaselinePublishes > 0 {
@@ -154,6 +154,7 @@ type benchReport struct {
 	StartParts                time.Duration // serve on the built site: start until /healthz is ready
 	CheckParts                time.Duration // then until the search index check is done
 	PublishParts, PublishMono []time.Duration
+	Placements                []time.Duration // placement changes (头条) until the home page shows them
 }
 
 func percentile(d []time.Duration, p float64) time.Duration {
@@ -199,6 +200,9 @@ func (r benchReport) write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "| publish-to-live p50 | %s | %s |\n", latency(r.PublishParts, 0.5, true), latency(r.PublishMono, 0.5, true))
 	fmt.Fprintf(w, "| publish-to-live p95 | %s | %s |\n", latency(r.PublishParts, 0.95, false), latency(r.PublishMono, 0.95, false))
+	if len(r.Placements) > 0 {
+		fmt.Fprintf(w, "| placement change (头条) until the home page shows it, p50 / max | %s / %s | |\n", latency(r.Placements, 0.5, true), ms(percentile(r.Placements, 1)))
+	}
 	fmt.Fprintf(w, "| search index rebuild (`newsroom index`) | %s, peak RSS %d MB | |\n", r.Index.Wall.Round(time.Second), r.Index.MaxRSS>>20)
 	fmt.Fprintf(w, "| `serve` start-up on the built site, until ready | %s | |\n", r.StartParts.Round(100*time.Millisecond))
 	fmt.Fprintf(w, "| then the search index check (publishes wait for it) | %s | |\n\n", r.CheckParts.Round(100*time.Millisecond))
@@ -211,7 +215,8 @@ func (r benchReport) write(w io.Writer) {
 func Reuse(ctx context.Context, dir string, o Options, stdout, stderr io.Writer) error {
 	log := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
 	self := o.Self
-	run := publishRun{Count: o.Publishes, Every: o.Every, ServerLog: o.ServerLog}
+	var placements []time.Duration
+	run := publishRun{Count: o.Publishes, Every: o.Every, ServerLog: o.ServerLog, Placements: &placements}
 	n, err := content.Dir{Root: filepath.Join(dir, "content")}.Count()
 	if err != nil {
 		return err
@@ -227,11 +232,15 @@ func Reuse(ctx context.Context, dir string, o Options, stdout, stderr io.Writer)
 	fmt.Fprintf(stdout, "| then the search index check | %s |\n", check.Round(100*time.Millisecond))
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000) }
 	fmt.Fprintf(stdout, "| publish-to-live p50 | %s (n=%d) |\n", ms(percentile(lat, 0.5)), len(lat))
-	fmt.Fprintf(stdout, "| publish-to-live p95 | %s |\n\n", ms(percentile(lat, 0.95)))
+	fmt.Fprintf(stdout, "| publish-to-live p95 | %s |\n", ms(percentile(lat, 0.95)))
+	if len(placements) > 0 {
+		fmt.Fprintf(stdout, "| placement change (头条) until the home page shows it, p50 / max | %s / %s (n=%d) |\n",
+			ms(percentile(placements, 0.5)), ms(percentile(placements, 1)), len(placements))
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 
-// child runs this program with args and returns its standard output.
 // benchSigners returns API tokens of one reviewer per level of the default
 // chain (editor, director, chief) of the site in dir, adding the users the
 // first time (a kept site has them already).
@@ -253,6 +262,7 @@ func benchSigners(ctx context.Context, self, dir string) ([]string, error) {
 	return tokens, nil
 }
 
+// child runs this program with args and returns its standard output.
 func child(ctx context.Context, self string, args ...string) (string, error) {
 	return childIn(ctx, self, "", args...)
 }
@@ -307,6 +317,10 @@ type publishRun struct {
 	Mono      bool          // serve --monolithic
 	Every     time.Duration // mean of random intervals between publishes (0: each right after the last)
 	ServerLog io.Writer     // if not nil, the server's log is copied here
+	// Placements, if not nil, receives the times of placement changes
+	// made after the publishes (a published story put first on the home
+	// page, PUT /api/admin/placement/home, until the home page's 头条 is it).
+	Placements *[]time.Duration
 }
 
 func timePublishes(ctx context.Context, self, dir string, run publishRun, log func(string, ...any)) (lat []time.Duration, startup, check time.Duration, err error) {
@@ -424,6 +438,8 @@ func timePublishes(ctx context.Context, self, dir string, run publishRun, log fu
 	// re-renders a month or rolls over, which back-to-back publishes never
 	// see.
 	arrivals := rand.New(rand.NewPCG(1, 2))
+	var ids []int64
+	var markers []string
 	for i := 0; i < count; i++ {
 		if run.Every > 0 && i > 0 {
 			wait := time.Duration(arrivals.ExpFloat64() * float64(run.Every))
@@ -480,8 +496,50 @@ func timePublishes(ctx context.Context, self, dir string, run publishRun, log fu
 		case <-time.After(time.Second):
 		}
 		log("  publish %d: %s (site render %s)", i+1, lat[len(lat)-1].Round(time.Millisecond), render)
+		ids, markers = append(ids, created.ID), append(markers, marker)
+	}
+	if run.Placements != nil && len(ids) >= 2 {
+		// The oldest and the newest of the stories just published take
+		// turns as the 头条.
+		for k := range min(6, 2*len(ids)) {
+			j := 0
+			if k%2 == 1 {
+				j = len(ids) - 1
+			}
+			start := time.Now()
+			if err := benchCall(base, token, "PUT", "/api/admin/placement/home", map[string]any{"stories": []int64{ids[j]}}, nil); err != nil {
+				return nil, 0, 0, err
+			}
+			for !leadIs(base, markers[j]) {
+				if time.Since(start) > 10*time.Minute {
+					return nil, 0, 0, fmt.Errorf("placement of story %d never reached the home page", ids[j])
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			*run.Placements = append(*run.Placements, time.Since(start))
+			log("  placement %d: %s", k+1, time.Since(start).Round(time.Millisecond))
+		}
 	}
 	return lat, startup, check, nil
+}
+
+// leadIs reports whether the home page's 头条 is the story with marker.
+func leadIs(base, marker string) bool {
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		return false
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	i := bytes.Index(body, []byte(`class="lead-story"`))
+	if resp.StatusCode != 200 || i < 0 {
+		return false
+	}
+	lead := body[i:]
+	if j := bytes.Index(lead, []byte("</article>")); j >= 0 {
+		lead = lead[:j]
+	}
+	return bytes.Contains(lead, []byte(marker))
 }
 
 func servedAndFound(base, path, marker string) bool {
