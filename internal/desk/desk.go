@@ -117,6 +117,7 @@ func (d *Service) Update(ctx context.Context, u *news.User, s *news.Story, base 
 func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, base int, note *news.Correction) (*news.Story, error) {
 	var updated *news.Story
 	var live bool
+	var unplaced []string
 	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
 		cur, w, err := d.load(ctx, tx, u, s.ID)
 		if err != nil {
@@ -170,6 +171,12 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 		if !live {
 			return nil
 		}
+		if updated.Section != cur.Section {
+			// A story placed first on its old section's page leaves it.
+			if unplaced, err = tx.Unplace(ctx, cur.ID, cur.Section); err != nil {
+				return err
+			}
+		}
 		if err := tx.Apply(ctx, updated, u.ID, news.Change{Action: news.ActCorrect,
 			From: []news.State{news.StatePublished, news.StateCorrected}, To: news.StateCorrected,
 			Detail: note.Kind + "：" + note.Note}); err != nil {
@@ -180,10 +187,13 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 	if err != nil {
 		return nil, err
 	}
-	if live {
-		return d.goLive(ctx, updated)
+	if !live {
+		return updated, nil
 	}
-	return updated, nil
+	if updated, err = d.goLive(ctx, updated); err != nil || len(unplaced) == 0 {
+		return updated, err
+	}
+	return updated, d.showPlacement(ctx)
 }
 
 // sectionMove decides what an edit that moves story cur into next's

@@ -170,6 +170,21 @@ func TestPlacement(t *testing.T) {
 		t.Fatalf("GET placement: %+v", list)
 	}
 
+	// Moved to another section: off the old section's page, not home.
+	must(d.Place(ctx, f.editor, news.Placement{Place: "要闻", Stories: []int64{b.ID}}))(t)
+	cur := must(d.Get(ctx, f.chief, b.ID))(t)
+	cur.Section = "教育"
+	must(d.UpdateNoted(ctx, f.chief, cur, cur.Version, &news.Correction{Kind: news.CorrectionNote, Note: "调整栏目"}))(t)
+	if list := must(d.Placement(ctx, f.chief, "要闻"))(t); len(list) != 0 {
+		t.Fatalf("要闻 after the story moved to 教育: %+v", list)
+	}
+	if list := must(d.Placement(ctx, f.chief, "home"))(t); len(list) != 2 {
+		t.Fatalf("home after the move: %+v", list)
+	}
+	if shown := d.Live.(*fakeLive).placed; len(shown["要闻"]) != 0 || len(shown["home"]) != 2 {
+		t.Fatalf("shown after the move: %v", shown)
+	}
+
 	// Withdrawn: off every place, and readers are shown so.
 	must(d.Withdraw(ctx, f.chief, a.ID, "测试撤稿"))(t)
 	if list := must(d.Placement(ctx, f.chief, "home"))(t); len(list) != 1 || list[0].ID != b.ID {

@@ -59,9 +59,9 @@ type Tx interface {
 	// SetPlacement replaces the stories placed on place (in order) and
 	// records the change, with detail, in the audit log.
 	SetPlacement(ctx context.Context, place string, ids []int64, userID int64, detail string) error
-	// Unplace takes story id off every place and returns the places it
-	// was on.
-	Unplace(ctx context.Context, id int64) ([]string, error)
+	// Unplace takes story id off the places named (every place when none
+	// is) and returns the places it was on.
+	Unplace(ctx context.Context, id int64, places ...string) ([]string, error)
 }
 
 // PlacementStore keeps the editors' placement of stories on the reader

@@ -59,9 +59,9 @@ func (t *tx) SetPlacement(ctx context.Context, place string, ids []int64, userID
 	return addEvent(ctx, t.q, lead, userID, news.ActPlace, detail, t.clock.Now())
 }
 
-// Unplace takes story id off every place, closing the gaps it leaves, and
-// returns the places it was on.
-func (t *tx) Unplace(ctx context.Context, id int64) ([]string, error) {
+// Unplace takes story id off the places named (every place when none is),
+// closing the gaps it leaves, and returns the places it was on.
+func (t *tx) Unplace(ctx context.Context, id int64, only ...string) ([]string, error) {
 	rows, err := t.q.QueryContext(ctx, `SELECT DISTINCT place FROM placements WHERE story_id = ? ORDER BY place`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read placements: %w", err)
@@ -73,7 +73,9 @@ func (t *tx) Unplace(ctx context.Context, id int64) ([]string, error) {
 			rows.Close()
 			return nil, err
 		}
-		places = append(places, p)
+		if len(only) == 0 || slices.Contains(only, p) {
+			places = append(places, p)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
