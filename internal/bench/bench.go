@@ -507,7 +507,8 @@ func timePublishes(ctx context.Context, self, dir string, run publishRun, log fu
 				j = len(ids) - 1
 			}
 			start := time.Now()
-			if err := benchCall(base, token, "PUT", "/api/admin/placement/home", map[string]any{"stories": []int64{ids[j]}}, nil); err != nil {
+			var placed map[string]any
+			if err := benchCall(base, token, "PUT", "/api/admin/placement/home", map[string]any{"stories": []int64{ids[j]}}, &placed); err != nil {
 				return nil, 0, 0, err
 			}
 			for !leadIs(base, markers[j]) {
