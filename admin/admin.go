@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -88,13 +89,25 @@ func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.h.ServeHTT
 func limitBody(next http.Handler) http.Handler {
 	small, large := httpx.LimitBody(maxBody)(next), httpx.LimitBody(maxUpload)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/api/admin/media", "/api/admin/docx", "/api/admin/paste", "/admin/docx":
+		switch {
+		case r.URL.Path == "/api/admin/media", r.URL.Path == "/api/admin/docx", r.URL.Path == "/api/admin/paste", r.URL.Path == "/admin/docx",
+			pageUpload(r):
 			large.ServeHTTP(w, r)
 		default:
 			small.ServeHTTP(w, r)
 		}
 	})
+}
+
+// pageUpload reports whether r uploads an e-paper page's file (PUT
+// /api/admin/editions/D/pages/N, POST /admin/editions/D/pages/N).
+func pageUpload(r *http.Request) bool {
+	p := r.URL.Path
+	if !strings.HasPrefix(p, "/api/admin/editions/") && !strings.HasPrefix(p, "/admin/editions/") {
+		return false
+	}
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	return len(parts) >= 2 && parts[len(parts)-2] == "pages"
 }
 
 // routes is the admin's one route table.
@@ -138,6 +151,12 @@ func (a *Admin) routes() http.Handler {
 		r.Post("/admin/notices", a.ui(a.createNotice))
 		r.Get("/admin/notices/{id}/edit", a.ui(a.editNotice))
 		r.Post("/admin/notices/{id}", a.ui(a.saveNotice))
+		r.Get("/admin/editions", a.ui(a.editionsForm))
+		r.Get("/admin/editions/{date}/pages/{page}", a.ui(a.editionPage))
+		r.Post("/admin/editions/{date}/pages/{page}", a.ui(a.uploadEditionPage))
+		r.Get("/admin/editions/{date}/pages/{page}/page.jpg", a.ui(a.editionImage))
+		r.Post("/admin/editions/{date}/pages/{page}/areas", a.ui(a.saveEditionAreas))
+		r.Post("/admin/editions/{date}/pages/{page}/order", a.ui(a.saveEditionOrder))
 		r.Get("/admin/audit", a.ui(a.auditPage))
 		r.Get("/admin/placement", a.ui(a.placementPage))
 		r.Post("/admin/placement", a.ui(a.savePlacement))
@@ -181,6 +200,11 @@ func (a *Admin) routes() http.Handler {
 		r.Post("/notices", a.api(a.apiCreateNotice))
 		r.Get("/notices/{id}", a.api(a.apiGetNotice))
 		r.Put("/notices/{id}", a.api(a.apiUpdateNotice))
+		r.Get("/editions/{date}/pages/{page}", a.api(a.apiEditionPage))
+		r.Put("/editions/{date}/pages/{page}", a.api(a.apiUploadEditionPage))
+		r.Put("/editions/{date}/pages/{page}/areas", a.api(a.apiSetEditionAreas))
+		r.Get("/placement/edition/{date}/{page}", a.api(a.apiEditionPlacement))
+		r.Put("/placement/edition/{date}/{page}", a.api(a.apiSetEditionPlacement))
 		r.Get("/desk", a.api(a.apiDesk))
 		r.Get("/audit", a.api(a.apiAudit))
 		r.Get("/users", a.api(a.apiUsers))

@@ -19,6 +19,7 @@ import (
 	"newsroom/internal/baidu"
 	"newsroom/internal/content"
 	"newsroom/internal/desk"
+	"newsroom/internal/epaper"
 	"newsroom/internal/media"
 	"newsroom/internal/news"
 	"newsroom/internal/password"
@@ -124,10 +125,20 @@ func (m *serveMain) Run(ctx context.Context) error {
 	}
 	archive.SetPlacement(placed)
 	start := func(ctx context.Context) error { return startup(ctx, archive, live, placed, log) }
+	// A changed e-paper page (image, areas, order) is published like a
+	// story: its edition's pages are rendered before the change returns.
+	publishEdition := func(ctx context.Context, date string) error {
+		_, err := archive.PublishEditions(ctx, date)
+		return err
+	}
 	if m.Monolithic {
 		whole := &site.Builder{Root: p.Root, Data: filepath.Join(p.Data, "mono"), Log: logWriter{log}}
 		whole.SetPlacement(placed)
 		live.Site, siteDir = whole, whole.Current
+		publishEdition = func(ctx context.Context, _ string) error {
+			_, err := whole.Rebuild(ctx)
+			return err
+		}
 		start = func(ctx context.Context) error {
 			if _, err := whole.Build(ctx); err != nil {
 				return err
@@ -135,7 +146,9 @@ func (m *serveMain) Run(ctx context.Context) error {
 			return rebuildMissingIndex(ctx, live)
 		}
 	}
-	deskSvc := &desk.Service{Store: m.db, Content: content.Dir{Root: p.Content}, Live: live, Clock: clock, Log: log, Logins: desk.NewLogins(clock)}
+	epaperDir := epaper.Dir(filepath.Join(p.Root, "epaper"))
+	deskSvc := &desk.Service{Store: m.db, Content: content.Dir{Root: p.Content}, Live: live, Clock: clock, Log: log, Logins: desk.NewLogins(clock),
+		EPaper: &desk.EPaper{Dir: epaperDir, Publish: publishEdition}}
 
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -168,7 +181,7 @@ func (m *serveMain) Run(ctx context.Context) error {
 	var ready atomic.Bool
 	handler := web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
 		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报", Clock: clock, BaseURL: public,
-		ProofDir: filepath.Join(p.Data, "proofs")})
+		ProofDir: filepath.Join(p.Data, "proofs"), EPaper: epaperDir})
 	m.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 
 	fmt.Fprintf(m.Stdout, "newsroom: serving http://%s/ (admin: http://%s/admin/)\n", ln.Addr(), ln.Addr())

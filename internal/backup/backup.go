@@ -30,7 +30,7 @@ import (
 // program's source, in the repository).
 var SiteFiles = []string{
 	"hugo.toml", "search-dict.txt", "content", "static", "themes", "uploads",
-	"layouts", "assets", "data", "i18n", "archetypes",
+	"layouts", "assets", "data", "i18n", "archetypes", "epaper",
 }
 
 // dbName is the database's path in an archive and in a site folder.

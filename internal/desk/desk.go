@@ -37,6 +37,9 @@ type Service struct {
 	// Logins throttles password guessing (NewLogins); nil checks every
 	// login at once.
 	Logins *Logins
+	// EPaper edits the e-paper's printed pages (epaper.go); nil turns
+	// that off.
+	EPaper *EPaper
 }
 
 // Now is the desk's time: the one clock of the editorial side, which the

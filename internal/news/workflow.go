@@ -263,13 +263,16 @@ const (
 	ActUserDisable   Action = "user-disable"   // an admin disabled an account
 	ActUserEnable    Action = "user-enable"    // an admin enabled it again
 	ActResetPassword Action = "reset-password" // an admin gave a one-time password
+
+	ActEPaperPage  Action = "epaper-page"  // an e-paper page's image or story areas changed
+	ActEPaperOrder Action = "epaper-order" // the order of an e-paper page's stories changed
 )
 
 // LoggedActions lists what the audit log can be filtered by, in the
 // order of a story's life.
 var LoggedActions = []Action{ActCreate, ActEdit, ActSubmit, ActApprove, ActReturn, ActRestart, ActSchedule, ActUnschedule,
 	ActPublish, ActCorrect, ActWithdraw, ActRestore, ActAssign, ActAdopt, ActPlace, ActSetWorkflow,
-	ActPassword, ActUserRole, ActUserDisable, ActUserEnable, ActResetPassword}
+	ActPassword, ActUserRole, ActUserDisable, ActUserEnable, ActResetPassword, ActEPaperPage, ActEPaperOrder}
 
 // Label is the action's name in the audit log.
 func (a Action) Label() string {
@@ -316,6 +319,10 @@ func (a Action) Label() string {
 		return "重置密码"
 	case ActRestart:
 		return "重新送审"
+	case ActEPaperPage:
+		return "电子版版面"
+	case ActEPaperOrder:
+		return "电子版排序"
 	}
 	return string(a)
 }

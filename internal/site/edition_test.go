@@ -25,7 +25,7 @@ func TestPublishUpdatesItsEditionAtOnce(t *testing.T) {
 	// neighbours, its image and the editors' order, as staged.
 	write(t, filepath.Join(a.Root, "layouts/edition/page.html"), `PAGE {{ .Params.epaper.date }}/{{ .Params.epaper.page }}`+
 		` prev={{ .Params.epaper.prev_edition }} next={{ .Params.epaper.next_edition }} image={{ .Params.epaper.image }}`+
-		` order={{ range .Params.epaper.order }}<{{ . }}>{{ end }}`+
+		` order={{ range .Params.epaper.order }}<{{ .file }}>{{ end }}`+
 		`{{ $n := int .Params.epaper.page }}{{ with site.GetPage (printf "/edition/%s" .Params.epaper.date) }}`+
 		`{{ range .Pages }}{{ if eq (int (.Params.page | default 0)) $n }}[{{ .Title }}]{{ end }}{{ end }}{{ end }}`)
 	write(t, filepath.Join(a.Root, "content/stories/2023/05/p2.md"), "---\ntitle: 二版稿件\ndate: 2023-05-11T09:00:00+08:00\nparams:\n  edition: \"2023-05-11\"\n  page: 2\n---\n正文。\n")

@@ -131,18 +131,18 @@ func (a *Archive) stageEditionPages(layer afero.Fs, dir string, pages map[editio
 		if page.PDF {
 			ep["pdf"] = url + "page.pdf"
 		}
+		// A story is named by its content file and its id: a story placed
+		// before it was published has no file in the record yet.
 		var areas []map[string]any
 		for _, ar := range page.Areas {
-			if ar.File != "" && ar.Valid() {
-				areas = append(areas, map[string]any{"file": ar.File, "x": ar.X, "y": ar.Y, "w": ar.W, "h": ar.H})
+			if ar.Valid() {
+				areas = append(areas, map[string]any{"file": ar.File, "story": ar.Story, "x": ar.X, "y": ar.Y, "w": ar.W, "h": ar.H})
 			}
 		}
 		ep["areas"] = areas
-		var order []string
+		var order []map[string]any
 		for _, r := range page.Order {
-			if r.File != "" {
-				order = append(order, r.File)
-			}
+			order = append(order, map[string]any{"file": r.File, "story": r.Story})
 		}
 		ep["order"] = order
 		front := map[string]any{

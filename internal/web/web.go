@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"newsroom/internal/epaper"
 	"newsroom/internal/httpsec"
 	"newsroom/internal/httpx"
 	"newsroom/internal/news"
@@ -52,6 +53,9 @@ type Config struct {
 	// ProofDir is the folder where 登报证明 PDFs are kept once printed;
 	// "" turns the PDFs off (the printable page stays).
 	ProofDir string
+	// EPaper is the folder of the e-paper's page records, whose PDFs are
+	// served at /edition/YYYY-MM-DD/NN/page.pdf; "" turns them off.
+	EPaper epaper.Dir
 }
 
 // maxBody bounds the body of a reader's request (a pasted notice).
@@ -78,6 +82,7 @@ func New(cfg Config) http.Handler {
 	handle("POST /verify/{$}", s.verify)
 	handle("GET /verify/proof/{number}/{$}", s.proof)
 	handle("GET /verify/proof/{number}/proof.pdf", s.proofPDF)
+	handle("GET /edition/{date}/{page}/page.pdf", s.pagePDF)
 	if cfg.Corrections != nil {
 		mux.Handle("GET /corrections/{$}", lim(CorrectionsPage(CorrectionsConfig{SiteDir: cfg.SiteDir, List: cfg.Corrections, Log: cfg.Log})))
 	}
