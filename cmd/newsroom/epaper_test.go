@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
 )
 
 // publishOnPage files, reviews and publishes a story on an e-paper page.
@@ -197,13 +200,50 @@ func TestEPaperPageEndToEnd(t *testing.T) {
 		t.Errorf("upload for no date: %d", code)
 	}
 
+	// The page editor in a browser: the area is a box the editor drags;
+	// the numbers follow, and saving them publishes the page.
+	cli(t, "password-of-editor\n", "user", "add", "--site", site, "--role", "editor", "李编辑")
+	b := newBrowserSession(t, "epaper-page", 90*time.Second)
+	b.open("login page", s.base+"/admin/login")
+	b.set("#name", "李编辑")
+	b.set("#password", "password-of-editor")
+	b.send("log in", "form button[type=submit]")
+	b.open("page editor", fmt.Sprintf("%s/admin/editions/%s/pages/3", s.base, ed))
+	b.waitFor("page image", `document.querySelector('#ep-sheet img').complete && document.querySelectorAll('.ep-box').length === 1`)
+	b.shot("page-editor")
+	var box struct{ X, Y, W, H float64 }
+	if err := json.Unmarshal([]byte(b.eval("box", `(() => { const e = document.querySelector('.ep-box'); e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect(); return JSON.stringify({X: r.x, Y: r.y, W: r.width, H: r.height}); })()`)), &box); err != nil {
+		t.Fatal(err)
+	}
+	x0, y0 := box.X+box.W/2, box.Y+box.H/2
+	if err := chromedp.Do(b.ctx,
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x0, y0),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y0, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x0+40, y0+30, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x0+80, y0+60, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x0+80, y0+60, chromedp.ButtonLeft)); err != nil {
+		t.Fatal(err)
+	}
+	xField := fmt.Sprintf(`document.querySelector('input[name="x_%d"]').value`, stories[0].id)
+	moved := b.eval("x after the drag", xField)
+	if moved == "10" || moved == "" {
+		t.Fatalf("dragging the box left x at %q", moved)
+	}
+	b.shot("dragged")
+	b.send("save areas", "#ep-areas button[type=submit]")
+	b.waitFor("saved", `document.querySelector('.flash')`)
+	_, page = get(t, http.DefaultClient, s.base+"/edition/"+ed+"/03/")
+	if !strings.Contains(page, "left:"+moved) {
+		t.Errorf("the dragged area (x %s) is not on the reader's page", moved)
+	}
+
 	// The audit log has every change.
 	_, audit := api(t, "GET", s.base+"/api/admin/audit?action=epaper-order", token, nil)
 	if entries, _ := audit["entries"].([]any); len(entries) != 1 {
 		t.Errorf("audit log of the order: %v", audit)
 	}
 	_, audit = api(t, "GET", s.base+"/api/admin/audit?action=epaper-page", token, nil)
-	if entries, _ := audit["entries"].([]any); len(entries) != 2 {
+	if entries, _ := audit["entries"].([]any); len(entries) != 3 {
 		t.Errorf("audit log of the page: %v", audit)
 	}
 }
