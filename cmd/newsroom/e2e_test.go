@@ -20,11 +20,11 @@ import (
 )
 
 // copySite copies the repository's site (config, content, theme, static
-// files) to a temporary folder, so the test never touches the real one.
+// files, e-paper pages) to a temporary folder, so the test never touches the real one.
 func copySite(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
-	for _, name := range []string{"hugo.toml", "content", "themes", "static"} {
+	for _, name := range []string{"hugo.toml", "content", "themes", "static", "epaper"} {
 		if err := copyTree(filepath.Join("..", "..", name), filepath.Join(dst, name)); err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
 		}

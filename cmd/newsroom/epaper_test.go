@@ -86,6 +86,23 @@ func TestEPaperPageEndToEnd(t *testing.T) {
 	site := copySite(t)
 	s := startServer(t, site)
 	token := lastLine(cli(t, "", "token", "create", "--site", site, "admin"))
+
+	// The demo paper's page 1: its image (epaper/2023-06-08/01.jpg) with a
+	// link over each of its 8 stories, the 头条 first, the PDF to download.
+	_, demo := get(t, http.DefaultClient, s.base+"/edition/2023-06-08/01/")
+	if !strings.Contains(demo, `src="/edition/2023-06-08/01/page.jpg"`) || strings.Count(demo, `class="epaper-area"`) != 8 ||
+		!strings.Contains(demo, `href="/edition/2023-06-08/01/page.pdf"`) {
+		t.Errorf("the demo's page 1 has no image, areas or PDF:\n%s", demo)
+	}
+	if i, j := strings.Index(demo, "头条</span>"), strings.Index(demo, `href="/stories/2023/06/yijianshi-yicibang/">“一件事一次办”`); i < 0 || j < i || j-i > 200 {
+		t.Errorf("the demo's 头条 is not first on page 1")
+	}
+	if code, body := get(t, http.DefaultClient, s.base+"/edition/2023-06-08/01/page.pdf"); code != 200 || !strings.HasPrefix(body, "%PDF-") {
+		t.Errorf("the demo's page PDF: %d", code)
+	}
+	if code, _ := get(t, http.DefaultClient, s.base+"/edition/2023-06-08/#page-1"); code != 200 {
+		t.Errorf("the edition page: %d", code)
+	}
 	const ed = "2023-06-12"
 	type story struct {
 		title, body string
@@ -104,6 +121,24 @@ func TestEPaperPageEndToEnd(t *testing.T) {
 			t.Fatalf("page 3 right after publishing %q (%v): %d\n%.800s", st.title, time.Since(start), code, page)
 		}
 	}
+	// The new edition's neighbours: the demo's 2023-06-08 links it as 下一期
+	// at once, and it links back; a story on page 4 makes 下一版 of page 3.
+	_, p4 := publishOnPage(t, s.base, token, ed, 4, "四版短讯", "本报讯　四版的一篇短讯，用来检验上一版与下一版。")
+	_, page3 := get(t, http.DefaultClient, s.base+"/edition/"+ed+"/03/")
+	for _, want := range []string{`href="/edition/2023-06-08/" rel="prev">上一期`, `href="/edition/` + ed + `/04/" rel="next">下一版：第04版`,
+		`<a href="/edition/` + ed + `/03/" aria-current="page">第03版：本地新闻</a>`} {
+		if !strings.Contains(page3, want) {
+			t.Errorf("page 3 has no %s", want)
+		}
+	}
+	_, page4 := get(t, http.DefaultClient, s.base+"/edition/"+ed+"/04/")
+	if !strings.Contains(page4, p4) || !strings.Contains(page4, `href="/edition/`+ed+`/03/" rel="prev">上一版`) {
+		t.Errorf("page 4 does not list its story or link page 3")
+	}
+	if _, demo := get(t, http.DefaultClient, s.base+"/edition/2023-06-08/01/"); !strings.Contains(demo, `href="/edition/`+ed+`/" rel="next">下一期`) {
+		t.Errorf("the edition before the new one does not link it as 下一期")
+	}
+
 	// The story page links its e-paper page.
 	if _, page := get(t, http.DefaultClient, s.base+stories[0].url); !strings.Contains(page, "/edition/"+ed+"/03/") {
 		t.Errorf("story page does not link its e-paper page")

@@ -71,7 +71,47 @@ func (d *Service) EditionPage(ctx context.Context, u *news.User, date string, n 
 	if err != nil {
 		return nil, err
 	}
+	if err := d.resolveRefs(ctx, &p, stories); err != nil {
+		return nil, err
+	}
 	return &EditionPage{Page: p, Stories: ordered(stories, p)}, nil
+}
+
+// resolveRefs gives the areas and order entries that name a story by its
+// content file alone (a page laid out before its stories were taken into
+// the desk, like the demo paper's) the id of that story.
+func (d *Service) resolveRefs(ctx context.Context, p *epaper.Page, stories []news.Story) error {
+	need := false
+	for _, a := range p.Areas {
+		need = need || a.Story == 0
+	}
+	for _, r := range p.Order {
+		need = need || r.Story == 0
+	}
+	if !need {
+		return nil
+	}
+	byFile := map[string]int64{}
+	for _, s := range stories {
+		ref, err := d.refOf(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		if ref.File != "" {
+			byFile[ref.File] = s.ID
+		}
+	}
+	for i := range p.Areas {
+		if p.Areas[i].Story == 0 {
+			p.Areas[i].Story = byFile[p.Areas[i].File]
+		}
+	}
+	for i := range p.Order {
+		if p.Order[i].Story == 0 {
+			p.Order[i].Story = byFile[p.Order[i].File]
+		}
+	}
+	return nil
 }
 
 // pageStories lists the stories printed on a page.

@@ -88,7 +88,7 @@ func Screen(ctx context.Context, data []byte, k Kind) (jpg []byte, w, h int, err
 	}
 	img = scaleToWidth(img, screenWidth)
 	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err != nil {
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 75}); err != nil {
 		return nil, 0, 0, err
 	}
 	return b.Bytes(), img.Bounds().Dx(), img.Bounds().Dy(), nil
@@ -140,7 +140,7 @@ func renderPDF(ctx context.Context, pdf []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, renderTimeout)
 	defer cancel()
 	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "-f", "1", "-l", "1", "-singlefile", "-jpeg", "-jpegopt", "quality=85",
+	cmd := exec.CommandContext(ctx, bin, "-f", "1", "-l", "1", "-singlefile", "-jpeg", "-jpegopt", "quality=75",
 		"-scale-to-x", fmt.Sprint(screenWidth), "-scale-to-y", "-1", in, filepath.Join(dir, "page"))
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
