@@ -105,5 +105,5 @@ func (a *Archive) catalog() (map[string]map[string]fileSig, error) {
 // front matter (content.ReadMeta); a file that cannot be read has none.
 func frontMeta(file string) fileMeta {
 	m, _ := content.ReadMeta(file)
-	return fileMeta{Date: m.Date, Modified: m.Lastmod, Edition: m.Edition, Unlisted: m.Unlisted}
+	return fileMeta{Date: m.Date, Modified: m.Lastmod, Edition: m.Edition, Page: m.Page, Unlisted: m.Unlisted}
 }

@@ -38,6 +38,8 @@ func TestPublishUpdatesItsEditionAtOnce(t *testing.T) {
 	if page, _ := liveFile(t, a, "edition/2023-05-11/02/index.html"); strings.Contains(page, "[稿件1]") {
 		t.Fatalf("page 2 lists a story of another page:\n%s", page)
 	}
+	// The month's sitemap lists the page after its edition.
+	mustLive(t, a, "sitemaps/2023-05.xml", "<loc>/edition/2023-05-11/</loc><lastmod>2023-05-11T09:00:00+08:00</lastmod></url>\n  <url><loc>/edition/2023-05-11/02/</loc>")
 
 	// A new edition date.
 	rel := writeStory(t, a.Root, "stories", "2023-06-10", "fresh", "新一期头条")

@@ -352,6 +352,7 @@ type fileMeta struct {
 	// there is none.
 	Modified time.Time
 	Edition  string
+	Page     int // the e-paper page (版次), 0 when none
 	// Unlisted is a withdrawn story (build.list: never): its page stays,
 	// but no sitemap or list names it.
 	Unlisted bool

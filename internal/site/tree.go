@@ -2,8 +2,10 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"newsroom/internal/content"
 	"os"
 	"path"
@@ -195,6 +197,7 @@ func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMet
 	// A list page and an edition change when one of their pages does.
 	lists := map[string]time.Time{}
 	edMod := map[string]time.Time{}
+	pageMod := map[editionPage]time.Time{} // the printed pages (/edition/2023-06-08/01/)
 	for rel := range files {
 		rels = append(rels, rel)
 		m := meta[rel]
@@ -209,6 +212,12 @@ func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMet
 		if m.Edition != "" && mod.After(edMod[m.Edition]) {
 			edMod[m.Edition] = mod
 		}
+		if m.Edition != "" && m.Page > 0 && !m.Unlisted {
+			pg := editionPage{m.Edition, m.Page}
+			if cur, ok := pageMod[pg]; !ok || mod.After(cur) {
+				pageMod[pg] = mod
+			}
+		}
 	}
 	sort.Strings(rels)
 	var b bytes.Buffer
@@ -222,8 +231,16 @@ func monthSitemap(base string, files map[string]fileSig, meta map[string]fileMet
 	for _, d := range dirs {
 		fmt.Fprintf(&b, "  <url><loc>%s%s</loc>%s</url>\n", base, d, lastmodTag(lists[d]))
 	}
+	pages := slices.SortedFunc(maps.Keys(pageMod), func(x, y editionPage) int {
+		return cmp.Or(cmp.Compare(x.date, y.date), cmp.Compare(x.n, y.n))
+	})
 	for _, ed := range editions {
 		fmt.Fprintf(&b, "  <url><loc>%sedition/%s/</loc>%s</url>\n", base, ed, lastmodTag(edMod[ed]))
+		for _, pg := range pages {
+			if pg.date == ed {
+				fmt.Fprintf(&b, "  <url><loc>%sedition/%s/%02d/</loc>%s</url>\n", base, ed, pg.n, lastmodTag(pageMod[pg]))
+			}
+		}
 	}
 	for _, rel := range rels {
 		if meta[rel].Unlisted {
