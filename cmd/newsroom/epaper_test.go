@@ -243,7 +243,13 @@ func TestEPaperPageEndToEnd(t *testing.T) {
 	b.set("#name", "李编辑")
 	b.set("#password", "password-of-editor")
 	b.send("log in", "form button[type=submit]")
-	b.open("page editor", fmt.Sprintf("%s/admin/editions/%s/pages/3", s.base, ed))
+	b.send("open the e-paper", `nav a[href="/admin/editions"]`)
+	b.set(`input[name="date"]`, ed)
+	b.set(`input[name="page"]`, "3")
+	b.send("open page 3", `form.filters button[type=submit]`)
+	if got := b.eval("where", "location.pathname"); got != fmt.Sprintf("/admin/editions/%s/pages/3", ed) {
+		t.Fatalf("the page form led to %s", got)
+	}
 	b.waitFor("page image", `document.querySelector('#ep-sheet img').complete && document.querySelectorAll('.ep-box').length === 1`)
 	b.shot("page-editor")
 	var box struct{ X, Y, W, H float64 }
