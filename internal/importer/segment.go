@@ -215,6 +215,10 @@ func (p *parser) headOrPara(i int) int {
 		return p.para(i, false)
 	}
 	for k := i + 1; k <= j; k++ {
+		if p.fullHead(hline{text: p.lines[k-1].text, width: p.lines[k-1].width}, hline{text: p.lines[k].text, width: p.lines[k].width}) {
+			// the headline line before fills the column: it goes on here
+			continue
+		}
 		if p.continues(k, j, w) {
 			p.emitHeadBeforeText(p.lines[i:k])
 			return p.para(k, false)
