@@ -281,10 +281,12 @@ func (p *parser) bestFree(m *matcher, s *hseg, taken map[int]bool) (int, float64
 	return best, bestScore
 }
 
-// splitBlock cuts a headline block into groups of 1–4 lines by dynamic
+// splitBlock cuts a headline block into groups of 1–4 lines (up to 6 when
+// the extra lines continue lines that fill the column) by dynamic
 // programming: each group goes to one draft (consecutive groups to
 // different drafts), maximising word overlap, with a small bonus for
 // keeping lines together so that lines sharing no words join a neighbour.
+// A group never ends after a line that fills the column (fullHead).
 func (p *parser) splitBlock(m *matcher, b *hblock) []*hseg {
 	n := len(b.lines)
 	lo, hi := p.candidates(b)

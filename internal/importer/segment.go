@@ -322,7 +322,8 @@ func (p *parser) para(s int, lead bool) int {
 		}
 		cur := p.lines[k]
 		if photoTitleRe.MatchString(cur.text) || photoTitleRe.MatchString(nx.text) && isHeadCand(nx) || isHeadCand(nx) && p.widerThanColumn(nx) {
-			// the headline of a photo (…（图片）) is never body text
+			// a photo's headline (…（图片）) or a line wider than the
+			// column is never body text
 			break
 		}
 		if w := p.colWidthAround(k); w >= 6 && !cur.justified && cur.width < w-2.5 && k > s && !p.lines[k-1].justified && p.lines[k-1].width >= w-1 {
