@@ -51,7 +51,9 @@
     if (JSON.stringify(f) === initial) { localStorage.removeItem(key); return; }
     try {
       localStorage.setItem(key, JSON.stringify({ at: Date.now(), base: form.elements.version ? form.elements.version.value : "", fields: f }));
-      say("已在本机暂存（" + hhmm(Date.now()) + "）");
+      // The server's copy, when it is as new, is the better news.
+      if (JSON.stringify(f) === lastSent && serverAt) say("已自动保存到服务器（" + hhmm(serverAt) + "）");
+      else say("已在本机暂存（" + hhmm(Date.now()) + "）");
     } catch (e) { say("本机暂存失败：浏览器存储已满"); }
   }
   function changed() {
@@ -78,7 +80,7 @@
   // server as this person's one autosaved copy of the story (overwritten
   // each time; never a revision, never the story itself). Reopening the
   // form offers it back (the page does that, without script).
-  var lastSent = initial, sending = false, inFlight = null;
+  var lastSent = initial, serverAt = 0, sending = false, inFlight = null;
   function autosaveBody() {
     var f = fields();
     return { json: JSON.stringify(f), body: JSON.stringify({ base: +(form.elements.version ? form.elements.version.value : 0) || 0, fields: f }) };
@@ -96,7 +98,8 @@
         return r.json().then(function (j) {
           if (!r.ok) throw new Error(j.error || "服务器拒绝");
           lastSent = p.json;
-          say("已自动保存到服务器（" + hhmm(Date.now()) + "）");
+          serverAt = Date.now();
+          say("已自动保存到服务器（" + hhmm(serverAt) + "）");
         });
       })
       .catch(function (e) { say("自动保存到服务器失败：" + e.message + "（本机仍有暂存）"); })
