@@ -23,8 +23,8 @@ import (
 // compressed bodies of cacheable responses (Cache-Control public) are kept
 // in a bounded in-memory cache keyed by their content: each version of a
 // page is compressed once per encoding, not once per reader. Precompressing
-// every file of the live tree at build time would do the same work for
-// the million archive pages that are seldom read (BENCHMARKS.md).
+// every file of the live tree at build time would do that work for the
+// million archive pages that are seldom read, on every full build.
 
 // minCompress is the smallest body worth compressing: below it the
 // encoding's framing eats the gain.
@@ -126,8 +126,8 @@ func (c *compressor) encode(enc string, body []byte) []byte {
 	var buf bytes.Buffer
 	switch enc {
 	case "br":
-		// Level 6: within a few per cent of level 11's size at a
-		// fraction of its time (BENCHMARKS.md).
+		// A middle level: the cache pays it once per file version,
+		// while the slowest levels would hold up the first reader.
 		w := brotli.NewWriterLevel(&buf, 6)
 		w.Write(body)
 		w.Close()
