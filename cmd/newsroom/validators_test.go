@@ -75,8 +75,15 @@ func shortArgs(args []string) []string {
 }
 
 // save fetches base+path into dir under a file name made of the path and
-// returns the file's name and the body.
+// returns the file's name and the body. The answer must be 200 OK.
 func save(t *testing.T, dir, base, path, ext string) (string, []byte) {
+	t.Helper()
+	return saveStatus(t, dir, base, path, ext, http.StatusOK)
+}
+
+// saveStatus is save for an answer with the given status (a not-found
+// page is a page to validate too).
+func saveStatus(t *testing.T, dir, base, path, ext string, status int) (string, []byte) {
 	t.Helper()
 	resp, err := http.Get(base + path)
 	if err != nil {
@@ -84,8 +91,8 @@ func save(t *testing.T, dir, base, path, ext string) (string, []byte) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 && !(resp.StatusCode == 404 && strings.Contains(path, "no-such")) {
-		t.Errorf("GET %s: %d", path, resp.StatusCode)
+	if resp.StatusCode != status {
+		t.Errorf("GET %s: %d, want %d", path, resp.StatusCode, status)
 	}
 	name := strings.Trim(regexp.MustCompile(`[^A-Za-z0-9.-]+`).ReplaceAllString(path, "_"), "_")
 	if name == "" {
@@ -109,18 +116,22 @@ func TestValidators(t *testing.T) {
 	t.Run("demo", func(t *testing.T) {
 		site := copySite(t)
 		fresh := addFreshStory(t, site)
-		validateSite(t, site, []string{fresh, "/stories/2023/06/gaokao-shouri/", "/notices/2023/06/yingshang-huanjing-jiandu-zhuanxian/"})
+		validateSite(t, site, true, []string{fresh, "/stories/2023/06/gaokao-shouri/", "/notices/2023/06/yingshang-huanjing-jiandu-zhuanxian/"})
 	})
+	// Nothing of the last 48 hours (until validateSite publishes a notice):
+	// no news sitemap at all, and robots.txt does not name it.
 	t.Run("generated", func(t *testing.T) {
 		site := copySite(t)
-		cli(t, "", "gen", "--site", site, "--stories", "40", "--years", "1", "--end", "now", "--seed", "7")
-		validateSite(t, site, nil)
+		cli(t, "", "gen", "--site", site, "--stories", "40", "--years", "1", "--end", time.Now().AddDate(0, 0, -5).Format("2006-01-02"), "--seed", "7")
+		validateSite(t, site, false, nil)
 	})
 }
 
 // validateSite serves site and runs every validator over it. pages are
-// story and notice pages that must be among those checked.
-func validateSite(t *testing.T, site string, pages []string) {
+// story and notice pages that must be among those checked; news says
+// whether the site has stories of the last 48 hours, and so a news
+// sitemap, until validateSite publishes a notice (see checkNews).
+func validateSite(t *testing.T, site string, news bool, pages []string) {
 	s := startServer(t, site)
 	dir := t.TempDir()
 	origin := s.base
@@ -150,12 +161,24 @@ func validateSite(t *testing.T, site string, pages []string) {
 		}
 	}
 	runTool(t, "xmllint", append([]string{"--noout", "--schema", filepath.Join(xsd, "sitemap.xsd")}, sitemaps...)...)
-	news, _ := save(t, dir, origin, "/news-sitemap.xml", "")
-	runTool(t, "xmllint", "--noout", "--schema", filepath.Join(xsd, "news-sitemap.xsd"), news)
-
-	// robots.txt
-	robots, _ := save(t, dir, origin, "/robots.txt", "")
-	runTool(t, "node", filepath.Join(validatorsDir, "check-robots.js"), robots, origin)
+	// The news sitemap and robots.txt, which names it exactly when there
+	// is one. Then a notice published now (through the admin API, so that
+	// its sealed page and a verification answer are checked too) brings
+	// the news sitemap into being where there was none.
+	checkNews(t, dir, origin, news)
+	cli(t, "admin-password-123\n", "user", "add", "--site", site, "--role", "admin", "李总编")
+	editor := lastLine(cli(t, "", "token", "create", "--site", site, "李总编"))
+	notice := publishNotice(t, origin, site, editor, map[string]any{
+		"kind": "lost", "title": "遗失声明", "holder": "吕梁示例有限公司", "lost_item": "营业执照副本", "lost_number": "91350100M000100Y43",
+		"body": "吕梁示例有限公司不慎遗失营业执照副本，统一社会信用代码91350100M000100Y43，声明作废。",
+	})
+	number, _ := notice["number"].(string)
+	noticeURL, _ := notice["url"].(string)
+	if number == "" || noticeURL == "" {
+		t.Fatalf("published notice lacks number or url: %v", notice)
+	}
+	pages = append(pages, noticeURL)
+	checkNews(t, dir, origin, true)
 
 	// Pages: one of each kind (from the sitemaps, so a generated site's
 	// are found too), the given ones, search, verify, corrections and 404.
@@ -177,7 +200,7 @@ func validateSite(t *testing.T, site string, pages []string) {
 		paths = append(paths, p)
 	}
 	paths = append(paths, stories...)
-	paths = append(paths, "/search/?q="+url.QueryEscape("吕梁"), "/verify/", "/verify/?q=LLRB-2023-000001", "/corrections/", "/no-such-page/")
+	paths = append(paths, "/search/?q="+url.QueryEscape("吕梁"), "/verify/", "/verify/?q="+url.QueryEscape(number), "/corrections/")
 	var htmlFiles, articles []string
 	feeds, css := map[string]bool{"/index.xml": true, "/stories/index.xml": true, "/notices/index.xml": true}, map[string]bool{}
 	done := map[string]bool{}
@@ -202,6 +225,11 @@ func validateSite(t *testing.T, site string, pages []string) {
 		for _, m := range cssRE.FindAllStringSubmatch(string(page), -1) {
 			css[m[1]] = true
 		}
+	}
+	// Answers that are not 200 OK: an unknown number and an unknown page.
+	for _, p := range []string{"/verify/?q=LLRB-2023-999999", "/no-such-page/"} {
+		file, _ := saveStatus(t, dir, origin, p, ".html", http.StatusNotFound)
+		htmlFiles = append(htmlFiles, file)
 	}
 	t.Logf("checked %d pages, %d feeds, %d sitemaps", len(htmlFiles), len(feeds), len(sitemaps))
 	vnu := filepath.Join(validatorsDir, "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
@@ -230,6 +258,29 @@ func validateSite(t *testing.T, site string, pages []string) {
 	}
 	sort.Strings(feedFiles)
 	runTool(t, "node", append([]string{filepath.Join(validatorsDir, "check-feeds.js")}, feedFiles...)...)
+}
+
+// checkNews validates the news sitemap, which must exist exactly when the
+// site has items of the last 48 hours (news), and robots.txt, which must
+// name it exactly then: an empty news sitemap fails the schema.
+func checkNews(t *testing.T, dir, origin string, news bool) {
+	t.Helper()
+	robots, text := save(t, dir, origin, "/robots.txt", "")
+	want := "no-news"
+	if news {
+		want = "news"
+		file, body := save(t, dir, origin, "/news-sitemap.xml", "")
+		runTool(t, "xmllint", "--noout", "--schema", filepath.Join(validatorsDir, "xsd", "news-sitemap.xsd"), file)
+		if !strings.Contains(string(body), "<loc>") {
+			t.Error("news sitemap lists nothing")
+		}
+	} else {
+		saveStatus(t, dir, origin, "/news-sitemap.xml", "", http.StatusNotFound)
+	}
+	runTool(t, "node", filepath.Join(validatorsDir, "check-robots.js"), robots, origin, want)
+	if t.Failed() {
+		t.Logf("robots.txt:\n%s", text)
+	}
 }
 
 // pageKind names the kind of page at path.

@@ -1,11 +1,12 @@
 // Reads robots.txt with robots-parser (Google's rules: longest match,
 // wildcards) and checks it against what the site means. Usage:
-//   node check-robots.js FILE BASE_URL
+//   node check-robots.js FILE BASE_URL news|no-news
+// (no-news: the site has no news sitemap, which robots.txt must not name).
 'use strict';
 const fs = require('fs');
 const robotsParser = require('robots-parser');
 
-const [file, base] = process.argv.slice(2);
+const [file, base, news] = process.argv.slice(2);
 const origin = base.replace(/\/$/, '');
 const robots = robotsParser(origin + '/robots.txt', fs.readFileSync(file, 'utf8'));
 const problems = [];
@@ -22,9 +23,11 @@ expect('/search/?q=x', false);
 expect('/admin/', false);
 expect('/api/search?q=x', false);
 const sitemaps = robots.getSitemaps();
-for (const want of ['/sitemap.xml', '/news-sitemap.xml']) {
-  if (!sitemaps.includes(origin + want)) problems.push(`no Sitemap: ${origin + want} (have ${sitemaps.join(', ')})`);
+const want = news === 'news' ? ['/sitemap.xml', '/news-sitemap.xml'] : ['/sitemap.xml'];
+for (const w of want) {
+  if (!sitemaps.includes(origin + w)) problems.push(`no Sitemap: ${origin + w} (have ${sitemaps.join(', ')})`);
 }
+if (sitemaps.length !== want.length) problems.push(`Sitemap lines ${sitemaps.join(', ')}, want ${want.map((w) => origin + w).join(', ')}`);
 for (const s of sitemaps) {
   try { if (!/^https?:$/.test(new URL(s).protocol)) throw new Error(); } catch { problems.push(`Sitemap ${s} is not an absolute URL`); }
 }
