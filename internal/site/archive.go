@@ -92,8 +92,13 @@ type state struct {
 	// them), so that every publish updates its editions' pages (owner).
 	hotEds map[string]bool
 	news   map[string]newsItem // content keys dated within NewsAge, for the news sitemap
-	dirty  map[string]bool     // month parts whose output is out of date
-	full   *fullBuild          // the full build in progress, if any
+	// feeds are the items the site's, the sections' and the columns'
+	// feeds hold (see chooseFeeds), by content key; feedCache the feed
+	// items of the content files chooseFeeds last read.
+	feeds     map[string]feedItem
+	feedCache map[string]feedCached
+	dirty     map[string]bool // month parts whose output is out of date
+	full      *fullBuild      // the full build in progress, if any
 	// months caches the content catalog, so a publish does not walk an
 	// archive of a million files; full walks happen at start and in full
 	// builds, and a publish updates only its files.
@@ -218,6 +223,9 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 		var hotHas map[string]bool
 		files, listed, hotHas = a.partFiles(months, a.parts, name)
 		params = a.archiveParams(months, a.parts, hotHas, a.shownMonths(name))
+		if name == hotPart {
+			params["feeds"] = a.feedParams()
+		}
 		return nil
 	})
 	if err != nil {
@@ -408,6 +416,7 @@ func (a *Archive) note(changed, removed []string) {
 			a.hot[key] = true
 			a.markDirty(month)
 			a.noteNews(key, rel)
+			a.noteFeed(key, rel)
 			a.noteEdition(key, rel, month, true)
 		}
 	}
@@ -415,6 +424,7 @@ func (a *Archive) note(changed, removed []string) {
 		if key, month, ok := contentKey(rel); ok {
 			a.noteEdition(key, rel, month, false)
 			delete(a.news, key)
+			delete(a.feeds, key)
 			a.markDirty(month)
 			// The page disappears at once, whichever part rendered it: a
 			// withdrawal must not wait for the next render of a month.

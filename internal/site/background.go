@@ -115,6 +115,7 @@ func (a *Archive) Rollover(ctx context.Context) error {
 		}
 		next, news, nextEd := a.chooseHot(months)
 		a.news = news
+		a.feeds = a.chooseFeeds(months)
 		for key := range a.hot {
 			if !next[key] {
 				if _, month, ok := contentKey(content.FileOfKey(key)); ok {

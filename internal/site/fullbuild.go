@@ -61,6 +61,7 @@ func (a *Archive) startFull() (full *fullBuild, months map[string]map[string]fil
 		return nil, nil, err
 	}
 	a.hot, a.news, a.hotEd = a.chooseHot(months)
+	a.feeds = a.chooseFeeds(months)
 	a.hotEds = hotEditionsOf(a.hotEd)
 	builds := filepath.Join(a.Data, "builds")
 	if err := os.MkdirAll(builds, 0o755); err != nil {
@@ -154,6 +155,9 @@ func (b *fullRun) render(ctx context.Context, batch []string) error {
 		}
 		// Every month is in the new tree before it goes live.
 		params = a.archiveParams(b.months, b.full.parts, hotHas, nil)
+		if hot {
+			params["feeds"] = a.feedParams()
+		}
 	})
 	var meta map[string]fileMeta
 	if !hot {

@@ -198,7 +198,8 @@ func hotEditionsOf(hotEd map[string]string) map[string]bool {
 
 // partFiles lists the content files a part renders and, for the hot part,
 // the ones it lists without rendering them: the other stories of its
-// editions, whose pages are their months' (see renderHugoBuild). It also
+// editions, whose pages are their months' (see renderHugoBuild), and the
+// newest story of each column that has none in the hot set. It also
 // returns the hot editions that have a listed story, for the calendar.
 // parts is the state the months were last rendered with (the live tree's,
 // or a full build's new tree's). The caller holds a.mu.
@@ -231,6 +232,24 @@ func (a *Archive) partFiles(months map[string]map[string]fileSig, parts map[stri
 			}
 			listed = append(listed, rel)
 			hotHas[ed] = true
+		}
+	}
+	// A column's page and feed are the hot part's, and Hugo makes a term
+	// page only where a page of the build has the term: a column none of
+	// whose stories is hot gets its newest one listed.
+	seen := make(map[string]bool, len(listed))
+	for _, rel := range listed {
+		seen[rel] = true
+	}
+	for _, key := range a.columnHeads() {
+		rel := content.FileOfKey(key)
+		_, month, ok := contentKey(rel)
+		if !ok || a.hot[key] || seen[rel] {
+			continue
+		}
+		if _, there := months[month][rel]; there {
+			listed = append(listed, rel)
+			seen[rel] = true
 		}
 	}
 	sort.Strings(listed)
