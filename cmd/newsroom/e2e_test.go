@@ -68,11 +68,17 @@ func startServer(t *testing.T, site string) *server {
 // one-time password (newPassword), one with users does not.
 func startServerOn(t *testing.T, site string, newPassword bool) *server {
 	t.Helper()
+	return startServerWith(t, site, newPassword)
+}
+
+// startServerWith is startServerOn with more flags for serve.
+func startServerWith(t *testing.T, site string, newPassword bool, flags ...string) *server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--site", site, "--addr", "127.0.0.1:0"}, nil, pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--site", site, "--addr", "127.0.0.1:0"}, flags...), nil, pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {

@@ -24,6 +24,7 @@ import (
 	"newsroom/internal/news"
 	"newsroom/internal/password"
 	"newsroom/internal/publish"
+	"newsroom/internal/purge"
 	"newsroom/internal/site"
 	"newsroom/internal/sitelock"
 	"newsroom/internal/sqlite"
@@ -58,7 +59,8 @@ type serveMain struct {
 	Stdout, Stderr io.Writer
 
 	Root, Addr, SecureCookies, BaiduSite, DeployTo string
-	BaseURL                                        string // the site's public address; "": hugo.toml's or the server's own
+	BaseURL                                        string         // the site's public address; "": hugo.toml's or the server's own
+	purge                                          *purge.Batcher // the CDN's purge after each deploy; nil: none
 	Monolithic                                     bool
 
 	lock   *sitelock.Lock
@@ -76,6 +78,7 @@ func (m *serveMain) ParseFlags(args []string) error {
 	secure := fs.String("secure-cookies", "auto", "mark session cookies Secure: auto (not on loopback), true or false")
 	baiduSite := fs.String("baidu-site", "", "site registered with Baidu's link submission, e.g. https://www.example.cn; the token comes from $NEWSROOM_BAIDU_TOKEN")
 	deployTo := fs.String("deploy-to", "", "after each publish, upload the changed files to this bucket URL (needs -tags withdeploy)")
+	purgeOpts := addPurgeFlags(fs)
 	baseURL := fs.String("base-url", "", "the site's public address, e.g. https://www.example.cn/, for the absolute URLs in sitemaps, feeds and pages (default: hugo.toml's baseURL if absolute, else this server's own address)")
 	mono := fs.Bool("monolithic", false, "render the whole site as one Hugo site on every publish (the benchmarks' baseline; slow on a large archive)")
 	if err := parseArgs(fs, args); err != nil {
@@ -83,7 +86,9 @@ func (m *serveMain) ParseFlags(args []string) error {
 	}
 	m.Root, m.Addr, m.SecureCookies, m.BaiduSite, m.DeployTo, m.Monolithic = *root, *addr, *secure, *baiduSite, *deployTo, *mono
 	m.BaseURL = *baseURL
-	return nil
+	var err error
+	m.purge, err = purgeOpts.batcher(m.DeployTo, newLogger(m.Stderr))
+	return err
 }
 
 // Run opens the site's database and index, wires the desk, admin and
@@ -177,7 +182,10 @@ func (m *serveMain) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	live.Published = afterPublish(ctx, p, m.DeployTo, m.BaiduSite, siteDir, clock, log)
+	if m.purge != nil {
+		m.purge.Log = log
+	}
+	live.Published = afterPublish(ctx, p, m.DeployTo, public, m.purge, m.BaiduSite, siteDir, clock, log)
 	var ready atomic.Bool
 	handler := web.New(web.Config{SiteDir: siteDir, Search: index, Admin: adm, Ready: ready.Load, Log: log,
 		Notices: m.db, Corrections: corrections(m.db), PaperName: "吕梁日报", Clock: clock, BaseURL: public,
@@ -262,11 +270,12 @@ func (m *serveMain) Close() error {
 }
 
 // afterPublish returns what runs after every publish: a deploy to a
-// bucket and a push to Baidu, when configured.
-func afterPublish(ctx context.Context, p paths, deployTo, baiduSite string, siteDir func() string, clock news.Clock, log *slog.Logger) func([]string) {
+// bucket (and the CDN's purge of what it changed) and a push to Baidu,
+// when configured.
+func afterPublish(ctx context.Context, p paths, deployTo, public string, purger *purge.Batcher, baiduSite string, siteDir func() string, clock news.Clock, log *slog.Logger) func([]string) {
 	var after []func([]string)
 	if deployTo != "" {
-		d := newDeployer(p.Root, deployTo, siteDir, log)
+		d := newDeployer(p.Root, deployTo, public, siteDir, purger, log)
 		after = append(after, d.Request)
 		go d.Run(ctx)
 	}

@@ -13,6 +13,6 @@ import (
 var ErrNoDeploy = errors.New("this newsroom was built without deploy support: build it with `go build -tags withdeploy ./cmd/newsroom`")
 
 // Deploy is unavailable without the withdeploy build tag.
-func Deploy(ctx context.Context, root, tree, bucketURL string) error {
-	return ErrNoDeploy
+func Deploy(ctx context.Context, root, tree, bucketURL string) (DeployChanges, error) {
+	return DeployChanges{}, ErrNoDeploy
 }

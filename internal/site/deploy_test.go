@@ -36,7 +36,7 @@ func TestDeployUploadsOnlyChanges(t *testing.T) {
 	}
 	bucket := t.TempDir()
 	url := "file://" + bucket
-	if err := Deploy(ctx, a.Root, a.Current(), url); err != nil {
+	if _, err := Deploy(ctx, a.Root, a.Current(), url); err != nil {
 		t.Fatal(err)
 	}
 	first := bucketFiles(t, bucket)
@@ -53,7 +53,7 @@ func TestDeployUploadsOnlyChanges(t *testing.T) {
 	if _, err := a.Publish(ctx, nil, []string{"stories/2023/05/s0.md"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Deploy(ctx, a.Root, a.Current(), url); err != nil {
+	if _, err := Deploy(ctx, a.Root, a.Current(), url); err != nil {
 		t.Fatal(err)
 	}
 	second := bucketFiles(t, bucket)
