@@ -483,3 +483,35 @@ func onlyComment(s []byte) bool {
 	t := bytes.TrimLeft(s, " ")
 	return len(t) == 0 || (t[0] == '#' && len(t) < len(s))
 }
+
+// Taxonomies are the front matter keys of the site's term pages (栏目,
+// tags, authors), each also the first segment of its terms' URLs.
+var Taxonomies = []string{"columns", "tags", "authors"}
+
+// TermPaths reads the term pages a content file's front matter puts it
+// on, as paths below the site ("tags/营商环境", "authors/zhang-x-1a2b3c4d"):
+// Hugo makes a term's path from its key in lower case. A file without
+// front matter, or whose front matter does not parse, has none.
+func TermPaths(data []byte) []string {
+	front, _, err := splitFront(data)
+	if err != nil {
+		return nil
+	}
+	var fm struct {
+		Columns []string `yaml:"columns"`
+		Tags    []string `yaml:"tags"`
+		Authors []string `yaml:"authors"`
+	}
+	if yaml.Unmarshal(front, &fm) != nil {
+		return nil
+	}
+	var out []string
+	for i, list := range [][]string{fm.Columns, fm.Tags, fm.Authors} {
+		for _, key := range list {
+			if key = strings.ToLower(strings.TrimSpace(key)); key != "" && !strings.ContainsAny(key, "/\\") {
+				out = append(out, Taxonomies[i]+"/"+key)
+			}
+		}
+	}
+	return out
+}

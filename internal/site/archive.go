@@ -91,7 +91,14 @@ type state struct {
 	// rollover changed (a story added to, moved from or withdrawn from
 	// them), so that every publish updates its editions' pages (owner).
 	hotEds map[string]bool
-	news   map[string]newsItem // content keys dated within NewsAge, for the news sitemap
+	// hotTerms are the term pages ("tags/营商环境") of hot stories, whose
+	// pages the hot part renders; the others are the terms part's. Like
+	// the hot set, it only grows between rollovers.
+	hotTerms map[string]bool
+	// termsHanded: the hot part has handed term pages over to the terms
+	// part, which should render soon (see planBatch).
+	termsHanded bool
+	news        map[string]newsItem // content keys dated within NewsAge, for the news sitemap
 	// feeds are the items the site's, the sections' and the columns'
 	// feeds hold (see chooseFeeds), by content key; feedCache the feed
 	// items of the content files chooseFeeds last read.
@@ -233,7 +240,7 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 	}
 
 	var meta map[string]fileMeta
-	if name != hotPart {
+	if name != hotPart && name != termsPart {
 		meta = a.metaOf(files)
 	}
 	out, err := a.renderBatch(ctx, name, name == hotPart, files, listed, meta, params)
@@ -414,6 +421,9 @@ func (a *Archive) note(changed, removed []string) {
 	for _, rel := range changed {
 		if key, month, ok := contentKey(rel); ok {
 			a.hot[key] = true
+			for _, t := range a.readTerms(rel) {
+				a.hotTerms[t] = true
+			}
 			a.markDirty(month)
 			a.noteNews(key, rel)
 			a.noteFeed(key, rel)
@@ -525,7 +535,7 @@ func (a *Archive) Start(ctx context.Context) (needFull bool, err error) {
 			return err
 		}
 		for name, st := range a.parts {
-			if name != hotPart && !sameInputs(st.Inputs, months[name]) {
+			if name != hotPart && name != termsPart && !sameInputs(st.Inputs, months[name]) {
 				a.dirty[name] = true
 			}
 		}

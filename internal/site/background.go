@@ -60,7 +60,31 @@ func (a *Archive) Run(ctx context.Context, interval time.Duration, logf func(str
 				logf("month part failed", "part", m, "err", err)
 			}
 		}
+		// The months' term lists changed: so may the cold terms' pages.
+		if len(todo) > 0 {
+			if err := a.renderTerms(ctx); err != nil && logf != nil {
+				logf("terms part failed", "err", err)
+			}
+		}
 	}
+}
+
+// renderTerms renders the terms part, unless there is nothing for it to
+// render or remove.
+func (a *Archive) renderTerms(ctx context.Context) error {
+	var skip bool
+	a.withLock(func() {
+		a.termsHanded = false
+		if a.parts[termsPart] == nil {
+			months, err := a.cachedCatalog()
+			skip = err == nil && len(a.coldTermFiles(months, a.parts)) == 0
+		}
+	})
+	if skip {
+		return nil
+	}
+	_, err := a.render(ctx, termsPart)
+	return err
 }
 
 // Months touched by publishes are re-rendered after MonthQuiet without
@@ -131,8 +155,9 @@ func (a *Archive) Rollover(ctx context.Context) error {
 		}
 		// Months rendered from now on render the leaving stories and
 		// editions; until the hot part is re-rendered both copies are the
-		// same page.
+		// same page. The same goes for term pages and the terms part.
 		a.hot, a.hotEd, a.hotEds = next, nextEd, nextEds
+		a.hotTerms = a.termsOfKeys(next)
 		return nil
 	})
 	if err != nil {
@@ -143,6 +168,18 @@ func (a *Archive) Rollover(ctx context.Context) error {
 			return err
 		}
 	}
-	_, err = a.render(ctx, hotPart)
-	return err
+	// Term pages no hot story has now are rendered by the terms part
+	// before the hot part lets go of them.
+	if err := a.renderTerms(ctx); err != nil {
+		return err
+	}
+	if _, err = a.render(ctx, hotPart); err != nil {
+		return err
+	}
+	var handed bool
+	a.withLock(func() { handed = a.termsHanded })
+	if handed {
+		return a.renderTerms(ctx)
+	}
+	return nil
 }

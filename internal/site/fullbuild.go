@@ -63,6 +63,7 @@ func (a *Archive) startFull() (full *fullBuild, months map[string]map[string]fil
 	a.hot, a.news, a.hotEd = a.chooseHot(months)
 	a.feeds = a.chooseFeeds(months)
 	a.hotEds = hotEditionsOf(a.hotEd)
+	a.hotTerms = a.termsOfKeys(a.hot)
 	builds := filepath.Join(a.Data, "builds")
 	if err := os.MkdirAll(builds, 0o755); err != nil {
 		return nil, nil, err
@@ -138,6 +139,17 @@ func (b *fullRun) renderAll(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// The terms part lists the months' stories; the hot part goes last.
+	var cold bool
+	b.a.withLock(func() { cold = len(b.a.coldTermFiles(b.months, b.full.parts)) > 0 })
+	if cold {
+		b.mu.Lock()
+		b.total++
+		b.mu.Unlock()
+		if err := b.render(ctx, []string{termsPart}); err != nil {
+			return err
+		}
+	}
 	return b.render(ctx, []string{hotPart})
 }
 
@@ -160,7 +172,7 @@ func (b *fullRun) render(ctx context.Context, batch []string) error {
 		}
 	})
 	var meta map[string]fileMeta
-	if !hot {
+	if !hot && batch[0] != termsPart {
 		meta = a.metaOf(files)
 	}
 	out, err := a.renderBatch(ctx, batch[0], hot, files, listed, meta, params)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"newsroom/internal/content"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -12,6 +13,19 @@ import (
 // hotPart is the name of the part that holds recent stories and the
 // archive-wide pages.
 const hotPart = "hot"
+
+// termsPart is the name of the part that renders the term pages (栏目,
+// tags, authors) of terms no hot story has: a term page exists as long as
+// any live story has the term, whatever part renders that story. It lists
+// each such term's newest stories (termListMax of each month's, see
+// partState.Terms), linked, not rendered; it renders in the background
+// (Rollover, Run), never in a publish: a term only becomes its when the
+// hot part lets go of it, after the terms part has rendered its page.
+const termsPart = "terms"
+
+// termListMax is how many of a term's newest stories each month keeps for
+// the terms part: one page of a term's list (hugo.toml's pagerSize).
+const termListMax = 20
 
 // partState is what one part last rendered: the content files it read and
 // the output files it owns, with a hash of each, so the next render
@@ -28,6 +42,17 @@ type partState struct {
 	// sitemap index.
 	SitemapMod time.Time
 	Pages      int
+	// Terms are, for a month part, the term pages its live stories are on
+	// ("tags/营商环境"), each with the month's newest termListMax of them:
+	// what the terms part lists without reading any month's files.
+	Terms map[string][]termRef
+}
+
+// termRef is a story on a term page: its content file and date (Unix
+// seconds), for picking a term's newest stories across months.
+type termRef struct {
+	Rel  string
+	Date int64
 }
 
 type fileSig struct {
@@ -39,17 +64,24 @@ type fileSig struct {
 // the live tree) given the hot set. Story and notice pages belong to their
 // month unless they are hot; month lists and editions to their month;
 // everything else to the hot part.
-func owner(rel string, hot map[string]bool) string { return ownerOf(rel, hot, nil) }
+func owner(rel string, hot map[string]bool) string { return ownerOf(rel, hot, nil, nil) }
 
 // owner says which part owns an output file now.  The caller holds a.mu.
-func (a *Archive) owner(rel string) string { return ownerOf(rel, a.hot, a.hotEds) }
+func (a *Archive) owner(rel string) string { return ownerOf(rel, a.hot, a.hotEds, a.hotTerms) }
 
 // ownerOf is owner with the e-paper editions that are hot (hotEds, by
 // date): their pages (/edition/2023-06-08/ and below) are the hot part's,
 // so that a story published, corrected or withdrawn reaches its edition's
 // pages in the same publish (see hotFiles).
-func ownerOf(rel string, hot, hotEds map[string]bool) string {
+//
+// A term's pages (/tags/营商环境/ and below) are the hot part's when a hot
+// story has the term (hotTerms: "tags/营商环境"), else the terms part's;
+// hotTerms nil gives every term page to the hot part.
+func ownerOf(rel string, hot, hotEds, hotTerms map[string]bool) string {
 	p := strings.Split(rel, "/")
+	if len(p) >= 3 && hotTerms != nil && isTaxonomy(p[0]) && !hotTerms[p[0]+"/"+p[1]] {
+		return termsPart
+	}
 	if len(p) >= 4 && (p[0] == "stories" || p[0] == "notices") && isDigits(p[1], 4) && isDigits(p[2], 2) {
 		month := p[1] + "-" + p[2]
 		switch p[3] {
@@ -76,6 +108,19 @@ func ownerOf(rel string, hot, hotEds map[string]bool) string {
 // editionMonth is the month part that owns an edition's pages when it is
 // not hot: 2023-06-08 → 2023-06.
 func editionMonth(date string) string { return date[:7] }
+
+// isTaxonomy reports whether a top folder holds term pages.
+func isTaxonomy(top string) bool { return slices.Contains(content.Taxonomies, top) }
+
+// termOf is the term a term page's output file belongs to ("tags/x" for
+// tags/x/page/2/index.html), "" for any other file.
+func termOf(rel string) string {
+	p := strings.SplitN(rel, "/", 3)
+	if len(p) == 3 && isTaxonomy(p[0]) {
+		return p[0] + "/" + p[1]
+	}
+	return ""
+}
 
 func isDigits(s string, n int) bool {
 	if len(s) != n {
@@ -114,9 +159,12 @@ func filesOf(months map[string]map[string]fileSig, name string, hot map[string]b
 }
 
 // chooseHot picks the hot set, the HotMin newest items by date and the
-// placed ones (SetPlacement), and the items dated within NewsAge for the
-// news sitemap. Only the newest months (and the placed files) are read, so
-// the cost does not grow with the archive. The caller holds a.mu.
+// HotMin newest stories (the /stories/ list shows as many, see
+// archiveParams: its pages must not come and go with the notices among
+// the newest items), the placed ones (SetPlacement), and the items dated
+// within NewsAge for the news sitemap. Only the newest months (and the
+// placed files) are read, so the cost does not grow with the archive. The
+// caller holds a.mu.
 func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bool, map[string]newsItem, map[string]string) {
 	type item struct {
 		key, rel string
@@ -130,13 +178,17 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bo
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
 	cutoff := a.now().Add(-a.newsAge())
 	var items []item
+	stories := 0
 	for _, m := range names {
 		monthEnd, _ := time.Parse("2006-01", m)
 		monthEnd = monthEnd.AddDate(0, 1, 1)
-		if len(items) >= a.hotMin() && monthEnd.Before(cutoff) {
+		if stories >= a.hotMin() && monthEnd.Before(cutoff) {
 			break
 		}
 		for rel := range months[m] {
+			if strings.HasPrefix(rel, "stories/") {
+				stories++
+			}
 			key, _, _ := contentKey(rel)
 			m := frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
 			it := item{key, rel, m.Date, m.Edition}
@@ -155,8 +207,13 @@ func (a *Archive) chooseHot(months map[string]map[string]fileSig) (map[string]bo
 	hot := map[string]bool{}
 	news := map[string]newsItem{}
 	eds := map[string]string{}
+	stories = 0
 	for i, it := range items {
-		if i < a.hotMin() {
+		isStory := strings.HasPrefix(it.rel, "stories/")
+		if isStory {
+			stories++
+		}
+		if i < a.hotMin() || isStory && stories <= a.hotMin() {
 			hot[it.key] = true
 			if it.edition != "" {
 				eds[it.key] = it.edition
@@ -204,6 +261,9 @@ func hotEditionsOf(hotEd map[string]string) map[string]bool {
 // parts is the state the months were last rendered with (the live tree's,
 // or a full build's new tree's). The caller holds a.mu.
 func (a *Archive) partFiles(months map[string]map[string]fileSig, parts map[string]*partState, name string) (files, listed []string, hotHas map[string]bool) {
+	if name == termsPart {
+		return a.coldTermFiles(months, parts), nil, nil
+	}
 	files = filesOf(months, name, a.hot)
 	hotHas = map[string]bool{}
 	for key, ed := range a.hotEd {
@@ -294,8 +354,13 @@ func (a *Archive) archiveParams(months map[string]map[string]fileSig, parts map[
 		list = append(list, map[string]any{"month": m, "year": m[:4], "mon": m[5:], "count": counts[m],
 			"url": "/stories/" + m[:4] + "/" + m[5:] + "/"})
 	}
+	// The /stories/ list shows the HotMin newest stories, which are always
+	// hot (chooseHot; those published since are hot too), so it has the
+	// same pages from one publish to the next; older stories are in the
+	// month lists.
+	lists := map[string]any{"/stories/": a.hotMin()}
 	return map[string]any{"months": list, "calendar": editionMonths(editions), "news": a.newsParams(), editionDatesKey: editions,
-		"placement": placementParams(a.placed)}
+		"placement": placementParams(a.placed), "lists": lists}
 }
 
 // shownMonths are the months whose list pages are in the live tree (their
@@ -338,4 +403,118 @@ func editionMonths(editions []string) []map[string]any {
 		i = j
 	}
 	return out
+}
+
+// coldTermFiles lists the content files the terms part renders term pages
+// from: for each term no hot story has, its newest stories as the months
+// last rendered them (partState.Terms), termListMax of them, if their
+// files are still there. The caller holds a.mu.
+func (a *Archive) coldTermFiles(months map[string]map[string]fileSig, parts map[string]*partState) []string {
+	refs := map[string][]termRef{}
+	for name, st := range parts {
+		if name == hotPart || name == termsPart {
+			continue
+		}
+		for term, rs := range st.Terms {
+			if !a.hotTerms[term] {
+				refs[term] = append(refs[term], rs...)
+			}
+		}
+	}
+	set := map[string]bool{}
+	for _, rs := range refs {
+		sortRefs(rs)
+		n := 0
+		for _, r := range rs {
+			if n == termListMax {
+				break
+			}
+			if _, month, ok := contentKey(r.Rel); ok {
+				if _, there := months[month][r.Rel]; there {
+					set[r.Rel] = true
+					n++
+				}
+			}
+		}
+	}
+	files := make([]string, 0, len(set))
+	for rel := range set {
+		files = append(files, rel)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// coldTermLive reports whether a story outside the hot part may still
+// have term (its month says so, and its file is there). The caller holds
+// a.mu.
+func (a *Archive) coldTermLive(term string) bool {
+	if term == "" {
+		return false
+	}
+	for name, st := range a.parts {
+		if name == hotPart || name == termsPart {
+			continue
+		}
+		for _, r := range st.Terms[term] {
+			if _, month, ok := contentKey(r.Rel); ok {
+				if _, there := a.months[month][r.Rel]; there {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// sortRefs orders a term's stories newest first.
+func sortRefs(rs []termRef) {
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].Date != rs[j].Date {
+			return rs[i].Date > rs[j].Date
+		}
+		return rs[i].Rel > rs[j].Rel
+	})
+}
+
+// monthTerms is a month part's partState.Terms: for each term page its
+// listed stories are on, the month's newest termListMax of them.
+func monthTerms(files map[string]fileSig, meta map[string]fileMeta) map[string][]termRef {
+	terms := map[string][]termRef{}
+	for rel := range files {
+		m := meta[rel]
+		if m.Unlisted {
+			continue
+		}
+		for _, t := range m.Terms {
+			terms[t] = append(terms[t], termRef{rel, m.Date.Unix()})
+		}
+	}
+	for t, rs := range terms {
+		sortRefs(rs)
+		if len(rs) > termListMax {
+			terms[t] = slices.Clip(rs[:termListMax])
+		}
+	}
+	return terms
+}
+
+// termsOfKeys reads the term pages of the content files of keys.
+func (a *Archive) termsOfKeys(keys map[string]bool) map[string]bool {
+	terms := map[string]bool{}
+	for key := range keys {
+		for _, t := range a.readTerms(content.FileOfKey(key)) {
+			terms[t] = true
+		}
+	}
+	return terms
+}
+
+// readTerms reads the term pages of a content file (rel below content/).
+func (a *Archive) readTerms(rel string) []string {
+	data, err := os.ReadFile(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+	if err != nil {
+		return nil
+	}
+	return content.TermPaths(data)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"newsroom/internal/content"
 	"os"
 	"path"
 	"path/filepath"
@@ -222,7 +223,19 @@ func (a *Archive) renderHugoBuild(ctx context.Context, out *outputFs, label stri
 	if a.BaseURL != "" {
 		extra["baseURL"] = a.BaseURL
 	}
-	if !hot {
+	if label == termsPart {
+		// The terms part renders term pages (and their feeds) only: every
+		// story is listed and linked, never rendered, and every other page
+		// is another part's.
+		extra["cascade"] = []map[string]any{{
+			"build":  map[string]any{"render": "never", "list": "always"},
+			"target": map[string]any{"path": "{/,/columns,/tags,/authors,/edition,/edition/**,/search,/verify,/stories,/notices}"},
+		}, {
+			"build":  map[string]any{"render": "link", "list": "always"},
+			"target": map[string]any{"path": "{/stories/**,/notices/**}", "kind": "page"},
+		}}
+		extra["disableKinds"] = []string{"robotstxt", "404", "sitemap"}
+	} else if !hot {
 		// A month renders only what it owns: its pages, its lists and its
 		// editions (its sitemap is written from the content list). Home,
 		// column, tag and author pages and the feeds belong to the hot
@@ -356,13 +369,21 @@ type fileMeta struct {
 	// Unlisted is a withdrawn story (build.list: never): its page stays,
 	// but no sitemap or list names it.
 	Unlisted bool
+	// Terms are the term pages it is on (content.TermPaths); metaOf only.
+	Terms []string
 }
 
-// metaOf reads the date and edition of content files.
+// metaOf reads the date, edition and terms of content files.
 func (a *Archive) metaOf(files []string) map[string]fileMeta {
 	meta := make(map[string]fileMeta, len(files))
 	for _, rel := range files {
-		meta[rel] = frontMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+		data, err := os.ReadFile(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+		if err != nil {
+			meta[rel] = fileMeta{}
+			continue
+		}
+		m, _ := content.ReadMetaBytes(data)
+		meta[rel] = fileMeta{Date: m.Date, Modified: m.Lastmod, Edition: m.Edition, Unlisted: m.Unlisted, Terms: content.TermPaths(data)}
 	}
 	return meta
 }

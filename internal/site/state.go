@@ -49,6 +49,7 @@ func (a *Archive) load() {
 			}
 		}
 	}
+	a.hotTerms = a.termsOfKeys(a.hot)
 }
 
 func (a *Archive) saveState(name string, st *partState) error {

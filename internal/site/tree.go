@@ -27,7 +27,10 @@ type partPlan struct {
 	next    *partState
 	writes  []planFile
 	deletes []string // slash-separated, relative to the tree
-	stats   PartStats
+	// handover are term pages the hot part rendered and that are now the
+	// terms part's, which will rewrite or delete them (see planBatch).
+	handover []string
+	stats    PartStats
 }
 
 type planFile struct {
@@ -85,7 +88,8 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 	}
 	base := a.baseURL()
 	for name, p := range plans {
-		if name != hotPart {
+		if name != hotPart && name != termsPart {
+			p.next.Terms = monthTerms(months[name], meta)
 			var eds []string
 			for rel := range months[name] {
 				if ed := meta[rel].Edition; ed != "" && !meta[rel].Unlisted {
@@ -106,9 +110,22 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 			}
 		}
 		if st := prev[name]; st != nil {
-			for rel := range st.Outputs {
-				if _, still := p.next.Outputs[rel]; !still && a.owner(rel) == name {
+			for rel, sum := range st.Outputs {
+				if _, still := p.next.Outputs[rel]; still {
+					continue
+				}
+				switch o := a.owner(rel); {
+				case o == name && name == hotPart && a.coldTermLive(termOf(rel)):
+					// A term no hot story has any more (a correction took it
+					// off) whose older stories still have it: its page stays
+					// until the terms part takes it over at the rollover.
+					p.next.Outputs[rel] = sum
+				case o == name:
 					p.deletes = append(p.deletes, rel)
+				case name == hotPart && o == termsPart:
+					// The terms part rewrites the page if it renders it,
+					// and deletes it if not: the term may be gone.
+					p.handover = append(p.handover, rel)
 				}
 			}
 		}
@@ -142,6 +159,13 @@ func (a *Archive) applyToLive(plans map[string]*partPlan) (map[string]PartStats,
 		}
 		delete(a.dirty, name)
 		stats[name] = p.stats
+		if len(p.handover) > 0 {
+			handOver(a.parts, p.handover)
+			if err := a.saveState(termsPart, a.parts[termsPart]); err != nil {
+				return nil, err
+			}
+			a.termsHanded = true
+		}
 	}
 	if plans[hotPart] != nil {
 		if err := a.saveHot(); err != nil {
@@ -170,8 +194,25 @@ func (a *Archive) applyToNewTree(full *fullBuild, plans map[string]*partPlan) ma
 		}
 		full.parts[name] = p.next
 		stats[name] = p.stats
+		handOver(full.parts, p.handover)
 	}
 	return stats
+}
+
+// handOver records term pages the hot part no longer owns as the terms
+// part's, with no hash, so that its next render rewrites or deletes them.
+func handOver(parts map[string]*partState, rels []string) {
+	if len(rels) == 0 {
+		return
+	}
+	st := parts[termsPart]
+	if st == nil {
+		st = &partState{Outputs: map[string]uint64{}}
+		parts[termsPart] = st
+	}
+	for _, rel := range rels {
+		st.Outputs[rel] = 0
+	}
 }
 
 // forgetOutputs forgets a story's pages in its month's and the hot part's
