@@ -104,3 +104,13 @@ func FuzzTermKey(f *testing.F) {
 		}
 	})
 }
+
+// TestTermKeyPage: a term named page would share /tags/page/2/ with the
+// second page of the list of all tags, so it gets a slug.
+func TestTermKeyPage(t *testing.T) {
+	for _, name := range []string{"page", "Page", "PAGE"} {
+		if k := TermKey(name); strings.EqualFold(k, "page") {
+			t.Errorf("TermKey(%q) = %q", name, k)
+		}
+	}
+}

@@ -38,6 +38,10 @@ func plainTerm(name string) bool {
 	if name == "" || utf8.RuneCountInString(name) > maxPlainTerm {
 		return false
 	}
+	if strings.EqualFold(name, "page") {
+		// /tags/page/2/ is the second page of the list of all tags.
+		return false
+	}
 	for _, r := range name {
 		switch {
 		case r < utf8.RuneSelf:

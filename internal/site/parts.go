@@ -79,8 +79,10 @@ func (a *Archive) owner(rel string) string { return ownerOf(rel, a.hot, a.hotEds
 // hotTerms nil gives every term page to the hot part.
 func ownerOf(rel string, hot, hotEds, hotTerms map[string]bool) string {
 	p := strings.Split(rel, "/")
-	if len(p) >= 3 && hotTerms != nil && isTaxonomy(p[0]) && !hotTerms[p[0]+"/"+p[1]] {
-		return termsPart
+	if hotTerms != nil {
+		if t := termOf(rel); t != "" && !hotTerms[t] {
+			return termsPart
+		}
 	}
 	if len(p) >= 4 && (p[0] == "stories" || p[0] == "notices") && isDigits(p[1], 4) && isDigits(p[2], 2) {
 		month := p[1] + "-" + p[2]
@@ -113,10 +115,11 @@ func editionMonth(date string) string { return date[:7] }
 func isTaxonomy(top string) bool { return slices.Contains(content.Taxonomies, top) }
 
 // termOf is the term a term page's output file belongs to ("tags/x" for
-// tags/x/page/2/index.html), "" for any other file.
+// tags/x/page/2/index.html), "" for any other file. tags/page/N/ are the
+// pages of the list of all tags (the hot part's).
 func termOf(rel string) string {
 	p := strings.SplitN(rel, "/", 3)
-	if len(p) == 3 && isTaxonomy(p[0]) {
+	if len(p) == 3 && isTaxonomy(p[0]) && p[1] != "page" {
 		return p[0] + "/" + p[1]
 	}
 	return ""

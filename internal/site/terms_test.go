@@ -160,3 +160,24 @@ func pagerLinks(page string) []string {
 	}
 	return links
 }
+
+// TestTermPageOwner: a term's pages are the hot part's while a hot story
+// has the term, else the terms part's; the pages of the list of all terms
+// (/tags/, /tags/page/2/) are always the hot part's.
+func TestTermPageOwner(t *testing.T) {
+	hotTerms := map[string]bool{"tags/营商环境": true}
+	for rel, want := range map[string]string{
+		"tags/营商环境/index.html":              hotPart,
+		"tags/营商环境/page/2/index.html":       hotPart,
+		"tags/旧标签/index.xml":                termsPart,
+		"authors/zhang-1a2b3c4d/index.html": termsPart,
+		"columns/要闻/page/3/index.html":      termsPart,
+		"tags/index.html":                   hotPart,
+		"tags/page/4/index.html":            hotPart,
+		"stories/index.html":                hotPart,
+	} {
+		if got := ownerOf(rel, nil, nil, hotTerms); got != want {
+			t.Errorf("owner of %s: %s, want %s", rel, got, want)
+		}
+	}
+}
