@@ -52,7 +52,10 @@ type Live struct {
 // Update indexes changed stories, drops removed URLs from the index, and
 // rebuilds the site; it returns when both are done. The index goes first:
 // it takes milliseconds, and a hit that links to a page still being built
-// for a moment is better than a live page that cannot be found.
+// for a moment is better than a live page that cannot be found. When the
+// index cannot be written (a full disk), the site is still rebuilt, and
+// the error returned: a live page that cannot be found yet is better than
+// none (the index is reconciled with the content files at the next start).
 func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []string) error {
 	l.updating.RLock()
 	defer l.updating.RUnlock()
@@ -66,14 +69,15 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 		}
 		docs = append(docs, Document(s))
 	}
+	var indexErr error
 	if len(docs) > 0 {
 		if err := l.Index.Put(docs...); err != nil {
-			return fmt.Errorf("index: %w", err)
+			indexErr = fmt.Errorf("index: %w", err)
 		}
 	}
 	if unindex = append(unindex, removedURLs...); len(unindex) > 0 {
 		if err := l.Index.Delete(unindex...); err != nil {
-			return fmt.Errorf("index: %w", err)
+			indexErr = errors.Join(indexErr, fmt.Errorf("index: %w", err))
 		}
 	}
 	var changedFiles, removedFiles []string
@@ -85,7 +89,7 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 	}
 	st, err := l.Site.Publish(ctx, changedFiles, removedFiles)
 	if err != nil {
-		return fmt.Errorf("build site: %w", err)
+		return errors.Join(indexErr, fmt.Errorf("build site: %w", err))
 	}
 	l.Log.Info("site updated", "changed", len(changed), "removed", len(removedURLs), "pages", st.Pages,
 		"written", st.Written, "deleted", st.Deleted, "took", st.Duration.Round(time.Millisecond))
@@ -96,7 +100,7 @@ func (l *Live) Update(ctx context.Context, changed []news.Story, removedURLs []s
 		}
 		l.Published(urls)
 	}
-	return nil
+	return indexErr
 }
 
 // Place shows the editors' placement of stories on the home and column

@@ -231,3 +231,28 @@ func TestCheckIndexReadsFilesModifiedSinceTheLastCheck(t *testing.T) {
 		t.Fatalf("second CheckIndex added %d, deleted %d, err %v; want nothing", added, deleted, err)
 	}
 }
+
+// TestUpdateWithoutIndexStillPublishes: when the index cannot be written
+// (closed here; a full disk in production), the page still goes live and
+// the error says what failed.
+func TestUpdateWithoutIndexStillPublishes(t *testing.T) {
+	ctx := context.Background()
+	live, dir := newLive(t)
+	pub := time.Date(2023, 6, 8, 6, 0, 0, 0, news.Shanghai)
+	s := news.Story{Kind: news.KindStory, Title: "柳林县新建桥梁通车", Body: "大桥今日通车。", Section: "本地", PublishedAt: &pub}
+	rel := content.RelPath(s.Kind, pub, "qiao")
+	s.URL = content.URLOf(rel)
+	data, _ := content.Marshal(s, pub)
+	if err := dir.Write(rel, data); err != nil {
+		t.Fatal(err)
+	}
+	live.Index.Close()
+	err := live.Update(ctx, []news.Story{s}, nil)
+	if err == nil || !strings.Contains(err.Error(), "index") {
+		t.Fatalf("Update with the index closed answered %v", err)
+	}
+	page, rerr := os.ReadFile(filepath.Join(live.Site.(*site.Archive).Current(), "stories/2023/06/qiao/index.html"))
+	if rerr != nil || !strings.Contains(string(page), "大桥今日通车") {
+		t.Fatalf("page not live when the index failed: %v", rerr)
+	}
+}

@@ -57,6 +57,9 @@ type Archive struct {
 	Now        func() time.Time // the clock; nil: time.Now
 
 	recycle time.Duration // see recycleAfter; tests shorten it
+	// writeLive writes a file into the live tree (nil: writeAtomic);
+	// tests make it fail as a full disk does.
+	writeLive func(path string, data []byte) error
 
 	// mu guards state and every write into the live tree. It is held for
 	// reading and changing the state and for writing rendered files, never

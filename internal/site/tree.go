@@ -36,6 +36,8 @@ type partPlan struct {
 type planFile struct {
 	rel  string
 	data []byte
+	// fresh: the part did not have the file before (a new page).
+	fresh bool
 }
 
 // planBatch decides what publishing a rendered batch into tree changes,
@@ -57,14 +59,17 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 		if strings.HasSuffix(rel, ".html") {
 			p.stats.Pages++
 		}
+		fresh := true
 		if st := prev[p.name]; st != nil {
-			if old, ok := st.Outputs[rel]; ok && old == sum {
+			old, ok := st.Outputs[rel]
+			if ok && old == sum {
 				if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(rel))); err == nil {
 					return
 				}
 			}
+			fresh = !ok
 		}
-		p.writes = append(p.writes, planFile{rel, data})
+		p.writes = append(p.writes, planFile{rel, data, fresh})
 	}
 	for _, name := range out.fs.names() {
 		info, err := out.fs.Stat(name)
@@ -135,15 +140,38 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 	return plans, nil
 }
 
+// rank orders a part's writes into the live tree: story and notice pages
+// first, then other new files (a new edition's page), then changed ones,
+// so that a page that links to a new page (the home page, a list, an
+// edition) is never there before it, also when a write fails half way.
+func (f planFile) rank() int {
+	p := strings.SplitN(f.rel, "/", 5)
+	switch {
+	case len(p) == 5 && (p[0] == "stories" || p[0] == "notices") && isDigits(p[1], 4) && isDigits(p[2], 2) && p[3] != "page":
+		return 0
+	case f.fresh:
+		return 1
+	}
+	return 2
+}
+
 // applyToLive writes planned parts into the live tree, each file through a
 // temporary file and a rename so that a reader gets the old page or the
-// new one, and saves their state. The caller holds a.mu.
+// new one, and saves their state. New pages go first (see rank), so that
+// a failed write (a full disk) leaves no link to a page that is not there;
+// the part's state is then left as it was, and its next render writes
+// again whatever differs from it. The caller holds a.mu.
 func (a *Archive) applyToLive(plans map[string]*partPlan) (map[string]PartStats, error) {
 	stats := map[string]PartStats{}
+	write := a.writeLive
+	if write == nil {
+		write = writeAtomic
+	}
 	for name, p := range plans {
+		slices.SortStableFunc(p.writes, func(x, y planFile) int { return cmp.Compare(x.rank(), y.rank()) })
 		for _, f := range p.writes {
-			if err := writeAtomic(filepath.Join(a.live, filepath.FromSlash(f.rel)), f.data); err != nil {
-				return nil, fmt.Errorf("publish %s: %w", name, err)
+			if err := write(filepath.Join(a.live, filepath.FromSlash(f.rel)), f.data); err != nil {
+				return nil, fmt.Errorf("publish %s: write %s: %w", name, f.rel, err)
 			}
 		}
 		for _, rel := range p.deletes {
