@@ -256,3 +256,33 @@ func TestUpdateWithoutIndexStillPublishes(t *testing.T) {
 		t.Fatalf("page not live when the index failed: %v", rerr)
 	}
 }
+
+// TestBodyOfReadsAChangedFileAgain: the body kept for snippets is read
+// again when its file changes (a correction), and a removed file has none.
+func TestBodyOfReadsAChangedFileAgain(t *testing.T) {
+	dir := content.Dir{Root: t.TempDir()}
+	pub := time.Date(2023, 6, 8, 6, 0, 0, 0, news.Shanghai)
+	rel := content.RelPath(news.KindStory, pub, "gengzheng")
+	put := func(body string) {
+		s := news.Story{Kind: news.KindStory, Title: "更正测试", Body: body, Section: "本地", PublishedAt: &pub}
+		data, _ := content.Marshal(s, pub)
+		if err := dir.Write(rel, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bodyOf := BodyOf(dir)
+	put("原来的正文。")
+	for range 2 {
+		if b, ok := bodyOf(content.URLOf(rel)); !ok || b != "原来的正文。" {
+			t.Fatalf("body %q, %v", b, ok)
+		}
+	}
+	put("更正后的正文。")
+	if b, ok := bodyOf(content.URLOf(rel)); !ok || b != "更正后的正文。" {
+		t.Fatalf("after the correction: body %q, %v", b, ok)
+	}
+	os.Remove(filepath.Join(dir.Root, rel))
+	if b, ok := bodyOf(content.URLOf(rel)); ok {
+		t.Fatalf("removed file still has a body: %q", b)
+	}
+}

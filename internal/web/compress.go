@@ -95,6 +95,11 @@ func chooseEncoding(header string) string {
 type compressor struct {
 	zstd  *zstd.Encoder // EncodeAll is safe for concurrent use
 	limit int           // bytes of compressed bodies kept
+	// Writers are reused: a gzip writer at level 6 allocates and clears
+	// about a megabyte of state, and answers that are not cached (search,
+	// the API) were each making one; under load that was a fifth of the
+	// server's CPU with its garbage collection (BENCHMARKS.md).
+	gzips, brotlis sync.Pool
 
 	mu    sync.Mutex
 	size  int
@@ -128,15 +133,27 @@ func (c *compressor) encode(enc string, body []byte) []byte {
 	case "br":
 		// A middle level: the cache pays it once per file version,
 		// while the slowest levels would hold up the first reader.
-		w := brotli.NewWriterLevel(&buf, 6)
+		w, ok := c.brotlis.Get().(*brotli.Writer)
+		if ok {
+			w.Reset(&buf)
+		} else {
+			w = brotli.NewWriterLevel(&buf, 6)
+		}
 		w.Write(body)
 		w.Close()
+		c.brotlis.Put(w)
 	case "zstd":
 		return c.zstd.EncodeAll(body, make([]byte, 0, len(body)/3))
 	case "gzip":
-		w, _ := gzip.NewWriterLevel(&buf, 6)
+		w, ok := c.gzips.Get().(*gzip.Writer)
+		if ok {
+			w.Reset(&buf)
+		} else {
+			w, _ = gzip.NewWriterLevel(&buf, 6)
+		}
 		w.Write(body)
 		w.Close()
+		c.gzips.Put(w)
 	}
 	return buf.Bytes()
 }

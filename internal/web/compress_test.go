@@ -229,3 +229,29 @@ func BenchmarkCompress(b *testing.B) {
 		}
 	}
 }
+
+// TestCompressorReusesWriters: bodies compressed one after the other (and
+// at once) with reused writers each decode to themselves.
+func TestCompressorReusesWriters(t *testing.T) {
+	c := newCompressor(compressCacheBytes)
+	for _, enc := range encodings {
+		done := make(chan bool)
+		for i := range 8 {
+			go func() {
+				ok := true
+				for j := range 20 {
+					body := []byte(strings.Repeat("吕梁日报 "+enc, 100+i*37+j))
+					if got := decode(t, enc, c.encode(enc, body)); !bytes.Equal(got, body) {
+						ok = false
+					}
+				}
+				done <- ok
+			}()
+		}
+		for range 8 {
+			if !<-done {
+				t.Errorf("%s: a body did not decode to itself", enc)
+			}
+		}
+	}
+}

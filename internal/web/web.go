@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ func New(cfg Config) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &server{cfg: cfg}
+	s := &server{cfg: cfg, searching: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if cfg.ProofDir != "" {
 		s.proofs = newProofs(cfg.ProofDir, cfg.Chromium)
 	}
@@ -98,6 +99,11 @@ func New(cfg Config) http.Handler {
 type server struct {
 	cfg    Config
 	proofs *proofs // nil: no PDFs
+	// searching holds a slot per search running: as many as there are
+	// cores. Each search already spreads over the cores (shards, snippets
+	// in parallel), so more at once only made each slower, and took the
+	// CPU from a publish's render, which readers then waited for too.
+	searching chan struct{}
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -183,7 +189,13 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	q, err := parseQuery(r)
 	var res *search.Results
 	if err == nil {
-		res, err = s.cfg.Search.Search(r.Context(), q)
+		select {
+		case s.searching <- struct{}{}:
+			res, err = s.cfg.Search.Search(r.Context(), q)
+			<-s.searching
+		case <-r.Context().Done():
+			err = r.Context().Err()
+		}
 	}
 	if err != nil {
 		status, msg := s.searchError(r, err)

@@ -2,13 +2,16 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -198,5 +201,60 @@ func TestSiteAndAdminGetTheirOwnSecurityPolicy(t *testing.T) {
 		if hdr.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: no nosniff", c.path)
 		}
+	}
+}
+
+// countingSearch is a real index that counts the searches running at once.
+type countingSearch struct {
+	ix        *search.Index
+	mu        sync.Mutex
+	now, most int
+}
+
+func (c *countingSearch) Search(ctx context.Context, q search.Query) (*search.Results, error) {
+	c.mu.Lock()
+	c.now++
+	c.most = max(c.most, c.now)
+	c.mu.Unlock()
+	time.Sleep(5 * time.Millisecond) // long enough for the others to arrive
+	defer func() {
+		c.mu.Lock()
+		c.now--
+		c.mu.Unlock()
+	}()
+	return c.ix.Search(ctx, q)
+}
+
+// TestSearchesRunAsManyAtOnceAsThereAreCores: thirty readers searching at
+// once all get their answers, but no more searches run at a time than
+// there are cores (the others wait their turn).
+func TestSearchesRunAsManyAtOnceAsThereAreCores(t *testing.T) {
+	c := &countingSearch{ix: newIndex(t).ix}
+	srv, _ := newServer(t, c)
+	var wg sync.WaitGroup
+	errs := make(chan error, 30)
+	for range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(srv.URL + "/api/search?q=" + url.QueryEscape("高考"))
+			if err != nil {
+				errs <- err
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				errs <- fmt.Errorf("status %d", resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if c.most > runtime.GOMAXPROCS(0) || c.most == 0 {
+		t.Fatalf("%d searches ran at once; at most %d (the cores) should", c.most, runtime.GOMAXPROCS(0))
 	}
 }
