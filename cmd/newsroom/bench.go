@@ -18,6 +18,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	skipBaseline := fs.Bool("skip-baseline", false, "do not measure the monolithic baseline")
 	skipRebuild := fs.Bool("skip-rebuild", false, "do not measure a rebuild of the live site (two more builds and a minute's wait)")
 	keep := fs.Bool("keep", false, "keep the generated site folder")
+	photos := fs.Int("photos", 0, "generate this many distinct pictures, give every story one as its lead photo, and file each timed story with an uploaded photo; 0: no photos")
 	years := fs.Int("years", 20, "years the generated archive spans (with --stories, its density: 1,000,000 over 20 years is 137 a day)")
 	serverLogFile := fs.String("server-log", "", "write the log of the server that the publishes are timed on to this file")
 	end := fs.String("end", "now", "date of the generated archive's newest story (YYYY-MM-DD, or now: as a live paper's, so the hot part and the news sitemap hold what they would)")
@@ -57,7 +58,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	o := bench.Options{Self: self, Stories: *n, Years: *years, End: *end, Publishes: *publishes, BaselinePublishes: *basePublishes,
-		Every: *every, SkipBaseline: *skipBaseline, SkipRebuild: *skipRebuild, Keep: *keep}
+		Every: *every, SkipBaseline: *skipBaseline, SkipRebuild: *skipRebuild, Keep: *keep, Photos: *photos}
 	if *serverLogFile != "" {
 		f, err := os.Create(*serverLogFile)
 		if err != nil {

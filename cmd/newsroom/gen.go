@@ -17,12 +17,13 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	n := fs.Int("stories", 0, "number of items to write (stories, photos and notices)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same archive")
 	end := fs.String("end", gen.DefaultEnd.Format(time.DateOnly), "date of the newest item (YYYY-MM-DD, or now); items spread over --years before it")
+	photos := fs.Int("photos", 0, "write this many distinct pictures (static/media/gen/) and give every story one as its lead photo, with caption and credit; 0: none")
 	years := fs.Int("years", 20, "years the archive spans; with --stories this sets its density (a city daily prints about 100 stories a day)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	if *n <= 0 || *years <= 0 {
-		return errors.New("usage: newsroom gen [--site DIR] --stories N [--seed S] [--end YYYY-MM-DD] [--years Y]")
+	if *n <= 0 || *years <= 0 || *photos < 0 {
+		return errors.New("usage: newsroom gen [--site DIR] --stories N [--seed S] [--end YYYY-MM-DD] [--years Y] [--photos P]")
 	}
 	p, err := sitePaths(*root)
 	if err != nil {
@@ -43,7 +44,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	bar := progressbar.NewOptions(*n, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("generating"),
 		progressbar.OptionShowCount(), progressbar.OptionSetItsString("stories"), progressbar.OptionShowIts(), progressbar.OptionThrottle(200*time.Millisecond))
 	start := time.Now()
-	written, err := gen.Generate(p.Root, gen.Options{Stories: *n, Seed: *seed, End: endAt, Years: *years,
+	written, err := gen.Generate(p.Root, gen.Options{Stories: *n, Seed: *seed, End: endAt, Years: *years, Photos: *photos,
 		Progress: func(done, total int) { bar.Set(done) }})
 	bar.Finish()
 	fmt.Fprintln(stderr)

@@ -11,8 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -52,6 +56,11 @@ type Options struct {
 	// ServerLog, if not nil, receives the log of the server the publishes
 	// are timed on.
 	ServerLog io.Writer
+	// Photos, if not 0: the generated archive has this many distinct
+	// pictures, every story leads with one (gen --photos), and every timed
+	// story is filed with a photo uploaded to the media library first, as
+	// a reporter does (its sizes are made at upload, not in the publish).
+	Photos int
 }
 
 // Run measures the archive at a given size, end to end, with real
@@ -78,7 +87,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	r := benchReport{Stories: o.Stories, Years: o.Years, Cores: runtime.NumCPU(), CPU: cpuModel(), Date: time.Now().Format(time.DateOnly)}
 
 	log("generating %d stories in %s", o.Stories, dir)
-	if _, err := child(ctx, self, "gen", "--site", dir, "--stories", strconv.Itoa(o.Stories), "--years", strconv.Itoa(o.Years), "--end", o.End); err != nil {
+	if _, err := child(ctx, self, "gen", "--site", dir, "--stories", strconv.Itoa(o.Stories), "--years", strconv.Itoa(o.Years), "--end", o.End, "--photos", strconv.Itoa(o.Photos)); err != nil {
 		return err
 	}
 	log("full build in parts")
@@ -100,7 +109,7 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	log("  %s, peak RSS %d MB", r.Index.Wall.Round(time.Millisecond), r.Index.MaxRSS>>20)
 
 	log("publishing %d stories (parts)", o.Publishes)
-	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, publishRun{Count: o.Publishes, Every: o.Every, ServerLog: o.ServerLog, Placements: &r.Placements}, log); err != nil {
+	if r.PublishParts, r.StartParts, r.CheckParts, err = timePublishes(ctx, self, dir, publishRun{Count: o.Publishes, Every: o.Every, ServerLog: o.ServerLog, Placements: &r.Placements, Photos: o.Photos > 0}, log); err != nil {
 		return err
 	}
 	if !o.SkipBaseline && o.BaselinePublishes > 0 {
@@ -216,7 +225,7 @@ func Reuse(ctx context.Context, dir string, o Options, stdout, stderr io.Writer)
 	log := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
 	self := o.Self
 	var placements []time.Duration
-	run := publishRun{Count: o.Publishes, Every: o.Every, ServerLog: o.ServerLog, Placements: &placements}
+	run := publishRun{Count: o.Publishes, Every: o.Every, ServerLog: o.ServerLog, Placements: &placements, Photos: o.Photos > 0}
 	n, err := content.Dir{Root: filepath.Join(dir, "content")}.Count()
 	if err != nil {
 		return err
@@ -321,6 +330,7 @@ type publishRun struct {
 	// made after the publishes (a published story put first on the home
 	// page, PUT /api/admin/placement/home, until the home page's 头条 is it).
 	Placements *[]time.Duration
+	Photos     bool // file each story with an uploaded photo
 }
 
 func timePublishes(ctx context.Context, self, dir string, run publishRun, log func(string, ...any)) (lat []time.Duration, startup, check time.Duration, err error) {
@@ -453,10 +463,18 @@ func timePublishes(ctx context.Context, self, dir string, run publishRun, log fu
 		var created struct {
 			ID int64 `json:"id"`
 		}
-		if err := benchCall(base, token, "POST", "/api/admin/stories", map[string]any{
+		story := map[string]any{
 			"title": "基准测试稿件 " + marker, "section": "本地", "source": "本报讯", "authors": []string{"记者 测试"},
 			"body": "这是一篇用于测量发布延迟的稿件，编号 " + marker + "。\n\n第二段正文。",
-		}, &created); err != nil {
+		}
+		if run.Photos {
+			photo, err := uploadPhoto(base, token, i, marker)
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			story["photos"] = []map[string]any{photo}
+		}
+		if err := benchCall(base, token, "POST", "/api/admin/stories", story, &created); err != nil {
 			return nil, 0, 0, err
 		}
 		// Through the review chain first, one reviewer per level; only
@@ -636,4 +654,52 @@ func copyTree(src, dst string) error {
 		}
 		return os.WriteFile(target, data, 0o644)
 	})
+}
+
+// uploadPhoto uploads picture i (made here: 1600×1067, its own colours)
+// to the media library with a caption and credit, as a reporter does
+// before filing, and returns the story's photo that names it.
+func uploadPhoto(base, token string, i int, marker string) (map[string]any, error) {
+	const w, h = 1600, 1067
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.SetRGBA(x, y, color.RGBA{uint8(i*37 + x/7), uint8(i*11 + y/5), uint8((x + y) / 11), 255})
+		}
+	}
+	var pic bytes.Buffer
+	if err := jpeg.Encode(&pic, img, &jpeg.Options{Quality: 85}); err != nil {
+		return nil, err
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", marker+".jpg")
+	if err != nil {
+		return nil, err
+	}
+	fw.Write(pic.Bytes())
+	caption, credit := "图为基准测试现场。", "记者 测试 摄"
+	mw.WriteField("caption", caption)
+	mw.WriteField("credit", credit)
+	mw.WriteField("alt", "基准测试图片")
+	mw.Close()
+	req, _ := http.NewRequest("POST", base+"/api/admin/media", &body)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return nil, fmt.Errorf("upload photo: %d %s", resp.StatusCode, data)
+	}
+	var m struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return map[string]any{"media": m.ID, "caption": caption, "credit": credit}, nil
 }

@@ -6,7 +6,11 @@
 package gen
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -23,6 +27,12 @@ type Options struct {
 	Seed    uint64    // same seed, same archive
 	End     time.Time // the newest date; items spread over the 20 years before it
 	Years   int       // 0: 20
+	// Photos, if not 0, is how many distinct pictures are written (JPEG,
+	// 1600×1067, under static/media/gen/, where the media library keeps
+	// its uploads), and every story and photo story gets one of them as
+	// its lead photo, with a caption and a credit; otherwise photo stories
+	// have the placeholder and other stories none.
+	Photos int
 	// Progress, if set, is called every 1,000 items and at the end.
 	Progress func(done, total int)
 }
@@ -90,12 +100,28 @@ func Generate(root string, opts Options) (int, error) {
 	start := opts.End.AddDate(-opts.Years, 0, 0)
 	span := opts.End.Sub(start)
 	step := span / time.Duration(opts.Stories)
+	var photos []string
+	for i := range opts.Photos {
+		src, err := writePhoto(root, i)
+		if err != nil {
+			return 0, err
+		}
+		photos = append(photos, src)
+	}
 	dirs := map[string]bool{}
 	for i := 0; i < opts.Stories; i++ {
 		// Evenly spread, newest last, with jitter inside the step, so the
 		// archive grows like a daily paper's.
 		at := start.Add(step*time.Duration(i) + time.Duration(r.Int64N(int64(step)+1)))
 		s := story(r, i, at)
+		if len(photos) > 0 && s.Kind != news.KindNotice {
+			credit := "记者 " + pick(r, staff) + " 摄"
+			caption := fill(r, "图为{town}群众参加活动。", pick(r, places))
+			if len(s.Photos) > 0 {
+				caption, credit = s.Photos[0].Caption, s.Photos[0].Credit
+			}
+			s.Photos = []news.Photo{{Src: photos[i%len(photos)], Caption: caption, Credit: credit}}
+		}
 		rel := content.RelPath(s.Kind, at, fmt.Sprintf("g%07d", i))
 		data, err := content.Marshal(s, at)
 		if err != nil {
@@ -210,4 +236,32 @@ func notice(r *rand.Rand, i int, at time.Time, place string) news.Story {
 			"\n\n特此公告。"
 	}
 	return s
+}
+
+// writePhoto writes generated picture i (bands of colour that differ from
+// one picture to the next, so each encodes to its own file) and returns
+// its address.
+func writePhoto(root string, i int) (string, error) {
+	const w, h = 1600, 1067
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	r := rand.New(rand.NewPCG(uint64(i), 7))
+	base := color.RGBA{uint8(r.IntN(256)), uint8(r.IntN(256)), uint8(r.IntN(256)), 255}
+	for y := range h {
+		for x := range w {
+			img.SetRGBA(x, y, color.RGBA{base.R + uint8(x/7), base.G + uint8(y/5), base.B + uint8((x+y)/11), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		return "", err
+	}
+	name := fmt.Sprintf("p%05d.jpg", i)
+	dir := filepath.Join(root, "static", "media", "gen")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+		return "", err
+	}
+	return "/media/gen/" + name, nil
 }

@@ -2,11 +2,14 @@ package gen
 
 import (
 	"bytes"
+	"fmt"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"newsroom/internal/content"
+	"newsroom/internal/news"
 )
 
 func TestGenerateIsDeterministicAndValid(t *testing.T) {
@@ -64,5 +67,47 @@ func TestGenerateIsDeterministicAndValid(t *testing.T) {
 	}, nil)
 	if same > 0 {
 		t.Fatalf("%d files identical across different seeds", same)
+	}
+}
+
+// TestGeneratePhotos: with Photos, the pictures are real JPEGs under
+// static/media/gen/, and every story and photo story leads with one of
+// them, captioned and credited; notices have none.
+func TestGeneratePhotos(t *testing.T) {
+	root := t.TempDir()
+	if _, err := Generate(root, Options{Stories: 60, Seed: 3, Photos: 3}); err != nil {
+		t.Fatal(err)
+	}
+	srcs := map[string]bool{}
+	for i := range 3 {
+		name := fmt.Sprintf("p%05d.jpg", i)
+		f, err := os.Open(filepath.Join(root, "static", "media", "gen", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := jpeg.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != 1600 || cfg.Height != 1067 {
+			t.Fatalf("%s: %v %+v", name, err, cfg)
+		}
+		srcs["/media/gen/"+name] = true
+	}
+	with := 0
+	content.Dir{Root: filepath.Join(root, "content")}.Walk(func(it content.Item) error {
+		s := it.Story
+		if s.Kind == news.KindNotice {
+			if len(s.Photos) > 0 {
+				t.Errorf("%s: a notice with a photo", it.Path)
+			}
+			return nil
+		}
+		if len(s.Photos) != 1 || !srcs[s.Photos[0].Src] || s.Photos[0].Placeholder || s.Photos[0].Caption == "" || s.Photos[0].Credit == "" {
+			t.Errorf("%s: lead photo %+v", it.Path, s.Photos)
+		}
+		with++
+		return nil
+	}, func(rel string, err error) { t.Fatalf("%s: %v", rel, err) })
+	if with == 0 {
+		t.Fatal("no story with a photo")
 	}
 }
