@@ -6,8 +6,12 @@ package desk
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -121,7 +125,7 @@ func (d *Service) UpdateNoted(ctx context.Context, u *news.User, s *news.Story, 
 	var updated *news.Story
 	var live bool
 	var unplaced []string
-	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
+	err := d.withTx(ctx, func(tx news.Tx) error {
 		cur, w, err := d.load(ctx, tx, u, s.ID)
 		if err != nil {
 			return err
@@ -245,7 +249,7 @@ func (d *Service) load(ctx context.Context, tx news.Tx, u *news.User, id int64) 
 // sign the same level), then lets do carry the action out through tx.
 func (d *Service) act(ctx context.Context, u *news.User, id int64, a news.Action, do func(tx news.Tx, s *news.Story) error) (*news.Story, error) {
 	var out *news.Story
-	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
+	err := d.withTx(ctx, func(tx news.Tx) error {
 		s, _, err := d.load(ctx, tx, u, id)
 		if err != nil {
 			return err
@@ -310,7 +314,7 @@ func (d *Service) Publish(ctx context.Context, u *news.User, id int64) (*news.St
 func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.Time, detail string, check func(*news.Story) error) (*news.Story, error) {
 	var pub *news.Story
 	var changed []news.Story
-	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
+	err := d.withTx(ctx, func(tx news.Tx) error {
 		s, err := tx.Story(ctx, id)
 		if err != nil {
 			return err
@@ -346,7 +350,7 @@ func (d *Service) publish(ctx context.Context, u *news.User, id int64, at time.T
 		}
 		// The file is written inside the transaction: if it cannot be
 		// written, the story stays unpublished.
-		if err := d.write(rel, s); err != nil {
+		if err := d.write(tx, rel, s); err != nil {
 			return err
 		}
 		pub, changed = s, []news.Story{*s}
@@ -428,11 +432,64 @@ func (d *Service) writeFile(ctx context.Context, tx news.Tx, s *news.Story) erro
 	if err != nil {
 		return err
 	}
-	return d.write(rel, s)
+	return d.write(tx, rel, s)
 }
 
-// write writes story s to its content file rel.
-func (d *Service) write(rel string, s *news.Story) error {
+// withTx runs fn in one transaction of the store. Content files fn writes
+// (d.write) are put back as they were when the transaction fails after
+// them (a commit refused, as on a full disk), so that the files and the
+// database still agree.
+func (d *Service) withTx(ctx context.Context, fn func(tx news.Tx) error) error {
+	ft := &fileTx{dir: d.Content}
+	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
+		ft.Tx = tx
+		return fn(ft)
+	})
+	if err != nil {
+		if uerr := ft.undo(); uerr != nil && d.Log != nil {
+			d.Log.Error("content file not put back after a failed transaction", "err", uerr)
+		}
+	}
+	return err
+}
+
+// fileTx is a transaction that remembers the content files written in it,
+// as they were before.
+type fileTx struct {
+	news.Tx
+	dir    content.Dir
+	before []oldFile
+}
+
+type oldFile struct {
+	rel     string
+	data    []byte
+	existed bool
+}
+
+// remember keeps what rel holds before it is written.
+func (t *fileTx) remember(rel string) {
+	data, err := os.ReadFile(filepath.Join(t.dir.Root, filepath.FromSlash(rel)))
+	t.before = append(t.before, oldFile{rel, data, err == nil})
+}
+
+// undo puts the files written back as they were, the last written first.
+func (t *fileTx) undo() error {
+	var errs []error
+	for i := len(t.before) - 1; i >= 0; i-- {
+		f := t.before[i]
+		if f.existed {
+			errs = append(errs, t.dir.Write(f.rel, f.data))
+		} else if err := t.dir.Remove(f.rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	t.before = nil
+	return errors.Join(errs...)
+}
+
+// write writes story s to its content file rel, inside tx.
+func (d *Service) write(tx news.Tx, rel string, s *news.Story) error {
 	at := d.Now()
 	if s.PublishedAt != nil {
 		at = *s.PublishedAt
@@ -447,6 +504,9 @@ func (d *Service) write(rel string, s *news.Story) error {
 	data, err := content.Marshal(out, at)
 	if err != nil {
 		return err
+	}
+	if ft, ok := tx.(*fileTx); ok {
+		ft.remember(rel)
 	}
 	if err := d.Content.Write(rel, data); err != nil {
 		return fmt.Errorf("publish story %d: %w", s.ID, err)
