@@ -10,10 +10,10 @@ import (
 	"time"
 )
 
-// themeArchive is an Archive over a site with the newsroom's own
+// termsArchive is an Archive over a site with the newsroom's own
 // hugo.toml and theme, and no stories yet; its clock stands at the end
 // of June 2023.
-func themeArchive(t *testing.T, hotMin int) *Archive {
+func termsArchive(t *testing.T, hotMin int) *Archive {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.CopyFS(filepath.Join(root, "themes"), os.DirFS(filepath.Join("..", "..", "themes"))); err != nil {
@@ -50,7 +50,7 @@ func termStory(t *testing.T, a *Archive, n int, column, tag, author string) stri
 // links only pages that exist.
 func TestTermAndListPagesOutliveTheHotPart(t *testing.T) {
 	ctx := context.Background()
-	a := themeArchive(t, 20)
+	a := termsArchive(t, 20)
 	// Old stories, each with terms no later story has.
 	termStory(t, a, 0, "旧栏目", "旧标签", "老记者")
 	termStory(t, a, 1, "旧栏目", "旧标签", "老记者")
