@@ -246,7 +246,9 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 	if name != hotPart && name != termsPart {
 		meta = a.metaOf(files)
 	}
-	out, err := a.renderBatch(ctx, name, name == hotPart, files, listed, meta, params)
+	var tree string
+	a.withLock(func() { tree = a.live })
+	out, err := a.renderBatch(ctx, tree, name, name == hotPart, files, listed, meta, params)
 	if err != nil {
 		return PartStats{}, err
 	}

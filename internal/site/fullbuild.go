@@ -175,7 +175,7 @@ func (b *fullRun) render(ctx context.Context, batch []string) error {
 	if !hot && batch[0] != termsPart {
 		meta = a.metaOf(files)
 	}
-	out, err := a.renderBatch(ctx, batch[0], hot, files, listed, meta, params)
+	out, err := a.renderBatch(ctx, b.full.tree, batch[0], hot, files, listed, meta, params)
 	if err != nil {
 		return err
 	}

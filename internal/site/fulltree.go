@@ -265,8 +265,8 @@ func (a *Archive) sweep(full *fullBuild) error {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if rel == "sitemap.xml" {
-			return nil // the sitemap index, written before the swap
+		if rel == "sitemap.xml" || isMedia(rel) {
+			return nil // the sitemap index, written before the swap; pictures (isMedia)
 		}
 		a.mu.Lock()
 		defer a.mu.Unlock()

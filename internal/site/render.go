@@ -92,7 +92,10 @@ func (a *Archive) stage(layer afero.Fs, dir string, files []string, sectionIndex
 //
 // listed are content files the hot part lists without rendering their
 // pages (see partFiles).
-func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files, listed []string, meta map[string]fileMeta, params map[string]any) (*rendered, error) {
+//
+// tree is the tree the output goes to: static pictures already there are
+// not copied again (see isMedia).
+func (a *Archive) renderBatch(ctx context.Context, tree, label string, hot bool, files, listed []string, meta map[string]fileMeta, params map[string]any) (*rendered, error) {
 	// Hugo renders into memory: every file is then compared with the live
 	// tree's and only changed ones are written, so writing them all to a
 	// scratch folder first would double the disk work.
@@ -107,7 +110,7 @@ func (a *Archive) renderBatch(ctx context.Context, label string, hot bool, files
 		return nil, err
 	}
 	if hot {
-		if err := copyStaticTo(a.Root, out); err != nil {
+		if err := copyStaticTo(a.Root, out, mediaThere(tree)); err != nil {
 			return nil, fmt.Errorf("render part %s: %w", label, err)
 		}
 	}

@@ -82,6 +82,19 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 			rel = "sitemaps/" + hotPart + ".xml"
 		}
 		p := plans[a.owner(rel)]
+		if isMedia(rel) {
+			// Anyone's, never deleted: written when missing (see isMedia).
+			if _, err := os.Stat(filepath.Join(tree, filepath.FromSlash(rel))); err == nil {
+				continue
+			}
+			p = plans[names[0]]
+			data, err := afero.ReadFile(out.fs, name)
+			if err != nil {
+				return nil, fmt.Errorf("publish %v: %w", names, err)
+			}
+			p.writes = append(p.writes, planFile{rel, data, true})
+			continue
+		}
 		if p == nil {
 			continue
 		}
@@ -116,7 +129,7 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 		}
 		if st := prev[name]; st != nil {
 			for rel, sum := range st.Outputs {
-				if _, still := p.next.Outputs[rel]; still {
+				if _, still := p.next.Outputs[rel]; still || isMedia(rel) {
 					continue
 				}
 				switch o := a.owner(rel); {
@@ -147,7 +160,8 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 func (f planFile) rank() int {
 	p := strings.SplitN(f.rel, "/", 5)
 	switch {
-	case len(p) == 5 && (p[0] == "stories" || p[0] == "notices") && isDigits(p[1], 4) && isDigits(p[2], 2) && p[3] != "page":
+	case len(p) == 5 && (p[0] == "stories" || p[0] == "notices") && isDigits(p[1], 4) && isDigits(p[2], 2) && p[3] != "page",
+		isMedia(f.rel):
 		return 0
 	case f.fresh:
 		return 1
