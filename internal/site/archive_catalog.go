@@ -105,5 +105,10 @@ func (a *Archive) catalog() (map[string]map[string]fileSig, error) {
 // front matter (content.ReadMeta); a file that cannot be read has none.
 func frontMeta(file string) fileMeta {
 	m, _ := content.ReadMeta(file)
+	return fileMetaOf(m)
+}
+
+// fileMetaOf is what a part keeps of a content file's catalog fields.
+func fileMetaOf(m content.Meta) fileMeta {
 	return fileMeta{Date: m.Date, Modified: m.Lastmod, Edition: m.Edition, Page: m.Page, Unlisted: m.Unlisted}
 }

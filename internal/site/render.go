@@ -386,7 +386,9 @@ func (a *Archive) metaOf(files []string) map[string]fileMeta {
 			continue
 		}
 		m, _ := content.ReadMetaBytes(data)
-		meta[rel] = fileMeta{Date: m.Date, Modified: m.Lastmod, Edition: m.Edition, Unlisted: m.Unlisted, Terms: content.TermPaths(data)}
+		fm := fileMetaOf(m)
+		fm.Terms = content.TermPaths(data)
+		meta[rel] = fm
 	}
 	return meta
 }
