@@ -117,9 +117,12 @@ func isTaxonomy(top string) bool { return slices.Contains(content.Taxonomies, to
 // termOf is the term a term page's output file belongs to ("tags/x" for
 // tags/x/page/2/index.html), "" for any other file. tags/page/N/ are the
 // pages of the list of all tags (the hot part's).
+//
+// Columns are not: the hot part lists every column's newest stories (see
+// chooseFeeds), so their pages and feeds are always its.
 func termOf(rel string) string {
 	p := strings.SplitN(rel, "/", 3)
-	if len(p) == 3 && isTaxonomy(p[0]) && p[1] != "page" {
+	if len(p) == 3 && isTaxonomy(p[0]) && p[0] != "columns" && p[1] != "page" {
 		return p[0] + "/" + p[1]
 	}
 	return ""

@@ -171,7 +171,7 @@ func TestTermPageOwner(t *testing.T) {
 		"tags/营商环境/page/2/index.html":       hotPart,
 		"tags/旧标签/index.xml":                termsPart,
 		"authors/zhang-1a2b3c4d/index.html": termsPart,
-		"columns/要闻/page/3/index.html":      termsPart,
+		"columns/要闻/page/3/index.html":      hotPart, // every column is listed by the hot part
 		"tags/index.html":                   hotPart,
 		"tags/page/4/index.html":            hotPart,
 		"stories/index.html":                hotPart,
