@@ -16,17 +16,7 @@ import (
 // with a 责任编辑 ends with 【责任编辑：X】 after its text, the other has no
 // such line.
 func TestEditorLine(t *testing.T) {
-	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "themes"), os.DirFS(filepath.Join("..", "..", "themes"))); err != nil {
-		t.Fatal(err)
-	}
-	conf, err := os.ReadFile(filepath.Join("..", "..", "hugo.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(root, "hugo.toml"), string(conf))
-	write(t, filepath.Join(root, "content/_index.md"), "---\ntitle: 首页\n---\n")
-	write(t, filepath.Join(root, "content/stories/_index.md"), "---\ntitle: 新闻\n---\n")
+	root := themeRoot(t)
 	at := time.Date(2023, 6, 8, 8, 0, 0, 0, news.Shanghai)
 	for slug, s := range map[string]news.Story{
 		"with":    {ID: 1, Kind: news.KindStory, Title: "有责任编辑的稿件", Body: "第一段正文。", Section: "本地", Editor: "李编辑"},

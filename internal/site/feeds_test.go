@@ -16,17 +16,12 @@ import (
 // returns its root.
 func themeSite(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "themes"), os.DirFS(filepath.Join("..", "..", "themes"))); err != nil {
-		t.Fatal(err)
-	}
-	conf, err := os.ReadFile(filepath.Join("..", "..", "hugo.toml"))
+	root := themeRoot(t)
+	conf, err := os.ReadFile(filepath.Join(root, "hugo.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	write(t, filepath.Join(root, "hugo.toml"), strings.Replace(string(conf), `baseURL = "/"`, `baseURL = "https://www.example.cn/"`, 1))
-	write(t, filepath.Join(root, "content/_index.md"), "---\ntitle: 首页\n---\n")
-	write(t, filepath.Join(root, "content/stories/_index.md"), "---\ntitle: 新闻\n---\n")
 	write(t, filepath.Join(root, "content/notices/_index.md"), "---\ntitle: 公告\n---\n")
 	return root
 }

@@ -13,17 +13,7 @@ import (
 // stories in 本地 and 要闻 over two months, two of them hot.
 func themeArchive(t *testing.T) *Archive {
 	t.Helper()
-	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "themes"), os.DirFS(filepath.Join("..", "..", "themes"))); err != nil {
-		t.Fatal(err)
-	}
-	conf, err := os.ReadFile(filepath.Join("..", "..", "hugo.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(root, "hugo.toml"), string(conf))
-	write(t, filepath.Join(root, "content/_index.md"), "---\ntitle: 首页\n---\n")
-	write(t, filepath.Join(root, "content/stories/_index.md"), "---\ntitle: 新闻\n---\n")
+	root := themeRoot(t)
 	story := func(rel, title, date, column string) {
 		write(t, filepath.Join(root, "content", rel), "---\ntitle: "+title+"\ndate: "+date+"T08:00:00+08:00\ncolumns: ["+column+"]\n---\n"+title+"的正文。\n")
 	}

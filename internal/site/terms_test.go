@@ -15,17 +15,7 @@ import (
 // of June 2023.
 func termsArchive(t *testing.T, hotMin int) *Archive {
 	t.Helper()
-	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "themes"), os.DirFS(filepath.Join("..", "..", "themes"))); err != nil {
-		t.Fatal(err)
-	}
-	conf, err := os.ReadFile(filepath.Join("..", "..", "hugo.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(root, "hugo.toml"), string(conf))
-	write(t, filepath.Join(root, "content/_index.md"), "---\ntitle: 首页\n---\n")
-	write(t, filepath.Join(root, "content/stories/_index.md"), "---\ntitle: 新闻\n---\n")
+	root := themeRoot(t)
 	write(t, filepath.Join(root, "content/notices/_index.md"), "---\ntitle: 公告\n---\n")
 	now := time.Date(2023, 6, 30, 12, 0, 0, 0, time.UTC)
 	return &Archive{Root: root, Data: filepath.Join(root, ".newsroom"), HotMin: hotMin, Now: func() time.Time { return now }}

@@ -8,11 +8,10 @@ import (
 	"testing"
 )
 
-// TestRelatedStories builds stories with the newsroom's own hugo.toml and
-// theme: a story's 相关报道 lists the stories sharing a tag, those that
-// also share an author first, and never a story that shares only its
-// column (a column is a sixth of the paper, not a topic).
-func TestRelatedStories(t *testing.T) {
+// themeRoot writes a site folder with the newsroom's own hugo.toml and
+// theme and the home and stories list pages, and returns it.
+func themeRoot(t *testing.T) string {
+	t.Helper()
 	root := t.TempDir()
 	if err := os.CopyFS(filepath.Join(root, "themes"), os.DirFS(filepath.Join("..", "..", "themes"))); err != nil {
 		t.Fatal(err)
@@ -24,6 +23,15 @@ func TestRelatedStories(t *testing.T) {
 	write(t, filepath.Join(root, "hugo.toml"), string(conf))
 	write(t, filepath.Join(root, "content/_index.md"), "---\ntitle: 首页\n---\n")
 	write(t, filepath.Join(root, "content/stories/_index.md"), "---\ntitle: 新闻\n---\n")
+	return root
+}
+
+// TestRelatedStories builds stories with the newsroom's own hugo.toml and
+// theme: a story's 相关报道 lists the stories sharing a tag, those that
+// also share an author first, and never a story that shares only its
+// column (a column is a sixth of the paper, not a topic).
+func TestRelatedStories(t *testing.T) {
+	root := themeRoot(t)
 	story := func(slug, title, date, column, tag, author string) {
 		fm := "---\ntitle: " + title + "\ndate: " + date + "T08:00:00+08:00\ncolumns: [" + column + "]\nauthors: [" + author + "]\n"
 		if tag != "" {
@@ -66,17 +74,7 @@ func TestRelatedStories(t *testing.T) {
 // image and the publisher's logo are the theme's defaults, a correction
 // moves every modified date, and nothing invalid is in <head>.
 func TestThemeHead(t *testing.T) {
-	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "themes"), os.DirFS(filepath.Join("..", "..", "themes"))); err != nil {
-		t.Fatal(err)
-	}
-	conf, err := os.ReadFile(filepath.Join("..", "..", "hugo.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(root, "hugo.toml"), string(conf))
-	write(t, filepath.Join(root, "content/_index.md"), "---\ntitle: 首页\n---\n")
-	write(t, filepath.Join(root, "content/stories/_index.md"), "---\ntitle: 新闻\n---\n")
+	root := themeRoot(t)
 	write(t, filepath.Join(root, "content/stories/2023/06/a.md"), "---\ntitle: 岚县新建学校开学\ndate: 2023-06-05T08:00:00+08:00\ncolumns: [本地]\n"+
 		"params:\n  corrections:\n    - at: 2023-06-06T10:20:00+08:00\n      kind: 更正\n      note: 改正一处错字。\n---\n正文。\n")
 	out := filepath.Join(t.TempDir(), "public")
