@@ -94,7 +94,11 @@ func (a *Admin) apiUploadMedia(w http.ResponseWriter, r *http.Request) error {
 	}
 	m := &news.Media{Caption: caption, Credit: credit, Alt: alt, UploadedBy: userOf(r).ID}
 	if s := r.FormValue("story"); s != "" {
-		m.StoryID, _ = strconv.ParseInt(s, 10, 64)
+		id, ok := httpx.ID(s)
+		if !ok {
+			return invalid("story", "稿件编号应为数字。")
+		}
+		m.StoryID = id
 	}
 	if err := lib.Add(r.Context(), data, m); err != nil {
 		return err
@@ -128,10 +132,14 @@ func (a *Admin) apiFindMedia(w http.ResponseWriter, r *http.Request) error {
 func mediaQuery(r *http.Request) (news.MediaQuery, error) {
 	v := r.URL.Query()
 	q := news.MediaQuery{Text: strings.TrimSpace(v.Get("q"))}
-	q.Limit, _ = strconv.Atoi(v.Get("limit"))
+	limit, err := httpx.Int(v, "limit", 50, 1, 500)
+	if err != nil {
+		return q, err
+	}
+	q.Limit = limit
 	if s := v.Get("story"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
+		id, ok := httpx.ID(s)
+		if !ok {
 			return q, invalid("story", "稿件编号应为数字。")
 		}
 		q.StoryID = id

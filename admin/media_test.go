@@ -112,6 +112,19 @@ func TestMediaAPI(t *testing.T) {
 		}
 	}
 
+	for _, bad := range []string{"limit=-1", "limit=1e3", "story=1abc", "story=%201", "story=01"} {
+		req, _ := http.NewRequest("GET", ta.srv.URL+"/api/admin/media?"+bad, nil)
+		req.Header.Set("Authorization", "Bearer "+ta.tokens[news.RoleReporter])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET /api/admin/media?%s = %d, want 400", bad, resp.StatusCode)
+		}
+	}
+
 	req, _ := http.NewRequest("GET", ta.srv.URL+"/api/admin/media?q="+"书房", nil)
 	req.Header.Set("Authorization", "Bearer "+ta.tokens[news.RoleReporter])
 	resp, err := http.DefaultClient.Do(req)
