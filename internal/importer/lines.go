@@ -272,7 +272,7 @@ const surnames = "萧王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
 // person's name: one starting with a family name, or a short pen name
 // (天沛) that is none of the words of photo and page notes.
 func plausibleName(t string) bool {
-	return isSurname(t) || utf8.RuneCountInString(t) <= 3 && !strings.ContainsAny(t, "图照片附张版续完待")
+	return isSurname(t) || utf8.RuneCountInString(t) <= 3 && !noteWord(t)
 }
 
 func isSurname(name string) bool {
@@ -303,7 +303,7 @@ func isTrailer(t string) bool {
 // with a family name and hold none of the words of photo and page notes.
 func affiliationAndName(s string) bool {
 	rs := []rune(s)
-	if len(rs) < 5 || len(rs) > 30 || hanOnly(s) != s || strings.ContainsAny(s, "图照片附张版续完待") {
+	if len(rs) < 5 || len(rs) > 30 || hanOnly(s) != s || noteWord(s) {
 		return false
 	}
 	for _, k := range []int{3, 2} {
@@ -314,12 +314,19 @@ func affiliationAndName(s string) bool {
 	return false
 }
 
+// noteWordRe matches the words of photo and page notes (（附图片１张）,
+// （传真照片）, （下转第二版）, （待续）, （完）); 张 only after a numeral,
+// since it is also a family name.
+var noteWordRe = regexp.MustCompile(`[图照片附版续完待]|[0-9０-９一二两三四五六七八九十]张`)
+
+func noteWord(s string) bool { return noteWordRe.MatchString(s) }
+
 // runTogetherNames reports whether s looks like the names of two or three
 // people printed without a gap (王彦田周亮): ideographs only, four to eight,
 // starting with a family name and none of the words of photo notes.
 func runTogetherNames(s string) bool {
 	n := utf8.RuneCountInString(s)
-	return n >= 4 && n <= 9 && hanOnly(s) == s && isSurname(s) && !strings.ContainsAny(s, "图照片附张版续完待")
+	return n >= 4 && n <= 9 && hanOnly(s) == s && isSurname(s) && !noteWord(s)
 }
 
 // parseTrailerSource recognises a trailing source such as （据新华社电）.

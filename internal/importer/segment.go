@@ -330,6 +330,11 @@ func (p *parser) para(s int, lead bool) int {
 			// a short line after a full one ends a paragraph
 			break
 		}
+		if w := p.colWidthAround(k); w >= 6 && k == s && !cur.justified && cur.width < w-3.5 && !lead {
+			// a paragraph of one short line (——编者, a note in brackets):
+			// what follows is not its continuation
+			break
+		}
 		if endsSentence(cur.text) && p.headBeforeLead(k+1) {
 			break
 		}
