@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -168,4 +169,37 @@ func sectionList(n int) string {
 		parts[i] = fmt.Sprintf(`"栏目%d":["editor"]`, i)
 	}
 	return strings.Join(parts, ",")
+}
+
+// TestFormIDsAreStrict: the assign form's owner and the story form's
+// photo_media are ids read strictly (httpx.ID), like the routes' ids: "3x",
+// "-1" or "1e3" answer 400 in Chinese (the story form comes back with the
+// text), never a story assigned to nobody or a photo row without its photo.
+func TestFormIDsAreStrict(t *testing.T) {
+	ta := newTestAdmin(t)
+	s := ta.story(t, news.StateDraft)
+	for _, owner := range []string{"", "3x", "-1", "1e3", " "} {
+		status, body, _ := ta.postNoticeForm(t, news.RoleAdmin, fmt.Sprintf("/admin/stories/%d/assign", s.ID), url.Values{"owner": {owner}})
+		if status != http.StatusBadRequest || !strings.Contains(body, "请选择要把稿件指派给谁") {
+			t.Errorf("assign to %q: %d, want 400 with a Chinese message", owner, status)
+		}
+	}
+	cur, _ := ta.desk.Get(context.Background(), ta.users[news.RoleAdmin], s.ID)
+	if cur.OwnerID != s.OwnerID {
+		t.Fatalf("a refused assignment changed the owner to %d", cur.OwnerID)
+	}
+	form := url.Values{"kind": {"story"}, "title": {"带图的稿件"}, "body": {"正文要留下。"}, "section": {"本地"},
+		"photo_media": {"12abc"}, "photo_src": {"/media/2026/12/x.jpg"}, "photo_caption": {"图片说明"}}
+	status, body, _ := ta.postNoticeForm(t, news.RoleReporter, "/admin/stories", form)
+	if status != http.StatusBadRequest || !strings.Contains(body, "图库编号有误") || !strings.Contains(body, "正文要留下。") {
+		t.Errorf("a photo row with media 12abc: %d, want 400 with the form and its text", status)
+	}
+	form.Set("version", strconv.Itoa(s.Version))
+	form.Set("photo_media", "-3")
+	if status, _, _ := ta.postNoticeForm(t, news.RoleReporter, fmt.Sprintf("/admin/stories/%d", s.ID), form); status != http.StatusBadRequest {
+		t.Errorf("saving with media -3: %d, want 400", status)
+	}
+	if status, _, _ := ta.postNoticeForm(t, news.RoleReporter, "/admin/preview", form); status != http.StatusBadRequest {
+		t.Errorf("previewing with media -3: %d, want 400", status)
+	}
 }

@@ -137,7 +137,10 @@ func (a *Admin) previewStory(w http.ResponseWriter, r *http.Request) error {
 
 // previewForm previews the story form as it is, before it is saved.
 func (a *Admin) previewForm(w http.ResponseWriter, r *http.Request) error {
-	s := storyFromForm(r)
+	s, err := storyFromForm(r)
+	if err != nil {
+		return err
+	}
 	if s.Kind == "" {
 		s.Kind = news.KindStory
 	}

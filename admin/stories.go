@@ -43,10 +43,27 @@ func (a *Admin) newStory(w http.ResponseWriter, r *http.Request) error {
 }
 
 // storyFromForm reads the story form. Lists are one entry per line (or
-// separated by commas for tags).
-func storyFromForm(r *http.Request) *news.Story {
+// separated by commas for tags). The error is a field the form could not
+// have sent (a photo row naming no library photo); the story holds what
+// was typed all the same, so the form can come back with it.
+func storyFromForm(r *http.Request) (*news.Story, error) {
 	r.ParseForm()
-	return storyFromValues(r.PostForm)
+	return storyFromValues(r.PostForm), checkPhotoMedia(r.PostForm)
+}
+
+// checkPhotoMedia refuses photo rows whose library id (photo_media) is not
+// an id: empty is a photo given by address only, "1abc" or "-1" is not
+// taken as 1 or as none.
+func checkPhotoMedia(f url.Values) error {
+	for _, v := range f["photo_media"] {
+		if v = strings.TrimSpace(v); v != "" {
+			if _, ok := httpx.ID(v); !ok {
+				return &news.Error{Code: news.EINVALID, Message: "图片的图库编号有误，请移除这张图片后从图片库重新选择。",
+					Fields: map[string]string{"photos": "图库编号应为正整数"}}
+			}
+		}
+	}
+	return nil
 }
 
 // storyFromValues reads the story form's fields (a form post, or the
@@ -106,8 +123,10 @@ func splitLines(s string) []string {
 }
 
 func (a *Admin) createStory(w http.ResponseWriter, r *http.Request) error {
-	s := storyFromForm(r)
-	err := a.resolvePhotos(r.Context(), s)
+	s, err := storyFromForm(r)
+	if err == nil {
+		err = a.resolvePhotos(r.Context(), s)
+	}
 	if err == nil {
 		err = a.cfg.Desk.Create(r.Context(), userOf(r), s)
 	}
@@ -199,12 +218,14 @@ func (a *Admin) saveStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s := storyFromForm(r)
+	s, err := storyFromForm(r)
 	s.ID = id
 	base, _ := strconv.Atoi(r.PostForm.Get("version"))
 	note := &news.Correction{Kind: r.PostForm.Get("correction_kind"), Note: r.PostForm.Get("correction")}
 	var updated *news.Story
-	err = a.resolvePhotos(r.Context(), s)
+	if err == nil {
+		err = a.resolvePhotos(r.Context(), s)
+	}
 	if err == nil {
 		updated, err = a.cfg.Desk.UpdateNoted(r.Context(), userOf(r), s, base, note)
 	}

@@ -203,7 +203,10 @@ func (a *Admin) assignStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	owner, _ := strconv.ParseInt(r.PostFormValue("owner"), 10, 64)
+	owner, ok := httpx.ID(strings.TrimSpace(r.PostFormValue("owner")))
+	if !ok {
+		return &news.Error{Code: news.EINVALID, Message: "请选择要把稿件指派给谁。", Fields: map[string]string{"owner": "应为一个用户"}}
+	}
 	back := r.PostFormValue("back")
 	if !strings.HasPrefix(back, "/admin/stories") || strings.HasPrefix(back, "//") {
 		back = "/admin/stories/" + strconv.FormatInt(id, 10)
