@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -106,5 +107,93 @@ func TestAutosaveAPI(t *testing.T) {
 	}
 	if code, _ := put(news.RoleReporter, path, `{"base": 1, "fields": {"body": 3}}`); code != http.StatusBadRequest {
 		t.Errorf("a field that is a number: %d, want 400", code)
+	}
+}
+
+// TestNoticeAutosave: the notice form autosaves like the story form, under
+// /api/admin/notices/{id|new}/autosave. A new notice's copy is kept apart
+// from a new story's; reopening the form offers it, ?restore=autosave fills
+// every field back in (without script), 丢弃 drops it, and saving the form
+// discards it.
+func TestNoticeAutosave(t *testing.T) {
+	ta := newTestAdmin(t)
+	ctx := context.Background()
+	role := news.RoleReporter
+	fields := `{"kind": "capital-reduction", "title": "自动保存的减资公告", "body": "经股东会决议，注册资本减少。", "company": "吕梁自动保存有限公司", "phones": "0358-7654321\n13900000000", "version": "0"}`
+	if code, _, out := ta.apiJSON(t, role, "PUT", "/api/admin/notices/new/autosave", `{"base": 0, "fields": `+fields+`}`); code != 200 || out["story"] != 0.0 {
+		t.Fatalf("autosave a new notice: %d %v", code, out)
+	}
+	if code, _, _ := ta.apiJSON(t, role, "PUT", "/api/admin/stories/new/autosave", `{"base": 0, "fields": {"title": "新稿的自动保存"}}`); code != 200 {
+		t.Fatalf("autosave a new story: %d", code)
+	}
+	code, _, got := ta.apiJSON(t, role, "GET", "/api/admin/notices/new/autosave", "")
+	if f, _ := got["fields"].(map[string]any); code != 200 || fmt.Sprint(f["title"]) != "[自动保存的减资公告]" {
+		t.Fatalf("the new notice's copy (kept apart from the new story's): %d %v", code, got)
+	}
+
+	_, page, _ := ta.getPage(t, role, "/admin/notices/new")
+	if !strings.Contains(page, `id="autosave-offer"`) || !strings.Contains(page, `action="/admin/notices/new/autosave/discard"`) ||
+		strings.Contains(page, "吕梁自动保存有限公司") || !strings.Contains(page, `src="/admin/static/notice-form.js"`) {
+		t.Fatalf("the notice form does not offer its autosave:\n%s", page)
+	}
+	_, page, _ = ta.getPage(t, role, "/admin/notices/new?restore=autosave")
+	for _, want := range []string{`id="autosave-restored"`, `value="自动保存的减资公告"`, `value="吕梁自动保存有限公司"`,
+		"0358-7654321\n13900000000</textarea>", `<option value="capital-reduction" selected>`, "经股东会决议，注册资本减少。"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("restored notice form lacks %q", want)
+		}
+	}
+	if _, story, _ := ta.getPage(t, role, "/admin/stories/new"); !strings.Contains(story, `id="autosave-offer"`) {
+		t.Error("the new story's copy is gone")
+	}
+
+	// Saved: the copy goes; the story page clears the browser's copy.
+	status, _, loc := ta.postNoticeForm(t, role, "/admin/notices", capitalReductionForm("91350100M000100Y43"))
+	if status != http.StatusSeeOther || !strings.Contains(loc, "saved=notice-new") {
+		t.Fatalf("create: %d %s", status, loc)
+	}
+	if code, _, _ := ta.apiJSON(t, role, "GET", "/api/admin/notices/new/autosave", ""); code != http.StatusNotFound {
+		t.Errorf("the new notice's copy outlived the save: %d", code)
+	}
+	if code, _, _ := ta.apiJSON(t, role, "GET", "/api/admin/stories/new/autosave", ""); code != 200 {
+		t.Errorf("saving a notice dropped the new story's copy: %d", code)
+	}
+	id, _ := strconv.ParseInt(strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/admin/stories/"), 10, 64)
+	s, err := ta.desk.Get(ctx, ta.users[news.RoleAdmin], id)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// An existing notice: a copy equal to the notice is not offered, a
+	// changed one is, and 丢弃 drops it.
+	path := fmt.Sprintf("/api/admin/notices/%d/autosave", id)
+	edit := fmt.Sprintf("/admin/notices/%d/edit", id)
+	form := capitalReductionForm("91350100M000100Y43")
+	form.Set("version", strconv.Itoa(s.Version))
+	same, _ := json.Marshal(map[string]any{"base": s.Version, "fields": map[string][]string(form)})
+	if code, _, out := ta.apiJSON(t, role, "PUT", path, string(same)); code != 200 {
+		t.Fatalf("autosave the notice: %d %v", code, out)
+	}
+	if _, page, _ := ta.getPage(t, role, edit); strings.Contains(page, `id="autosave-offer"`) {
+		t.Error("a copy that says what the notice says is offered")
+	}
+	form.Set("contact", "王先生")
+	changed, _ := json.Marshal(map[string]any{"base": s.Version, "fields": map[string][]string(form)})
+	ta.apiJSON(t, role, "PUT", path, string(changed))
+	if _, page, _ := ta.getPage(t, role, edit); !strings.Contains(page, `id="autosave-offer"`) {
+		t.Error("a changed copy is not offered")
+	}
+	if _, page, _ := ta.getPage(t, role, edit+"?restore=autosave"); !strings.Contains(page, `value="王先生"`) {
+		t.Error("the restored form lacks the changed contact")
+	}
+	if status, _, loc := ta.postNoticeForm(t, role, fmt.Sprintf("/admin/notices/%d/autosave/discard", id), url.Values{}); status != http.StatusSeeOther || !strings.HasPrefix(loc, edit) {
+		t.Fatalf("discard: %d %s", status, loc)
+	}
+	if code, _, _ := ta.apiJSON(t, role, "GET", path, ""); code != http.StatusNotFound {
+		t.Errorf("discarded copy still there: %d", code)
+	}
+	// Who may not edit the notice may not autosave it.
+	if code, _, _ := ta.apiJSON(t, news.RoleReporter, "PUT", "/api/admin/notices/abc/autosave", `{"base": 1, "fields": {}}`); code != http.StatusNotFound {
+		t.Errorf("autosave of notice abc: %d, want 404", code)
 	}
 }

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,21 @@ type noticeFormData struct {
 	Current *news.Story // set when the save conflicted
 	Kinds   []kindOption
 	Others  []string // who else has this notice open (presence)
+	// Autosave is the user's autosaved copy of the form, offered back
+	// (AutosaveStale: the notice was saved since it was typed); Restored
+	// says the form holds it.
+	Autosave      *news.Autosave
+	AutosaveStale bool
+	Restored      bool
+}
+
+// FormID is the form's name in the autosave routes and the browser's
+// copy: the notice's id, or new.
+func (d *noticeFormData) FormID() string {
+	if d.Story.ID > 0 {
+		return strconv.FormatInt(d.Story.ID, 10)
+	}
+	return "new"
 }
 
 // noticeForm builds the form's data for s, making sure the template always
@@ -54,7 +70,12 @@ func noticeForm(s *news.Story, base int) *noticeFormData {
 // line, attachments one per line as 「标题 | 网址 | SHA-256」.
 func noticeFromForm(r *http.Request) *noticeInput {
 	r.ParseForm()
-	f := r.PostForm
+	return noticeFromValues(r.PostForm)
+}
+
+// noticeFromValues reads the notice form's fields (a form post, or the
+// fields an autosave kept).
+func noticeFromValues(f url.Values) *noticeInput {
 	str := func(key string) *string {
 		v := strings.TrimSpace(f.Get(key))
 		return &v
@@ -109,7 +130,9 @@ func noticeFromForm(r *http.Request) *noticeInput {
 func (a *Admin) newNotice(w http.ResponseWriter, r *http.Request) error {
 	s := &news.Story{Kind: news.KindNotice, Section: notice.Section, Notice: &news.NoticeInfo{}}
 	s.Notice.Kind = string(notice.Gov)
-	return a.render(w, r, "notice", "登公告", noticeForm(s, 0))
+	d := noticeForm(s, 0)
+	a.offerNoticeAutosave(r, d, news.NewNotice, 0)
+	return a.render(w, r, "notice", "登公告", d)
 }
 
 // createNotice files the form's notice as a draft and shows its story page.
@@ -124,7 +147,8 @@ func (a *Admin) createNotice(w http.ResponseWriter, r *http.Request) error {
 		d.Errors, d.Message = news.ErrorFields(err), news.ErrorMessage(err)
 		return a.renderStatus(w, r, http.StatusBadRequest, "notice", &page{Title: "登公告", Data: d})
 	}
-	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(s.ID, 10)+"?msg="+urlQuery("公告已保存为草稿。"), http.StatusSeeOther)
+	a.dropAutosave(r, news.NewNotice)
+	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(s.ID, 10)+"?saved=notice-new&msg="+urlQuery("公告已保存为草稿。"), http.StatusSeeOther)
 	return nil
 }
 
@@ -157,6 +181,7 @@ func (a *Admin) editNotice(w http.ResponseWriter, r *http.Request) error {
 	a.presence.see(id, u.Name)
 	d := noticeForm(s, s.Version)
 	d.Others = a.presence.others(id, u.Name)
+	a.offerNoticeAutosave(r, d, id, s.Version)
 	return a.render(w, r, "notice", "修改公告", d)
 }
 
@@ -181,7 +206,8 @@ func (a *Admin) saveNotice(w http.ResponseWriter, r *http.Request) error {
 	updated, err := a.cfg.Desk.UpdateNoted(r.Context(), userOf(r), s, base, nil)
 	switch news.ErrorCode(err) {
 	case "":
-		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?msg="+urlQuery("公告已保存。"), http.StatusSeeOther)
+		a.dropAutosave(r, id)
+		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10)+"?saved=notice-"+strconv.FormatInt(id, 10)+"&msg="+urlQuery("公告已保存。"), http.StatusSeeOther)
 		return nil
 	case news.EINVALID:
 		d := noticeForm(s, base)

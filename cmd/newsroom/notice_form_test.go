@@ -1,15 +1,21 @@
 package main
 
 // The notice form (登公告) in a real browser: the fieldsets follow the
-// selected kind through CSS :has() alone (no script on the page), a bad
+// selected kind through CSS :has() alone (the page's one script, the
+// autosave, is blocked while they are checked), a bad
 // 统一社会信用代码 comes back with its Chinese message next to the field,
 // and the fixed notice is saved and shown on its story page. Screenshots go
 // to test-artifacts/notice-form/. Skips like TestBrowser without Chromium.
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 )
 
 func TestNoticeFormBrowser(t *testing.T) {
@@ -32,9 +38,26 @@ func TestNoticeFormBrowser(t *testing.T) {
 	set("#password", "password-of-reporter")
 	send("log in", "form button[type=submit]")
 	waitFor("nav link", `document.querySelector('nav a[href="/admin/notices/new"]')`)
+	// The form needs no script: the autosave's is the page's only one,
+	// and it is blocked here.
+	block := func(on bool) {
+		t.Helper()
+		if err := chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.SetBlockedURLs, network.SetBlockedURLsParams{
+				URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/admin/static/notice-form.js", Block: on}}})
+			return err
+		})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	block(true)
+	defer block(false)
 	send("open the notice form", `nav a[href="/admin/notices/new"]`)
-	if n := eval("scripts", "String(document.scripts.length)"); n != "0" {
-		t.Errorf("the notice form has %s scripts; it should need none", n)
+	if n := eval("scripts", "[...document.scripts].map(s => s.getAttribute('src')).join(' ')"); n != "/admin/static/notice-form.js" {
+		t.Errorf("the notice form has scripts %q; only the autosave's is expected", n)
+	}
+	if v := eval("script ran", "String(!!document.querySelector('.restore-offer') || document.getElementById('autosave-status').textContent !== '')"); v != "false" {
+		t.Errorf("the blocked script ran")
 	}
 	if v := shown(); v != "|发布单位|政府公告、公示、通知|联系方式|公示期|电子版|" {
 		t.Errorf("kind gov shows fieldsets %q", v)

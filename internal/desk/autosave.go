@@ -17,7 +17,7 @@ const (
 )
 
 // Autosave keeps what u is typing into the form of story a.StoryID (0: a
-// new story) on the server, replacing u's earlier copy: one per person and
+// new story, news.NewNotice: a new notice) on the server, replacing u's earlier copy: one per person and
 // story, never a revision, never a change of the story. Whoever may edit
 // the story as it is now may autosave it; anyone may autosave a new one.
 func (d *Service) Autosave(ctx context.Context, u *news.User, a *news.Autosave) error {
@@ -41,10 +41,10 @@ func (d *Service) Autosave(ctx context.Context, u *news.User, a *news.Autosave) 
 	return d.Store.PutAutosave(ctx, a)
 }
 
-// Autosaved returns u's autosaved form of story id (0: a new story);
-// ENOTFOUND when there is none.
+// Autosaved returns u's autosaved form of story id (0: a new story,
+// news.NewNotice: a new notice); ENOTFOUND when there is none.
 func (d *Service) Autosaved(ctx context.Context, u *news.User, id int64) (*news.Autosave, error) {
-	if id != 0 {
+	if id > 0 {
 		if _, err := d.Get(ctx, u, id); err != nil {
 			return nil, err
 		}
@@ -59,8 +59,11 @@ func (d *Service) DropAutosave(ctx context.Context, u *news.User, id int64) erro
 }
 
 func (d *Service) mayAutosave(ctx context.Context, u *news.User, id int64) error {
-	if id == 0 {
+	switch {
+	case id == 0 || id == news.NewNotice:
 		return nil
+	case id < 0:
+		return news.Errorf(news.ENOTFOUND, "稿件不存在。")
 	}
 	s, err := d.Get(ctx, u, id)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 // never changes the story; saving the form (which still answers 409 on a
 // stale base) discards it, and reopening the form offers it back.
 type Autosave struct {
-	StoryID int64 `json:"story"` // 0: a new story, not saved yet
+	StoryID int64 `json:"story"` // 0: a new story, NewNotice: a new notice, not saved yet
 	UserID  int64 `json:"-"`
 	// Base is the story's version the form was opened at.
 	Base int `json:"base"`
@@ -22,6 +22,10 @@ type Autosave struct {
 	Fields  FormFields `json:"fields"`
 	SavedAt time.Time  `json:"saved_at"`
 }
+
+// NewNotice is the StoryID of the autosaved form of a notice not saved yet
+// (a new story's is 0): each person has one of each.
+const NewNotice int64 = -1
 
 // FormFields are a form's fields by name. In JSON a value is a string or a
 // list of strings; it is always answered as a list.
