@@ -55,6 +55,7 @@ type Admin struct {
 	pages    map[string]*template.Template
 	h        http.Handler
 	presence *presence // who has which story open in the edit form
+	carry    *carried  // form posts kept while their sender logs in again
 	previews previewFiles
 }
 
@@ -72,6 +73,7 @@ func New(cfg Config) (*Admin, error) {
 	}
 	a := &Admin{cfg: cfg, pages: map[string]*template.Template{}}
 	a.presence = newPresence(a.now)
+	a.carry = newCarried(a.now)
 	if err := a.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,9 @@ type loginData struct {
 	Name  string
 	Error string
 	Next  string
+	// Carry is the token of a form post kept while its sender logs in
+	// again (carry.go).
+	Carry string
 }
 
 func (a *Admin) loginForm(w http.ResponseWriter, r *http.Request) error {
@@ -38,7 +41,8 @@ func (a *Admin) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		a.cfg.Log.Warn("failed login", "name", name, "remote", r.RemoteAddr, "code", code)
 		httpx.RetryAfter(w, err)
-		return a.renderStatus(w, r, httpx.Status(err), "login", &page{Title: "登录", Data: &loginData{Name: name, Error: news.ErrorMessage(err)}})
+		return a.renderStatus(w, r, httpx.Status(err), "login", &page{Title: "登录", Data: &loginData{Name: name, Error: news.ErrorMessage(err),
+			Carry: r.PostFormValue("carry")}})
 	}
 	// A new session at every login, and the one the browser had before is
 	// ended: a session id planted before the login is worth nothing after.
@@ -46,6 +50,11 @@ func (a *Admin) login(w http.ResponseWriter, r *http.Request) error {
 		a.cfg.Desk.Logout(r.Context(), c.Value)
 	}
 	a.setSessionCookie(w, r, secret, int(a.cfg.SessionTTL.Seconds()))
+	if token := r.PostFormValue("carry"); token != "" {
+		if ok, err := a.restoreCarried(w, r, u, token); ok || err != nil {
+			return err
+		}
+	}
 	if u.MustChangePassword {
 		http.Redirect(w, r, "/admin/password?msg="+urlQuery("请先设置您自己的密码。"), http.StatusSeeOther)
 		return nil
@@ -136,7 +145,7 @@ func (a *Admin) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(sessionCookie)
 		if err != nil {
-			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+			a.carryToLogin(w, r)
 			return
 		}
 		u, err := a.cfg.Desk.SessionUser(r.Context(), c.Value)
@@ -144,7 +153,7 @@ func (a *Admin) requireSession(next http.Handler) http.Handler {
 			if news.ErrorCode(err) != news.EUNAUTHORIZED {
 				a.cfg.Log.Error("session lookup failed", "err", err)
 			}
-			http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+			a.carryToLogin(w, r)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")

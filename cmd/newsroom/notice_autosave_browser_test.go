@@ -9,12 +9,15 @@ package main
 // TestBrowser without Chromium.
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -100,4 +103,51 @@ func TestNoticeAutosaveBrowser(t *testing.T) {
 		t.Errorf("the server's copy outlived the save: %d", code)
 	}
 	waitFor("browser's copy cleared", `localStorage.getItem("newsroom:notice:new") === null`)
+
+	// Without JavaScript (the page's script blocked), a save sent after
+	// the login ended is not lost either: the login page carries it and
+	// the form opens restored from it after logging in again.
+	if err := chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.SetBlockedURLs, network.SetBlockedURLsParams{
+			URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/admin/static/*.js", Block: true}}})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimPrefix(eval("story id", "location.pathname"), "/admin/stories/")
+	open("edit the notice", s.base+"/admin/notices/"+id+"/edit")
+	if v := eval("script ran", "document.getElementById('autosave-status').textContent"); v != "" {
+		t.Fatalf("the blocked script ran: %q", v)
+	}
+	set("#f-contact", "登录过期后改的联系人")
+	_, notice := api(t, "GET", s.base+"/api/admin/notices/"+id, reporter, nil)
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/admin/users/%d/logout", s.base, int64(notice["owner_id"].(float64))), nil)
+	req.Header.Set("Authorization", "Bearer "+reporter)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("end the reporter's sessions: %d", resp.StatusCode)
+	}
+	send("save after the login ended", "form.notice-form button[type=submit]")
+	waitFor("login page", "document.getElementById('password')")
+	if msg := eval("login page", "document.querySelector('main').innerText"); !strings.Contains(msg, "登录已过期") {
+		t.Errorf("the login page does not say the text is kept:\n%s", msg)
+	}
+	shot("login-carrying-the-form")
+	set("#name", "王记者")
+	set("#password", "reporter-password-1")
+	send("log in again", "form button[type=submit]")
+	waitFor("the form restored after the login", "document.getElementById('autosave-restored')")
+	if got := eval("contact", `document.getElementById("f-contact").value`); got != "登录过期后改的联系人" {
+		t.Errorf("after an expired login the contact is %q", got)
+	}
+	shot("restored-after-login")
+	send("save", "form.notice-form button[type=submit]")
+	if _, notice := api(t, "GET", s.base+"/api/admin/notices/"+id, reporter, nil); fmt.Sprint(notice["notice"]) == "" ||
+		!strings.Contains(fmt.Sprint(notice["notice"]), "登录过期后改的联系人") {
+		t.Errorf("saved notice: %v", notice)
+	}
 }
