@@ -213,3 +213,40 @@ func TestNewAnalyzerUserDictErrors(t *testing.T) {
 		t.Errorf("bad dictionary: %v", err)
 	}
 }
+
+// BenchmarkAnalyze measures the analysis of one field value as indexing
+// does it (folding, segmentation with names and sub-words, both fields'
+// token streams), over the fixture corpus's bodies and, where the shared
+// corpus is present, the first 500 of its real articles.
+func BenchmarkAnalyze(b *testing.B) {
+	a := testAnalyzer(b)
+	run := func(b *testing.B, texts []string) {
+		n := 0
+		for _, s := range texts {
+			n += len(s)
+		}
+		b.SetBytes(int64(n))
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, s := range texts {
+				fa := &fieldAnalysis{an: a, text: s}
+				fa.run()
+			}
+		}
+	}
+	b.Run("fixture", func(b *testing.B) {
+		var texts []string
+		for _, d := range loadCorpus(b) {
+			texts = append(texts, d.Title, d.Body)
+		}
+		run(b, texts)
+	})
+	b.Run("realtext", func(b *testing.B) {
+		as := pdArticles(b)
+		var texts []string
+		for _, x := range as[:min(500, len(as))] {
+			texts = append(texts, x.Title, x.Body)
+		}
+		run(b, texts)
+	})
+}

@@ -8,21 +8,26 @@ import (
 	"github.com/go-ego/gse"
 )
 
-// cut segments a run of Chinese characters exactly as gse's
-// CutDAGNoHMM does (the same dictionary DAG and the same maximum-probability
-// route, ties and quirks included; TestCutMatchesGse checks it), and
-// returns the length in runes of each word. gse builds the DAG with a
+// cut segments a run of Chinese characters as gse's CutDAGNoHMM does (the
+// same dictionary DAG and the same maximum-probability route, ties and
+// quirks included; TestCutMatchesGse checks it), but for one thing: a
+// single-character function word (不, 和, 并, 某 …) weighs as the word it
+// is, not with the frequency 2 that gse gives every single character (see
+// functionWeight). It returns the length in runes of each word. gse builds the DAG with a
 // dictionary lookup from the root for every prefix at every position, in
 // maps, allocating a string per lookup; here each position walks the trie
 // once (Dictionary.LookupTokens) into reused slices, which makes indexing
 // about twice as fast.
-func (a *Analyzer) cut(run []rune, c *cutter) []int { return a.cutRoute(run, c, true) }
+func (a *Analyzer) cut(run []rune, c *cutter) []int { return a.cutRoute(run, c, true, a.fnFreq) }
 
 // cutParts is cut without the word that spans the whole run: how a
 // dictionary word divides into smaller ones.
-func (a *Analyzer) cutParts(run []rune, c *cutter) []int { return a.cutRoute(run, c, false) }
+func (a *Analyzer) cutParts(run []rune, c *cutter) []int { return a.cutRoute(run, c, false, a.fnFreq) }
 
-func (a *Analyzer) cutRoute(run []rune, c *cutter, whole bool) []int {
+// cutGse is gse's own route, single characters all at frequency 2.
+func (a *Analyzer) cutGse(run []rune, c *cutter) []int { return a.cutRoute(run, c, true, nil) }
+
+func (a *Analyzer) cutRoute(run []rune, c *cutter, whole bool, fn map[rune]float64) []int {
 	n := len(run)
 	c.reset(run)
 	maxLen := a.seg.Dict.MaxTokenLen()
@@ -46,6 +51,11 @@ func (a *Analyzer) cutRoute(run []rune, c *cutter, whole bool) []int {
 				continue
 			}
 			any = true
+			if end == k+1 && fn != nil {
+				if g, ok := fn[run[k]]; ok {
+					f = g
+				}
+			}
 			s := math.Log(f) - logT + c.score[end]
 			// gse keeps the later (longer) word on a tie
 			if bestEnd < 0 || s > best || s == best {
