@@ -283,6 +283,9 @@ func (a *Analyzer) words(f folded, inWord, bound []bool, namesInWord bool) []Tok
 				for _, n := range lens {
 					isName = append(isName, n > 1)
 				}
+			} else if a.listName(rs, i, j) {
+				lens = append(lens[:0], j-i)
+				isName = append(c.names[:0], true)
 			} else {
 				lens = a.regroupAdmin(run, lens)
 				lens = a.splitClitics(run, lens)
@@ -360,13 +363,17 @@ var (
 	closes = map[rune]bool{')': true, ']': true, '〕': true, '】': true}
 )
 
+// credits are the characters that end a byline in brackets after the
+// names: 摄 (a photo's), 画 (a drawing's: （方成画）).
+var credits = map[rune]bool{'摄': true, '画': true}
+
 // bylineNames returns nameList of the run rs[i:j] when it is all there is
-// between brackets, the last character 摄 (a photo's credit) aside.
+// between brackets, a last character of credits aside.
 func (a *Analyzer) bylineNames(rs []rune, i, j int) []int {
 	if i == 0 || j == len(rs) || !opens[rs[i-1]] || !closes[rs[j]] {
 		return nil
 	}
-	if rs[j-1] == '摄' {
+	if credits[rs[j-1]] {
 		if list := a.nameList(rs[i : j-1]); list != nil {
 			return append(list, 1)
 		}
@@ -411,7 +418,14 @@ func (a *Analyzer) splitClitics(run []rune, lens []int) []int {
 				// the frequency 2, so its route weighs only the two
 				// words and takes the commoner one even where a
 				// character is left over; 人/眼里 and 店/门前 stay.
-				if g, _, _ := a.seg.Find(w); g >= singleJoinRatio*f {
+				// A function word alone is weighed as the word it is
+				// by the route already: it joins only a word as common
+				// as the clitic's (和平/等, but 不/平等).
+				ratio := singleJoinRatio
+				if a.fnFreq[run[k-1]] > 0 {
+					ratio = 1
+				}
+				if g, _, _ := a.seg.Find(w); g >= ratio*f {
 					lens[i-1], lens[i] = p+1, 1
 				}
 			case !keepsClitic[pos] && a.known(w, subWordMinFreq):

@@ -240,3 +240,53 @@ func (a *Analyzer) joinNames(run []rune, lens []int, name []bool) ([]int, []bool
 	}
 	return out, name
 }
+
+// listSeps are the marks around the items of a list of names: the
+// enumeration comma 、 between them, and at the list's ends a comma, a
+// colon, a bracket or the end of the text.
+var listSeps = map[rune]bool{'、': true, ',': true, ':': true, ';': true, '(': true, ')': true, '。': true}
+
+// listName reports whether the run rs[i:j] is a person name as an item of
+// a list of names (…、张文学、周明甫、吴恒、…): two or three characters, a
+// surname first, no dictionary word but a name, between list marks with a
+// 、 on at least one side, and a neighbouring item that starts with a
+// surname too. The dictionary cuts such names into pieces (周明/甫,
+// 沈/根/荣: 甫 and 根 are function words in it), which a search for 周明
+// would then find.
+func (a *Analyzer) listName(rs []rune, i, j int) bool {
+	n := j - i
+	if n < 2 || n > 3 || !a.names.surname[rs[i]] {
+		return false
+	}
+	sep := func(k int) bool { return k < 0 || k >= len(rs) || listSeps[rs[k]] }
+	if !sep(i-1) || !sep(j) || !(i > 0 && rs[i-1] == '、' || j < len(rs) && rs[j] == '、') {
+		return false
+	}
+	for _, r := range rs[i+1 : j] {
+		if notGiven[r] || !isHan(r) {
+			return false
+		}
+	}
+	if f, pos, ok := a.seg.Find(string(rs[i:j])); ok && f > 0 && !strings.HasPrefix(pos, "nr") {
+		return false
+	}
+	// a neighbouring item, across a 、, that starts with a surname
+	item := func(k int) bool { // the item starting at k
+		e := k
+		for e < len(rs) && isHan(rs[e]) {
+			e++
+		}
+		return e-k >= 2 && e-k <= 4 && a.names.surname[rs[k]]
+	}
+	if j+1 < len(rs) && rs[j] == '、' && item(j+1) {
+		return true
+	}
+	if i >= 2 && rs[i-1] == '、' {
+		s := i - 1
+		for s > 0 && isHan(rs[s-1]) {
+			s--
+		}
+		return item(s) && i-1-s <= 4
+	}
+	return false
+}

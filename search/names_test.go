@@ -29,6 +29,10 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{ID: "/sea/", Kind: "story", Title: "海洋", Body: "保护海洋环境。"},
 		{ID: "/yanli/", Kind: "story", Title: "心里", Body: "乡亲们打心眼里高兴。"},
 		{ID: "/saying/", Kind: "story", Title: "采访", Body: "主任周明说，今年要修路。"},
+		{ID: "/list/", Kind: "story", Title: "名单", Body: "获奖的有赵立新、钱根宝、孙明甫。"},
+		{ID: "/drawing/", Kind: "story", Title: "漫画", Body: "春节的餐桌。（李明画）"},
+		{ID: "/pingwen/", Kind: "story", Title: "供水", Body: "确保供水安全和平稳运行。"},
+		{ID: "/pingdeng/", Kind: "story", Title: "待遇", Body: "他们受到不平等的待遇。"},
 	}
 	ix := openTestIndex(t, docs)
 	for _, c := range []struct {
@@ -63,6 +67,19 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{"眼里", nil, []string{"/yanli/"}},
 		// 周/明说 is 周明/说
 		{"周明", []string{"/saying/"}, nil},
+		// names in a list, each between 、: 钱根宝, not 钱根/宝 (根 is a
+		// function word in the dictionary), 孙明甫, not 孙明/甫
+		{"钱根宝", []string{"/list/"}, nil},
+		{"钱根", nil, []string{"/list/"}},
+		{"孙明", nil, []string{"/list/"}},
+		{"孙明甫", []string{"/list/"}, nil},
+		// a drawing's credit: （李明画）
+		{"李明", []string{"/drawing/"}, nil},
+		// a function word alone is a word: 和/平稳, 不/平等
+		{"平稳", []string{"/pingwen/"}, nil},
+		{"和平", nil, []string{"/pingwen/"}},
+		{"平等", []string{"/pingdeng/"}, nil},
+		{"不平", nil, []string{"/pingdeng/"}},
 		// a lone character before a Latin word is not tied to it
 		{"更正后load12x3", []string{"/marker/"}, nil},
 	} {
