@@ -364,7 +364,7 @@ var (
 )
 
 // credits are the characters that end a byline in brackets after the
-// names: 摄 (a photo's), 画 (a drawing's: （方成画）).
+// names: 摄 (a photo's), 画 (a drawing's: （李明画）).
 var credits = map[rune]bool{'摄': true, '画': true}
 
 // bylineNames returns nameList of the run rs[i:j] when it is all there is

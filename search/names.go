@@ -247,11 +247,11 @@ func (a *Analyzer) joinNames(run []rune, lens []int, name []bool) ([]int, []bool
 var listSeps = map[rune]bool{'、': true, ',': true, ':': true, ';': true, '(': true, ')': true, '。': true}
 
 // listName reports whether the run rs[i:j] is a person name as an item of
-// a list of names (…、张文学、周明甫、吴恒、…): two or three characters, a
+// a list of names (…、赵立新、孙明甫、钱根宝、…): two or three characters, a
 // surname first, no dictionary word but a name, between list marks with a
 // 、 on at least one side, and a neighbouring item that starts with a
-// surname too. The dictionary cuts such names into pieces (周明/甫,
-// 沈/根/荣: 甫 and 根 are function words in it), which a search for 周明
+// surname too. The dictionary cuts such names into pieces (孙明/甫,
+// 钱/根/宝: 甫 and 根 are function words in it), which a search for 孙明
 // would then find.
 func (a *Analyzer) listName(rs []rune, i, j int) bool {
 	n := j - i

@@ -448,10 +448,10 @@ func TestRealTextJudged(t *testing.T) {
 	}
 	goal := float64(ours.right) >= 0.95*float64(ours.cases) && ours.precision() >= 0.99 && ours.recall() >= 0.99
 	switch {
-	case float64(ours.right) < 0.82*float64(ours.cases) || ours.precision() < 0.985 || ours.recall() < 0.99:
-		// what this package reached (208/250, 0.988, 0.992): a change
+	case float64(ours.right) < 0.87*float64(ours.cases) || ours.precision() < 0.989 || ours.recall() < 0.99:
+		// what this package reached (218/250, 0.9895, 0.995): a change
 		// must not fall below it
-		t.Errorf("worse than before (82 %% right, precision 0.985, recall 0.99): %s", ours)
+		t.Errorf("worse than before (87 %% right, precision 0.989, recall 0.99): %s", ours)
 	case !goal && os.Getenv("SEARCH_REALTEXT_GOAL") != "":
 		t.Errorf("below the goal of issue 20 (95 %% right, precision and recall 0.99): %s", ours)
 	case !goal:
