@@ -321,7 +321,7 @@ func TestCorpusDebug(t *testing.T) {
 		}
 		if os.Getenv("CORPUS_ELEMS") != "" {
 			p := &parser{}
-			p.lines = prepareLines(text, &p.report)
+			p.lines = prepareLines(text, nil, &p.report)
 			for _, e := range p.segment() {
 				var first string
 				if len(e.lines) > 0 {

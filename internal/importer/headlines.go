@@ -11,6 +11,7 @@ import (
 type hline struct {
 	text  string
 	width float64
+	size  float64 // font size, 0 unknown
 }
 
 // hblock is a run of headline lines found between two page elements; it
@@ -398,6 +399,9 @@ func (p *parser) roles(s *hseg, d *draft) (kicker, title, subtitle string) {
 	if s.block.vertical {
 		return "", lines[0].text, ""
 	}
+	if k, t, st, ok := rolesBySize(lines); ok {
+		return k, t, st
+	}
 	var units []hline
 	for i, l := range lines {
 		if k := len(units) - 1; k >= 0 && (brokenTitle(units[k], l, d) || p.fullHead(lines[i-1], l)) {
@@ -433,6 +437,48 @@ func (p *parser) roles(s *hseg, d *draft) (kicker, title, subtitle string) {
 	}
 	p.uncertain("headline group of %d lines for 「%s」: extra lines kept in the subtitle", len(units), snippet(units[1].text, 20))
 	return units[0].text, units[1].text, strings.Join(rest, " ")
+}
+
+// rolesBySize gives the roles of headline lines whose font sizes are
+// known: a run of lines in one size is one unit (a title broken over
+// lines), the largest unit is the 主题, the units before it the 引题 and
+// those after it the 副题.
+func rolesBySize(lines []hline) (kicker, title, subtitle string, ok bool) {
+	type unit struct {
+		text string
+		size float64
+	}
+	var units []unit
+	for _, l := range lines {
+		if l.size <= 0 {
+			return "", "", "", false
+		}
+		if k := len(units) - 1; k >= 0 && math.Abs(units[k].size-l.size) < 0.5 && !subtitleRe.MatchString(l.text) {
+			units[k].text = joinHeadParts(units[k].text, l.text)
+			continue
+		}
+		units = append(units, unit{text: strings.TrimSpace(l.text), size: l.size})
+	}
+	m := 0
+	for i, u := range units {
+		if u.size > units[m].size+0.25 {
+			m = i
+		}
+	}
+	var ks, ss []string
+	for _, u := range units[:m] {
+		ks = append(ks, u.text)
+	}
+	for _, u := range units[m+1:] {
+		ss = append(ss, u.text)
+	}
+	return strings.Join(ks, " "), units[m].text, strings.Join(ss, " "), true
+}
+
+// joinHeadParts joins two lines of one headline broken where the line
+// was full: without a gap, except between two Latin words.
+func joinHeadParts(a, b string) string {
+	return joinLines([]string{a, b})
 }
 
 // fullHead reports whether headline line a fills the column (or the

@@ -23,11 +23,17 @@ import (
 )
 
 // Options carries the edition metadata that the page text itself does not
-// reliably contain. All fields are optional and are copied into every Item.
+// reliably contain, and what the page's layout tells beyond its text. All
+// fields are optional; Date, Page and PageName are copied into every Item.
 type Options struct {
 	Date     string // edition date "YYYY-MM-DD" (optional)
 	Page     int    // page number (optional)
 	PageName string // e.g. "要闻" (optional)
+	// Sizes is the font size of every line of the text (split at "\n"),
+	// 0 where unknown, as ExtractPDFText gives it for a PDF: a line set
+	// larger than the page's body text is a headline line, and a line in
+	// the body's size is text (a subhead), whatever its punctuation.
+	Sizes []float64
 }
 
 // Item is one piece of content recovered from a page. Its JSON field names
@@ -91,7 +97,7 @@ func Parse(text string, opts Options) ([]Item, Report, error) {
 		return nil, Report{}, err
 	}
 	p := &parser{opts: opts}
-	p.lines = prepareLines(text, &p.report)
+	p.lines = prepareLines(text, opts.Sizes, &p.report)
 	p.elems = p.segment()
 	p.assemble()
 	p.attachHeadlines()

@@ -27,7 +27,8 @@ type line struct {
 	width     float64
 	justified bool
 	kind      lineKind
-	banner    string // lBanner: the de-doubled text
+	banner    string  // lBanner: the de-doubled text
+	size      float64 // font size, when the page told it (a PDF); 0 unknown
 }
 
 // mdRe matches a month and day in a dateline, in ASCII or full-width
@@ -72,16 +73,25 @@ func compact(s string) string {
 }
 
 // prepareLines normalises the raw text, drops blank lines, rebuilds
-// vertical headlines and classifies every line.
-func prepareLines(text string, rep *Report) []*line {
-	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\f", "\n", "\u00a0", " ", "\t", " ", "\ufeff", "").Replace(text)
+// vertical headlines and classifies every line. sizes, when not nil, is
+// the font size of each line of text (split at "\n"; see Options.Sizes).
+func prepareLines(text string, sizes []float64, rep *Report) []*line {
+	repl := strings.NewReplacer("\r\n", "\n", "\r", "\n", "\f", "\n", "\u00a0", " ", "\t", " ", "\ufeff", "")
 	var raw []string
-	for _, l := range strings.Split(text, "\n") {
-		if strings.TrimFunc(l, func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }) != "" {
-			raw = append(raw, strings.TrimRightFunc(l, unicode.IsSpace))
+	var rawSize []float64
+	for i, src := range strings.Split(text, "\n") {
+		var size float64
+		if i < len(sizes) {
+			size = sizes[i]
+		}
+		for _, l := range strings.Split(repl.Replace(src), "\n") {
+			if strings.TrimFunc(l, func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }) != "" {
+				raw = append(raw, strings.TrimRightFunc(l, unicode.IsSpace))
+				rawSize = append(rawSize, size)
+			}
 		}
 	}
-	out := classifyAll(raw)
+	out := classifyAll(raw, rawSize)
 	markSplitLeads(out)
 	return out
 }
@@ -107,50 +117,63 @@ var leadStartRe = regexp.MustCompile(`^\s*(本报|新华社|据|中新社)`)
 
 // classifyAll rebuilds vertical headlines and wrapped bylines and
 // classifies every line.
-func classifyAll(raw []string) []*line {
+func classifyAll(raw []string, sizes []float64) []*line {
 	var out []*line
 	for i := 0; i < len(raw); i++ {
-		// vertical headline: 4+ consecutive lines of a single ideograph
-		j := i
-		for j < len(raw) && isSingleHan(raw[j]) {
-			j++
+		first := len(out)
+		i0 := i
+		out = classifyAt(raw, i, &i, out)
+		for _, l := range out[first:] {
+			l.size = sizes[i0]
 		}
-		if j-i >= 4 {
-			var b strings.Builder
-			for _, l := range raw[i:j] {
-				b.WriteString(strings.TrimSpace(l))
-			}
-			t := b.String()
-			out = append(out, &line{text: t, kind: lVert, width: float64(utf8.RuneCountInString(t))})
-			i = j - 1
-			continue
+	}
+	return out
+}
+
+// classifyAt classifies the line(s) starting at raw[i], appends them to out
+// and leaves *next at the last raw line it used.
+func classifyAt(raw []string, i int, next *int, out []*line) []*line {
+	defer func() { *next = i }()
+	// vertical headline: 4+ consecutive lines of a single ideograph
+	j := i
+	for j < len(raw) && isSingleHan(raw[j]) {
+		j++
+	}
+	if j-i >= 4 {
+		var b strings.Builder
+		for _, l := range raw[i:j] {
+			b.WriteString(strings.TrimSpace(l))
 		}
-		// a bracketed byline wrapped over two lines: "（肖继旺 王泽利" + "王乾宇）"
-		if i+1 < len(raw) {
-			a, b := strings.TrimSpace(raw[i]), strings.TrimSpace(raw[i+1])
-			if (strings.HasPrefix(a, "（") || strings.HasPrefix(a, "(")) && !strings.ContainsAny(a, "）)") &&
-				(strings.HasSuffix(b, "）") || strings.HasSuffix(b, ")")) && isTrailer(a+" "+b) {
-				out = append(out, classify(a+" "+b))
+		t := b.String()
+		out = append(out, &line{text: t, kind: lVert, width: float64(utf8.RuneCountInString(t))})
+		i = j - 1
+		return out
+	}
+	// a bracketed byline wrapped over two lines: "（肖继旺 王泽利" + "王乾宇）"
+	if i+1 < len(raw) {
+		a, b := strings.TrimSpace(raw[i]), strings.TrimSpace(raw[i+1])
+		if (strings.HasPrefix(a, "（") || strings.HasPrefix(a, "(")) && !strings.ContainsAny(a, "）)") &&
+			(strings.HasSuffix(b, "）") || strings.HasSuffix(b, ")")) && isTrailer(a+" "+b) {
+			out = append(out, classify(a+" "+b))
+			i++
+			return out
+		}
+	}
+	// a byline in brackets after the last sentence, broken over two
+	// lines: "…生产率。（徐国春张雅文崔成" + "龙）"
+	if i+1 < len(raw) {
+		a, b := strings.TrimSpace(raw[i]), strings.TrimSpace(raw[i+1])
+		if k := strings.LastIndexAny(a, "（("); k > 0 && !strings.ContainsAny(a[k:], "）)") && !strings.ContainsAny(b, "（(") &&
+			(strings.HasSuffix(b, "）") || strings.HasSuffix(b, ")")) && utf8.RuneCountInString(b) <= 12 {
+			if parts := splitInline(a + b); len(parts) == 2 {
+				out = append(out, classify(parts[0]), classify(parts[1]))
 				i++
-				continue
+				return out
 			}
 		}
-		// a byline in brackets after the last sentence, broken over two
-		// lines: "…生产率。（徐国春张雅文崔成" + "龙）"
-		if i+1 < len(raw) {
-			a, b := strings.TrimSpace(raw[i]), strings.TrimSpace(raw[i+1])
-			if k := strings.LastIndexAny(a, "（("); k > 0 && !strings.ContainsAny(a[k:], "）)") && !strings.ContainsAny(b, "（(") &&
-				(strings.HasSuffix(b, "）") || strings.HasSuffix(b, ")")) && utf8.RuneCountInString(b) <= 12 {
-				if parts := splitInline(a + b); len(parts) == 2 {
-					out = append(out, classify(parts[0]), classify(parts[1]))
-					i++
-					continue
-				}
-			}
-		}
-		for _, part := range splitInline(raw[i]) {
-			out = append(out, classify(part))
-		}
+	}
+	for _, part := range splitInline(raw[i]) {
+		out = append(out, classify(part))
 	}
 	return out
 }

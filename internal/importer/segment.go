@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -42,6 +43,39 @@ type parser struct {
 	// lineHeadW is headWidth as told by the lines, before the blocks
 	lineHeadW float64
 	side      int // headSide: -1 headlines after their stories, +1 before, 0 unknown
+	// bodySize is the font size of the page's body text when the lines
+	// have sizes (a PDF), 0 otherwise
+	bodySize float64
+}
+
+// headScale is how much larger than the body text a line must be set to
+// be a headline line: headlines (引题 and 副题 included) are set at least
+// a size up from the body, subheads in the body's size (often bold).
+const headScale = 1.15
+
+// bigLine reports whether l is set larger than the page's body text.
+func (p *parser) bigLine(l *line) bool {
+	return p.bodySize > 0 && l.size >= p.bodySize*headScale
+}
+
+// bodyLine reports whether l is known to be set in the body's size (or
+// smaller): text, never a headline.
+func (p *parser) bodyLine(l *line) bool {
+	return p.bodySize > 0 && l.size > 0 && l.size < p.bodySize*headScale
+}
+
+// measureBodySize sets bodySize: the most common font size (to a tenth of
+// a point) of the lines with sentence punctuation, counted by characters.
+func (p *parser) measureBodySize() {
+	count := map[float64]int{}
+	for _, l := range p.lines {
+		if l.size > 0 && (l.kind == lText || l.kind == lLead) && hasSentencePunct(l.text) {
+			count[math.Round(l.size*10)/10] += utf8.RuneCountInString(l.text)
+		}
+	}
+	if best, n := mostCommon(count); n >= 20 {
+		p.bodySize = best
+	}
 }
 
 // photoTitleRe matches the end of a photo's headline: …（图片）, …（附图片）,
@@ -79,6 +113,13 @@ func isHeadCand(l *line) bool {
 // segment turns the classified lines into paragraphs, headline groups and
 // the other page elements, in page order.
 func (p *parser) segment() []*elem {
+	p.measureBodySize()
+	for _, l := range p.lines {
+		if p.bigLine(l) && (l.kind == lByline || l.kind == lDate || l.kind == lBanner) {
+			// set as a headline: 高考 is no one's name
+			l.kind = lText
+		}
+	}
 	// a short name under a headline line that fills the column is the
 	// rest of that headline (春节期间香港将举行盛大烟 / 花汇演), not a byline
 	for i := 1; i < len(p.lines); i++ {
@@ -99,6 +140,21 @@ func (p *parser) segment() []*elem {
 	n := len(p.lines)
 	for i := 0; i < n; {
 		l := p.lines[i]
+		if l.kind == lText && p.bigLine(l) {
+			// the font says it: a headline, punctuation or not
+			j := i + 1
+			for j < n && j-i < maxHeadRun && p.lines[j].kind == lText && p.bigLine(p.lines[j]) {
+				j++
+			}
+			p.emit(&elem{kind: eHead, lines: p.lines[i:j]})
+			i = j
+			continue
+		}
+		if l.kind == lText && p.bodyLine(l) {
+			// set in the body's size: text (a subhead is a paragraph)
+			i = p.para(i, false)
+			continue
+		}
 		switch l.kind {
 		case lVert:
 			p.emit(&elem{kind: eVert, lines: []*line{l}})
@@ -321,6 +377,9 @@ func (p *parser) para(s int, lead bool) int {
 			break
 		}
 		cur := p.lines[k]
+		if p.bigLine(nx) {
+			break // a headline set larger than the text
+		}
 		if photoTitleRe.MatchString(cur.text) || photoTitleRe.MatchString(nx.text) && isHeadCand(nx) || isHeadCand(nx) && p.widerThanColumn(nx) {
 			// a photo's headline (…（图片）) or a line wider than the
 			// column is never body text

@@ -74,7 +74,7 @@ func (p *parser) assemble() {
 		case eHead, eVert:
 			b := &hblock{vertical: e.kind == eVert, prev: len(p.items) - 1, next: len(p.items)}
 			for _, l := range e.lines {
-				b.lines = append(b.lines, hline{text: cleanHeadline(l.text), width: l.width})
+				b.lines = append(b.lines, hline{text: cleanHeadline(l.text), width: l.width, size: l.size})
 			}
 			p.blocks = append(p.blocks, b)
 			closeCur()

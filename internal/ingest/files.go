@@ -138,38 +138,39 @@ func InferPage(path string) Page {
 }
 
 // ReadPage returns the text of a page file and the encoding it was
-// decoded from: PDFs through pdftotext (UTF-8, reported as ""), text files
-// in the given encoding, or detected when encoding is empty (UTF-8,
-// UTF-16 with a byte order mark, GBK/GB18030, Big5).
-func ReadPage(ctx context.Context, path, encoding string) (text, used string, err error) {
+// decoded from: PDFs through pdftotext (UTF-8, reported as "", with the
+// font size of every line), text files in the given encoding, or detected
+// when encoding is empty (UTF-8, UTF-16 with a byte order mark,
+// GBK/GB18030, Big5).
+func ReadPage(ctx context.Context, path, encoding string) (page importer.PageText, used string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", "", err
+		return importer.PageText{}, "", err
 	}
 	defer f.Close()
 	head := make([]byte, 5)
 	n, _ := io.ReadFull(f, head)
 	if strings.EqualFold(filepath.Ext(path), ".pdf") || bytes.Equal(head[:n], []byte("%PDF-")) {
-		text, err := importer.ExtractPDF(ctx, path)
-		return text, "", err
+		page, err := importer.ExtractPDFText(ctx, path)
+		return page, "", err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", "", err
+		return importer.PageText{}, "", err
 	}
 	b, err := io.ReadAll(f)
 	if err != nil {
-		return "", "", err
+		return importer.PageText{}, "", err
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
 		// binary data: Parse refuses it as such
-		return string(b), "", nil
+		return importer.PageText{Text: string(b)}, "", nil
 	}
-	text, used, err = importer.Decode(b, encoding)
+	text, used, err := importer.Decode(b, encoding)
 	if err != nil {
 		if encoding == "" {
-			return "", "", fmt.Errorf("%w; pass --encoding (e.g. gbk, gb18030, big5, utf-16le)", err)
+			return importer.PageText{}, "", fmt.Errorf("%w; pass --encoding (e.g. gbk, gb18030, big5, utf-16le)", err)
 		}
-		return "", "", err
+		return importer.PageText{}, "", err
 	}
-	return text, used, nil
+	return importer.PageText{Text: text}, used, nil
 }

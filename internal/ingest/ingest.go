@@ -164,11 +164,11 @@ func (im *Importer) ImportFile(ctx context.Context, path string, out io.Writer) 
 			return nil
 		}
 	}
-	text, enc, err := ReadPage(ctx, path, im.Encoding)
+	page, enc, err := ReadPage(ctx, path, im.Encoding)
 	if err != nil {
 		return err
 	}
-	items, rep, err := importer.Parse(text, importer.Options{Date: meta.Date, Page: meta.Page, PageName: meta.PageName})
+	items, rep, err := importer.Parse(page.Text, importer.Options{Date: meta.Date, Page: meta.Page, PageName: meta.PageName, Sizes: page.Sizes})
 	if err != nil {
 		return parseError(err)
 	}
