@@ -201,3 +201,52 @@ func TestReportedSpeechIsNoDateline(t *testing.T) {
 		}
 	}
 }
+
+func TestRoundupUnderOneHeadline(t *testing.T) {
+	// two wire reports under one headline that names both are one story;
+	// an untitled brief after it, which shares no words with the headline,
+	// stays an item of its own
+	page := strings.Join([]string{
+		"江城港开通欧洲航线江城港货运量创新高",
+		"新华社江城１月５日电（记者 周明）江城",
+		"港今天开通第一条直达欧洲的集装箱航",
+		"线，每周一班，货物二十天可到欧洲。",
+		"新华社江城１月６日电（记者 周明）江城",
+		"港去年货运量首次突破一亿吨，比上年增",
+		"长百分之十二，创历史新高。",
+		"本报讯 市民政局今天起为全市八十岁",
+		"以上老人发放高龄补贴，每人每月一百",
+		"元，直接打到老人的银行卡上。",
+	}, "\n")
+	items := parseN(t, page, 2)
+	if items[0].Title != "江城港开通欧洲航线江城港货运量创新高" || !strings.Contains(items[0].Body, "货运量首次突破一亿吨") ||
+		!strings.Contains(items[0].Body, "新华社江城１月６日电") || items[0].Source != "新华社江城１月５日电" {
+		t.Errorf("round-up: title %q source %q body %q", items[0].Title, items[0].Source, items[0].Body)
+	}
+	if items[1].Title != "" || !strings.HasPrefix(items[1].Body, "市民政局") {
+		t.Errorf("brief: title %q body %q", items[1].Title, items[1].Body)
+	}
+}
+
+func TestHeadlineWithAComma(t *testing.T) {
+	// a short line with a comma, alone between a text's end and the next
+	// story's byline, is that story's headline (printed after it)
+	page := strings.Join([]string{
+		"周明",
+		"城南的老茶馆开了三十年，老板还是当",
+		"年那个爱说笑的小伙子，只是头发白了。",
+		"每天早上六点，茶馆准时开门，老街坊",
+		"们一边喝茶一边聊天，直到中午才散。",
+		"老茶馆，新故事",
+		"李红",
+		"今年春天，城北新开了一家书店，店面",
+		"不大，却总是坐满了看书的年轻人。书",
+		"店老板说，他想给城北留一个安静的地",
+		"方，让大家有个读书的去处。",
+		"城北有了新书店",
+	}, "\n")
+	items := parseN(t, page, 2)
+	if items[0].Title != "老茶馆，新故事" || strings.Contains(items[0].Body, "新故事") {
+		t.Errorf("title %q body %q", items[0].Title, items[0].Body)
+	}
+}

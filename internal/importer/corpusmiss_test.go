@@ -64,9 +64,25 @@ func TestCorpusMisses(t *testing.T) {
 						nParts++
 					}
 				}
+				var kinds []string
+				for _, it := range items {
+					got := normKey(it.Body + it.Caption)
+					if len(got) > 6 && strings.Contains(want, got) && !strings.HasPrefix(want, got) {
+						switch {
+						case it.Source != "":
+							kinds = append(kinds, "lead")
+						case it.Kind == KindPhoto:
+							kinds = append(kinds, "photo")
+						case it.Title == "":
+							kinds = append(kinds, "untitled")
+						default:
+							kinds = append(kinds, "titled")
+						}
+					}
+				}
 				switch {
 				case nParts > 0:
-					cause = "split-other"
+					cause = "split-other:" + strings.Join(kinds, ",")
 				default:
 					cause = "merged/other"
 				}

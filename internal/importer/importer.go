@@ -101,6 +101,7 @@ func Parse(text string, opts Options) ([]Item, Report, error) {
 	p.elems = p.segment()
 	p.assemble()
 	p.attachHeadlines()
+	p.joinRoundups()
 	items := p.finish()
 	p.report.Items = len(items)
 	return items, p.report, nil

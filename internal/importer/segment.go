@@ -192,12 +192,41 @@ func (p *parser) segment() []*elem {
 				i = p.para(i, false)
 			} else if isHeadCand(l) {
 				i = p.headOrPara(i)
+			} else if p.commaHead(i) {
+				p.emit(&elem{kind: eHead, lines: []*line{l}})
+				i++
 			} else {
 				i = p.para(i, false)
 			}
 		}
 	}
 	return p.elems
+}
+
+// commaHead reports whether line i is a headline with a comma, ！ or ？
+// inside (清华，有这样一个学术沙龙): a short line of its own that ends no
+// sentence, between the end of a text and the start of a story (its
+// dateline or byline) or the end of the page.
+func (p *parser) commaHead(i int) bool {
+	l := p.lines[i]
+	if l.kind != lText || !strings.ContainsAny(l.text, "，,！？!?") || strings.ContainsAny(l.text, "。；;：:") || endsSentence(l.text) ||
+		strings.HasSuffix(l.text, "，") || strings.HasSuffix(l.text, "、") || utf8.RuneCountInString(l.text) > 30 {
+		return false
+	}
+	if w := p.columnWidth(); w < 6 || l.width >= w-2.5 {
+		return false
+	}
+	if i > 0 {
+		prev := p.lines[i-1]
+		if !(prev.kind == lText && endsSentence(prev.text) || prev.kind == lTrailer || prev.kind == lCredit) {
+			return false
+		}
+	}
+	if i+1 < len(p.lines) {
+		nx := p.lines[i+1]
+		return nx.kind == lLead || nx.kind == lByline
+	}
+	return true
 }
 
 // subtitleLine reports whether l is a ——subtitle, which may contain
