@@ -175,7 +175,7 @@ func (m *serveMain) Run(ctx context.Context) error {
 	secureCookies := m.SecureCookies == "true" || (m.SecureCookies == "auto" && !net.ParseIP(host).IsLoopback())
 	mediaDir := filepath.Join(p.Root, "static", "media")
 	library := media.NewLibrary(mediaDir, "/media/", m.db, clock, media.DefaultLimits)
-	library.Added = warmPhoto(ctx, archive, clock, log)
+	library.Added = makeSizes(ctx, archive, log)
 	adm, err := admin.New(admin.Config{Desk: deskSvc, Log: log, SecureCookies: secureCookies, PaperName: "吕梁日报",
 		Media: library, MediaDir: mediaDir, Preview: previewer(archive)})
 	if err != nil {

@@ -87,21 +87,13 @@ func previewer(a *site.Archive) admin.Previewer {
 	}
 }
 
-// warmPhoto makes the responsive sizes of a photo just uploaded, by
-// previewing a story holding it: Hugo keeps the sizes in its image cache, so
-// publishing a story with the photo does not wait for them.
-func warmPhoto(ctx context.Context, a *site.Archive, clock news.Clock, log *slog.Logger) func(*news.Media) {
+// makeSizes makes the responsive sizes of a photo just uploaded (in the
+// upload's own goroutine), so that publishing a story with it does not
+// wait for them: a publish meanwhile shows the picture itself until they
+// are made (site.Archive.MakeSizes).
+func makeSizes(ctx context.Context, a *site.Archive, log *slog.Logger) func(*news.Media) {
 	return func(m *news.Media) {
-		now := clock.Now()
-		s := news.Story{Kind: news.KindPhoto, Title: "图片尺寸预生成", Section: "本地",
-			Photos: []news.Photo{{Media: m.ID, Src: m.URL, Caption: m.Caption, Credit: m.Credit, Alt: m.Alt}}}
-		file, err := content.Marshal(s, now)
-		if err != nil {
-			return
-		}
-		t := now.In(news.Shanghai)
-		rel := fmt.Sprintf("stories/%s/%s/warm-%d.md", t.Format("2006"), t.Format("01"), m.ID)
-		if _, err := a.Preview(ctx, rel, file); err != nil && ctx.Err() == nil {
+		if err := a.MakeSizes(ctx, m.URL); err != nil && ctx.Err() == nil {
 			log.Warn("making photo sizes", "media", m.ID, "err", err)
 		}
 	}

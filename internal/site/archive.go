@@ -68,6 +68,7 @@ type Archive struct {
 	// applyToLive, applyToNewTree).
 	mu sync.Mutex
 	state
+	sizes sizing // pictures whose sizes are being made (MakeSizes)
 
 	// runMu guards runners, one per part, which serialise that part's
 	// renders and coalesce requests for them (see render).
@@ -235,6 +236,9 @@ func (a *Archive) buildPart(ctx context.Context, name string) (PartStats, error)
 		params = a.archiveParams(months, a.parts, hotHas, a.shownMonths(name))
 		if name == hotPart {
 			params["feeds"] = a.feedParams()
+		}
+		if pics := a.pendingSizes(name); len(pics) > 0 {
+			params["pending"] = pics
 		}
 		return nil
 	})
