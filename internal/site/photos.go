@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/afero"
 )
@@ -23,7 +24,17 @@ type sizing struct {
 	// the part last rendered: it showed them as they are, and renders
 	// again once their sizes are made.
 	shown map[string]map[string]bool
+	// hotStale: sizes the hot part showed as pictures are made, and no
+	// render of it has started since.
+	hotStale bool
 }
+
+// sizesQuiet is how long the hot part waits, once the sizes of pictures it
+// shows are made, for a render that would show them anyway (the next
+// publish) before it renders again for them alone. A reporter often
+// publishes right after uploading: a render for the sizes at once made
+// the next publish wait for it.
+const sizesQuiet = 2 * time.Second
 
 // MakeSizes makes, in Hugo's image cache, every size the theme shows of the
 // media library's pictures srcs (URL paths, "/media/2026/12/x.jpg"), so that
@@ -37,8 +48,9 @@ type sizing struct {
 // While it runs, a render of any part shows these pictures as they are,
 // with their width and height but without their sizes (the theme's
 // photo-ready.html), instead of making the sizes itself; when it is done,
-// the parts that did so are rendered again: the hot part at once, the
-// others by the background worker (Run). Other paths are ignored.
+// the parts that did so are rendered again: the hot part after sizesQuiet
+// unless a publish renders it first, the others by the background worker
+// (Run). Other paths are ignored.
 func (a *Archive) MakeSizes(ctx context.Context, srcs ...string) error {
 	var pics []string
 	for _, src := range srcs {
@@ -79,18 +91,20 @@ func (a *Archive) MakeSizes(ctx context.Context, srcs ...string) error {
 			}
 		}
 		for _, part := range again {
-			if part != hotPart && a.parts[part] != nil {
+			if part == hotPart {
+				a.sizes.hotStale = true
+			} else if a.parts[part] != nil {
 				a.markDirty(part)
 			}
 		}
 	})
-	if slices.Contains(again, hotPart) {
-		if _, rerr := a.render(ctx, hotPart); rerr != nil && err == nil {
-			err = rerr
-		}
-	}
 	if len(again) > 0 {
 		a.wake()
+	}
+	if slices.Contains(again, hotPart) {
+		if rerr := a.renderHotForSizes(ctx); rerr != nil && err == nil {
+			err = rerr
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("make sizes of %s: %w", strings.Join(pics, ", "), err)
@@ -98,10 +112,32 @@ func (a *Archive) MakeSizes(ctx context.Context, srcs ...string) error {
 	return nil
 }
 
+// renderHotForSizes renders the hot part again for sizes just made, unless
+// a render of it starts within sizesQuiet (see hotStale).
+func (a *Archive) renderHotForSizes(ctx context.Context) error {
+	timer := time.NewTimer(sizesQuiet)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	var stale bool
+	a.withLock(func() { stale = a.sizes.hotStale })
+	if !stale {
+		return nil
+	}
+	_, err := a.render(ctx, hotPart)
+	return err
+}
+
 // pendingSizes returns the pictures whose sizes are being made, sorted, and
 // notes that part renders with them shown as they are. The caller holds
 // a.mu.
 func (a *Archive) pendingSizes(part string) []string {
+	if part == hotPart {
+		a.sizes.hotStale = false // this render shows every size made so far
+	}
 	if len(a.sizes.making) == 0 {
 		return nil
 	}
