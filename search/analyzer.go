@@ -62,6 +62,8 @@ type Analyzer struct {
 	// fnFreq weighs single-character function words in the route (see
 	// functionWeight).
 	fnFreq map[rune]float64
+	// syllables memoizes the pinyin of characters (see syllableMemo).
+	syllables *syllableMemo
 }
 
 // Token is one analyzed token. Offsets are byte offsets in the original
@@ -90,7 +92,7 @@ type Token struct {
 // user dictionary ("word [freq] [pos]" per line, # comments); a missing
 // file means none, any other read error is returned.
 func NewAnalyzer(userDict string) (*Analyzer, error) {
-	a := &Analyzer{}
+	a := &Analyzer{syllables: new(syllableMemo)}
 	// gse's HMM model lives in package-level maps that Init rewrites; we
 	// never use HMM (the bigram field covers unknown words), so keep it off
 	// to stay free of data races.

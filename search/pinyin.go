@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -94,7 +95,12 @@ func (a *Analyzer) properNoun(w string) bool {
 // the first letter of each syllable (zh, ch, sh count as z, c, s, as in
 // pinyin input methods). It returns nil unless every character has a
 // reading.
-func pinyinKeys(word string) []string {
+func pinyinKeys(word string) []string { return keysOf(word, syllable) }
+
+// pinyinKeys is pinyinKeys with the syllables of the analyzer's memo.
+func (a *Analyzer) pinyinKeys(word string) []string { return keysOf(word, a.syllables.of) }
+
+func keysOf(word string, syllableOf func(rune) string) []string {
 	if word == "" {
 		return nil
 	}
@@ -103,11 +109,10 @@ func pinyinKeys(word string) []string {
 		if !isHan(r) {
 			return nil
 		}
-		py := pinyin.SinglePinyin(r, pinyinArgs)
-		if len(py) == 0 || py[0] == "" {
+		s := syllableOf(r)
+		if s == "" {
 			return nil
 		}
-		s := normalizeV(strings.ToLower(py[0]))
 		full.WriteString(s)
 		initials.WriteByte(s[0])
 	}
@@ -116,6 +121,46 @@ func pinyinKeys(word string) []string {
 		return []string{f}
 	}
 	return []string{f, i}
+}
+
+// syllable is the pinyin of a character as pinyinKeys writes it (its
+// first reading, lower case, without tones, ü as v), or "" when it has
+// none.
+func syllable(r rune) string {
+	py := pinyin.SinglePinyin(r, pinyinArgs)
+	if len(py) == 0 || py[0] == "" {
+		return ""
+	}
+	return normalizeV(strings.ToLower(py[0]))
+}
+
+// The characters whose syllables a syllableMemo keeps: the CJK unified
+// ideographs and extension A, nearly all of the text.
+const (
+	memoLo = 0x3400
+	memoHi = 0xA000
+)
+
+// syllableMemo remembers syllable for each character once computed:
+// go-pinyin renders a reading through regular expressions, which made the
+// pinyin keys a tenth of the cost of analysing a document. Entries are
+// filled on first use, from any goroutine (a race only computes the same
+// value twice).
+type syllableMemo struct {
+	t [memoHi - memoLo]atomic.Pointer[string]
+}
+
+func (m *syllableMemo) of(r rune) string {
+	if r < memoLo || r >= memoHi {
+		return syllable(r)
+	}
+	p := &m.t[r-memoLo]
+	if s := p.Load(); s != nil {
+		return *s
+	}
+	s := syllable(r)
+	p.Store(&s)
+	return s
 }
 
 // normalizeV writes ü (and its ASCII spellings u: and the combining
@@ -184,7 +229,7 @@ func (p pinyinAnalyzer) Analyze([]byte) analysis.TokenStream {
 			if !fa.an.properNoun(w) {
 				continue
 			}
-			for _, k := range pinyinKeys(w) {
+			for _, k := range fa.an.pinyinKeys(w) {
 				ts = append(ts, &analysis.Token{Term: []byte(k), Position: len(ts) + 1, Type: analysis.AlphaNumeric})
 			}
 			if names++; names == maxPinyinWords {
@@ -200,7 +245,7 @@ func (p pinyinAnalyzer) Analyze([]byte) analysis.TokenStream {
 func (a *Analyzer) pinyinMarks(keys []string, texts ...string) []unit {
 	var out []unit
 	for _, w := range a.pinyinWords(texts...) {
-		for _, k := range pinyinKeys(w) {
+		for _, k := range a.pinyinKeys(w) {
 			if slices.Contains(keys, k) {
 				out = append(out, unit{words: []string{w}})
 				break

@@ -73,6 +73,7 @@ func TestPinyinWordsBound(t *testing.T) {
 }
 
 func TestPinyinKeys(t *testing.T) {
+	a := testAnalyzer(t)
 	for _, c := range []struct {
 		word string
 		want []string
@@ -92,6 +93,31 @@ func TestPinyinKeys(t *testing.T) {
 	} {
 		if got := pinyinKeys(c.word); !slices.Equal(got, c.want) {
 			t.Errorf("pinyinKeys(%q) = %q, want %q", c.word, got, c.want)
+		}
+		// the analyzer's memo gives the same keys, on first use and after
+		for range 2 {
+			if got := a.pinyinKeys(c.word); !slices.Equal(got, c.want) {
+				t.Errorf("Analyzer.pinyinKeys(%q) = %q, want %q", c.word, got, c.want)
+			}
+		}
+	}
+}
+
+// TestSyllableMemo checks the memo against go-pinyin over characters of
+// the whole range it keeps and outside it (extension B, Latin, kana).
+func TestSyllableMemo(t *testing.T) {
+	m := new(syllableMemo)
+	var rs []rune
+	for r := rune(memoLo - 3); r < memoHi+3; r += 7 {
+		rs = append(rs, r)
+	}
+	rs = append(rs, 0x20000, 0x2A6D6, 'a', 'の', '〇')
+	for _, r := range rs {
+		want := syllable(r)
+		for range 2 {
+			if got := m.of(r); got != want {
+				t.Fatalf("memo of %U = %q, want %q", r, got, want)
+			}
 		}
 	}
 }

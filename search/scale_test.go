@@ -18,6 +18,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // TestScale builds an index of SEARCH_SCALE_DOCS synthetic documents (e.g.
@@ -112,7 +113,7 @@ func TestScale(t *testing.T) {
 		if err := ix.Close(); err != nil {
 			t.Fatal(err)
 		}
-		el := time.Since(start)
+		el, cpu := time.Since(start), cpuTime()-cpu0
 		// a server start on the existing index: open it and answer a
 		// first query
 		t0 := time.Now()
@@ -125,17 +126,18 @@ func TestScale(t *testing.T) {
 		}
 		startUp := time.Since(t0)
 		if os.Getenv("SEARCH_SCALE_REBUILD") != "" {
-			t0 := time.Now()
+			t0, cpu0 := time.Now(), cpuTime()
 			if err := ix.Rebuild(context.Background(), docs, nil); err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("rebuild over the existing index: %v (%.0f docs/s)", time.Since(t0).Round(time.Second), float64(n)/time.Since(t0).Seconds())
+			el := time.Since(t0)
+			t.Logf("rebuild over the existing index: %v (%.0f docs/s, %.2f CPU s / 1000 docs)", el.Round(time.Second), float64(n)/el.Seconds(), (cpuTime()-cpu0).Seconds()/float64(n)*1000)
 		}
 		if err := ix.Close(); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("server start on the existing index (open + first query): %v", startUp.Round(time.Millisecond))
-		r := row{engine: "ours (gse words + bigrams)", docsPerSec: float64(n) / el.Seconds(), cpuPerKDoc: (cpuTime() - cpu0).Seconds() / float64(n) * 1000,
+		r := row{engine: "ours (gse words + bigrams)", docsPerSec: float64(n) / el.Seconds(), cpuPerKDoc: cpu.Seconds() / float64(n) * 1000,
 			sizePer: float64(dirSize(t, dir)) / (1 << 20) / mb, lat: map[string][2]time.Duration{}, hits: map[string]float64{}}
 		rows = append(rows, r)
 		ri := len(rows) - 1
@@ -370,4 +372,74 @@ func cjkQuery(q Query) query.Query {
 		return text
 	}
 	return query.NewConjunctionQuery(parts)
+}
+
+// BenchmarkRebuildReal measures Index.Rebuild, in the production
+// configuration (two shards, bodies kept outside the index), over
+// SEARCH_BENCH_DOCS (default 10000) documents made of the real articles of
+// ../shared/corpora/pd199801 as TestScale makes them; it skips where the
+// corpus is absent. Besides docs/s it reports the CPU time of the process
+// (all threads) per 1000 documents, which depends much less on what else
+// runs on the machine, and the index size per MB of text:
+//
+//	go test -run '^$' -bench RebuildReal -benchtime 1x ./search/
+func BenchmarkRebuildReal(b *testing.B) {
+	n := 10000
+	if v := os.Getenv("SEARCH_BENCH_DOCS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			b.Fatalf("SEARCH_BENCH_DOCS=%q", v)
+		}
+	}
+	docs := pdScaleDocs(pdArticles(b), n)
+	mb := float64(textBytes(docs)) / (1 << 20)
+	opts := Options{Analyzer: testAnalyzer(b), BodyOf: func(string) (string, bool) { return "", false }}
+	var cpu time.Duration
+	var size int64
+	b.ResetTimer()
+	for range b.N {
+		dir := b.TempDir()
+		ix, err := Open(dir, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu0 := cpuTime()
+		if err := ix.Rebuild(context.Background(), docs, nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - cpu0
+		size = dirSize(b, dir)
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(cpu.Seconds()/float64(n*b.N)*1000, "CPUs/1000docs")
+	b.ReportMetric(float64(size)/(1<<20)/mb, "MBindex/MBtext")
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "MBmaxRSS") // Linux: KiB
+	}
+}
+
+// BenchmarkAnalyzeReal measures the analysis of one real article as
+// indexing does it (Bleve document built, every field analysed), without
+// writing an index; it skips where the corpus is absent. CPUs/1000docs is
+// the process's CPU time, which is steadier than ns/op on a shared machine:
+//
+//	go test -run '^$' -bench AnalyzeReal -cpu 1 ./search/
+func BenchmarkAnalyzeReal(b *testing.B) {
+	docs := pdDocuments(pdArticles(b))
+	ix := &Index{an: testAnalyzer(b), bodyOf: func(string) (string, bool) { return "", false }}
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := range b.N {
+		bd, err := ix.buildDoc(docs[i%len(docs)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		bd.VisitFields(func(f index.Field) { f.Analyze() })
+	}
+	b.StopTimer()
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N)*1000, "CPUs/1000docs")
 }
