@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -249,4 +250,32 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 		run(b, texts)
 	})
+}
+
+// TestFoldSymbols checks fold's table of punctuation and symbols against
+// the NFKC route it replaces, for every character of the table and its
+// neighbours, each traced back to its own bytes.
+func TestFoldSymbols(t *testing.T) {
+	ts := tsTable()
+	for _, rg := range symbolRanges {
+		for r := rg[0] - 2; r < rg[1]+2; r++ {
+			if r >= 0xD800 && r < 0xE000 || r >= 0x4E00 && r <= 0x9FFF {
+				continue // surrogates are not text; common ideographs take another route
+			}
+			s := "a" + string(r)
+			f := fold(s)
+			want := append([]rune{'a'}, foldRune(r, ts)...)
+			if !slices.Equal(f.runes, want) {
+				t.Fatalf("fold(%U) = %q, want %q", r, string(f.runes[1:]), string(want[1:]))
+			}
+			for i := 1; i < len(f.runes); i++ {
+				if f.start[i] != 1 || f.end[i] != len(s) {
+					t.Fatalf("fold(%U): rune %d spans %d–%d, want 1–%d", r, i, f.start[i], f.end[i], len(s))
+				}
+			}
+		}
+	}
+	if got := Fold("“Ｎｅｗｓ”，１９９８年。"); got != "“news”,1998年。" {
+		t.Errorf("Fold = %q", got)
+	}
 }

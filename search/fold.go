@@ -81,7 +81,7 @@ func fold(s string) folded {
 	}
 	ts := tsTable()
 	han := tsHan()
-	var buf [utf8.UTFMax]byte
+	symbols := symbolTable()
 	for i, r := range s {
 		size := utf8.RuneLen(r)
 		if r == utf8.RuneError {
@@ -102,24 +102,73 @@ func fold(s string) folded {
 			}
 			push(r)
 		default:
-			n := utf8.EncodeRune(buf[:], r)
-			if norm.NFKC.IsNormal(buf[:n]) {
-				if t, ok := ts[r]; ok {
-					r = t
-				}
-				push(unicode.ToLower(r))
-				continue
+			xs, ok := symbols.of(r)
+			if !ok {
+				xs = foldRune(r, ts)
 			}
-			for _, x := range norm.NFKC.String(string(r)) {
-				if t, ok := ts[x]; ok {
-					x = t
-				}
-				push(unicode.ToLower(x))
+			for _, x := range xs {
+				push(x)
 			}
 		}
 	}
 	return f
 }
+
+// foldRune is what fold makes of a character that is neither ASCII nor a
+// common CJK ideograph.
+func foldRune(r rune, ts map[rune]rune) []rune {
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	if norm.NFKC.IsNormal(buf[:n]) {
+		if t, ok := ts[r]; ok {
+			r = t
+		}
+		return []rune{unicode.ToLower(r)}
+	}
+	var out []rune
+	for _, x := range norm.NFKC.String(string(r)) {
+		if t, ok := ts[x]; ok {
+			x = t
+		}
+		out = append(out, unicode.ToLower(x))
+	}
+	return out
+}
+
+// symbolRanges are where the punctuation and symbols of Chinese text lie:
+// general punctuation (“”…—), CJK symbols and punctuation (、。《》), and
+// full-width forms (，：１Ａ). They are a tenth of a news text, and
+// normalising each through NFKC was a third of the cost of folding it.
+var symbolRanges = [...][2]rune{{0x2000, 0x3100}, {0xFF00, 0xFFF0}}
+
+// symbolMemo holds foldRune of every character of symbolRanges, in the
+// order of the ranges.
+type symbolMemo [][]rune
+
+// of returns the folded runes of r if r is in symbolRanges.
+func (m symbolMemo) of(r rune) ([]rune, bool) {
+	k := 0
+	for _, rg := range symbolRanges {
+		if r >= rg[0] && r < rg[1] {
+			return m[k+int(r-rg[0])], true
+		}
+		k += int(rg[1] - rg[0])
+	}
+	return nil, false
+}
+
+// symbolTable builds the symbolMemo once, on first use; it is never
+// modified afterwards.
+var symbolTable = sync.OnceValue(func() symbolMemo {
+	ts := tsTable()
+	var m symbolMemo
+	for _, rg := range symbolRanges {
+		for r := rg[0]; r < rg[1]; r++ {
+			m = append(m, foldRune(r, ts))
+		}
+	}
+	return m
+})
 
 // Fold returns the search-folded form of s: full-width and compatibility
 // characters in their NFKC form, traditional Chinese characters in their
