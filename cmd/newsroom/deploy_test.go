@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +52,11 @@ func TestDeployPurgesWhatChanged(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(bucket, "stories", "2023", "06", "gaokao-shouri", "index.html")); err != nil {
 		t.Fatalf("story not in the bucket: %v", err)
+	}
+	// The e-paper page's PDF is a file of the bucket like its image.
+	want, _ := os.ReadFile(filepath.Join(site, "epaper", "2023-06-08", "01.pdf"))
+	if got, err := os.ReadFile(filepath.Join(bucket, "edition", "2023-06-08", "01", "page.pdf")); err != nil || len(want) == 0 || !bytes.Equal(got, want) {
+		t.Fatalf("page.pdf in the bucket: %d bytes, %v (want the uploaded %d bytes)", len(got), err, len(want))
 	}
 
 	os.Remove(purged)

@@ -135,3 +135,80 @@ func TestFirstStoryOfAMonthLinksItsListWithItsPage(t *testing.T) {
 	mustLive(t, a, "index.html", "&lt;2023-07:1>")
 	mustLive(t, a, "stories/2023/07/index.html", "[七月第一篇]")
 }
+
+// An e-paper page's PDF is in the built tree beside the page
+// (/edition/2023-05-11/02/page.pdf), so that a static deploy of the tree
+// has it: after a full build, replaced by a publish of the edition, kept
+// by the rollover, and gone when the page's PDF is.
+func TestPagePDFIsInTheTree(t *testing.T) {
+	ctx := context.Background()
+	a := archiveSite(t)
+	write(t, filepath.Join(a.Root, "layouts/edition/page.html"), `PAGE {{ .Params.epaper.date }}/{{ .Params.epaper.page }} pdf={{ .Params.epaper.pdf }}`)
+	write(t, filepath.Join(a.Root, "content/stories/2023/05/p2.md"), "---\ntitle: 二版稿件\ndate: 2023-05-11T09:00:00+08:00\nparams:\n  edition: \"2023-05-11\"\n  page: 2\n---\n正文。\n")
+	rec := epaper.Dir(filepath.Join(a.Root, "epaper"))
+	setPDF := func(data string) {
+		t.Helper()
+		if data == "" {
+			os.Remove(rec.PDFFile("2023-05-11", 2))
+		} else if err := rec.WriteFile(rec.PDFFile("2023-05-11", 2), []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+		if err := rec.Write(epaper.Page{Date: "2023-05-11", Number: 2, Name: "要闻", PDF: data != ""}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pdf := func() string {
+		t.Helper()
+		data, _ := liveFile(t, a, "edition/2023-05-11/02/page.pdf")
+		return data
+	}
+	setPDF("%PDF-1.4 第一次上传的版面")
+	if _, err := a.BuildAll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustLive(t, a, "edition/2023-05-11/02/index.html", "pdf=/edition/2023-05-11/02/page.pdf")
+	if got := pdf(); got != "%PDF-1.4 第一次上传的版面" {
+		t.Fatalf("page.pdf after a full build: %q", got)
+	}
+
+	setPDF("%PDF-1.4 重新上传的版面，长一些")
+	if _, err := a.PublishEditions(ctx, "2023-05-11"); err != nil {
+		t.Fatal(err)
+	}
+	if got := pdf(); got != "%PDF-1.4 重新上传的版面，长一些" {
+		t.Fatalf("page.pdf after a new upload: %q", got)
+	}
+	if err := a.Rollover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := pdf(); got != "%PDF-1.4 重新上传的版面，长一些" {
+		t.Fatalf("page.pdf after the rollover: %q", got)
+	}
+	if _, ok := a.parts["2023-05"].Outputs["edition/2023-05-11/02/page.pdf"]; !ok {
+		t.Fatal("the month does not own its page's PDF after the rollover")
+	}
+	// A second full build into a new tree has it too.
+	if _, err := a.BuildAll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := pdf(); got != "%PDF-1.4 重新上传的版面，长一些" {
+		t.Fatalf("page.pdf after a second full build: %q", got)
+	}
+
+	setPDF("")
+	if _, err := a.PublishEditions(ctx, "2023-05-11"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := liveFile(t, a, "edition/2023-05-11/02/page.pdf"); ok {
+		t.Fatal("page.pdf outlived the page's PDF")
+	}
+	if page, _ := liveFile(t, a, "edition/2023-05-11/02/index.html"); strings.Contains(page, "page.pdf") {
+		t.Fatalf("the page links a PDF it no longer has:\n%s", page)
+	}
+	if err := a.Rollover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := liveFile(t, a, "edition/2023-05-11/02/page.pdf"); ok {
+		t.Fatal("page.pdf came back at the rollover")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/spf13/afero"
 
@@ -23,9 +24,11 @@ import (
 // in a section of their own (edition-pages/), each with its url, so that
 // they render at /edition/DATE/NN/ with the edition's other pages and
 // belong to the same part (owner). The page image is copied into the
-// part's output beside the page (page.jpg); the PDF is served by the
-// server from the record's folder (see internal/web), because a month of
-// PDFs is too large to hold in memory with a month's render.
+// part's output beside the page (page.jpg), and so is the page's PDF
+// (page.pdf), but by reference: a month of PDFs is too large to hold in
+// memory with a month's render, so the output names the record's file
+// (outputFs.link) and publishing copies it into the tree from disk, when
+// it is new or changed. A static deploy of the tree has the PDFs too.
 
 // editionPagesDir is the staged section of the e-paper's pages.
 const editionPagesDir = "edition-pages"
@@ -164,10 +167,16 @@ func (a *Archive) stageEditionPages(layer afero.Fs, dir string, pages map[editio
 }
 
 // copyPageImages copies the screen images of staged pages into a part's
-// output, beside each page (/edition/2023-06-08/01/page.jpg).
-func (a *Archive) copyPageImages(out afero.Fs, pages []editionPage) error {
+// output, beside each page (/edition/2023-06-08/01/page.jpg), and links
+// their PDFs there (page.pdf; see outputFs.link).
+func (a *Archive) copyPageImages(out *outputFs, pages []editionPage) error {
 	rec := epaper.Dir(filepath.Join(a.Root, "epaper"))
 	for _, p := range pages {
+		if pdf := rec.PDFFile(p.date, p.n); fileExists(pdf) {
+			if page, err := rec.Read(p.date, p.n); err == nil && page.PDF {
+				out.link(strings.TrimPrefix(path.Join(epaper.URL(p.date, p.n), "page.pdf"), "/"), pdf)
+			}
+		}
 		data, err := os.ReadFile(rec.ImageFile(p.date, p.n))
 		if os.IsNotExist(err) {
 			continue
@@ -181,4 +190,10 @@ func (a *Archive) copyPageImages(out afero.Fs, pages []editionPage) error {
 		}
 	}
 	return nil
+}
+
+// fileExists reports whether name is a regular file.
+func fileExists(name string) bool {
+	info, err := os.Stat(name)
+	return err == nil && info.Mode().IsRegular()
 }

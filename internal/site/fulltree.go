@@ -40,6 +40,7 @@ type fullBuild struct {
 type treeFile struct {
 	path string
 	data []byte
+	src  string // a file on disk to copy instead of data (planFile.src)
 	op   treeOp
 }
 
@@ -82,6 +83,12 @@ func (f *fullBuild) write(path string, data []byte) {
 	f.writes <- treeFile{path: path, data: data}
 }
 
+// copy queues a file for the new tree whose content is the file src on
+// disk, read when it is written (a linked output: outputFs.link).
+func (f *fullBuild) copy(path, src string) {
+	f.writes <- treeFile{path: path, src: src}
+}
+
 // remove queues the removal of a file (removeFile) or a folder (removeDir)
 // of the new tree, and of the folders that leaves empty.
 func (f *fullBuild) remove(path string, op treeOp) {
@@ -91,6 +98,13 @@ func (f *fullBuild) remove(path string, op treeOp) {
 func (f *fullBuild) writeNow(w treeFile) error {
 	if w.op != writeFile {
 		return f.removeNow(w.path, w.op)
+	}
+	if w.src != "" {
+		data, err := os.ReadFile(w.src)
+		if err != nil {
+			return err
+		}
+		w.data = data
 	}
 	err := f.writeNowOnce(w.path, w.data)
 	if err != nil && f.recycled && clearWay(f.tree, w.path) {

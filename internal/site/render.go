@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"newsroom/internal/content"
 	"os"
 	"path"
@@ -278,10 +279,28 @@ type outputFs struct {
 	afero.Fs
 	mu    sync.Mutex
 	files map[string]bool
+	// links are output files given by reference, not held in memory:
+	// the tree's path (slash-separated, relative) → the file on disk
+	// publishing copies there (an e-paper page's PDF).
+	links map[string]string
 }
 
 func newOutputFs() *outputFs {
-	return &outputFs{Fs: afero.NewMemMapFs(), files: map[string]bool{}}
+	return &outputFs{Fs: afero.NewMemMapFs(), files: map[string]bool{}, links: map[string]string{}}
+}
+
+// link adds the file src on disk to the output as rel.
+func (o *outputFs) link(rel, src string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.links[rel] = src
+}
+
+// linked returns the linked files, by their path in the tree.
+func (o *outputFs) linked() map[string]string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return maps.Clone(o.links)
 }
 
 func (o *outputFs) note(name string, written bool) {

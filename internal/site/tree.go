@@ -38,6 +38,27 @@ type planFile struct {
 	data []byte
 	// fresh: the part did not have the file before (a new page).
 	fresh bool
+	// src, if set, is a file on disk whose content is written instead of
+	// data (a linked output: outputFs.link).
+	src string
+}
+
+// content is what f writes: its data, or its source file's content.
+func (f planFile) content() ([]byte, error) {
+	if f.src == "" {
+		return f.data, nil
+	}
+	return os.ReadFile(f.src)
+}
+
+// linkSig is a linked file's signature in a part's state: its source's
+// path, size and modification time (its content is not read to plan).
+func linkSig(src string) (uint64, bool) {
+	info, err := os.Stat(src)
+	if err != nil || !info.Mode().IsRegular() {
+		return 0, false
+	}
+	return hashBytes(fmt.Appendf(nil, "%s\x00%d\x00%d", src, info.Size(), info.ModTime().UnixNano())), true
 }
 
 // planBatch decides what publishing a rendered batch into tree changes,
@@ -50,11 +71,11 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 	for _, n := range names {
 		plans[n] = &partPlan{name: n, next: &partState{Outputs: map[string]uint64{}}, stats: PartStats{Part: n}}
 	}
-	put := func(p *partPlan, rel string, data []byte) {
-		sum := hashBytes(data)
+	// putSum plans f, whose signature is sum; put plans data as rel.
+	putSum := func(p *partPlan, rel string, sum uint64, f planFile) {
 		p.next.Outputs[rel] = sum
 		if rel == "sitemaps/"+p.name+".xml" {
-			p.next.SitemapMod = newestLastmod(data)
+			p.next.SitemapMod = newestLastmod(f.data)
 		}
 		if strings.HasSuffix(rel, ".html") {
 			p.stats.Pages++
@@ -69,7 +90,11 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 			}
 			fresh = !ok
 		}
-		p.writes = append(p.writes, planFile{rel, data, fresh})
+		f.fresh = fresh
+		p.writes = append(p.writes, f)
+	}
+	put := func(p *partPlan, rel string, data []byte) {
+		putSum(p, rel, hashBytes(data), planFile{rel: rel, data: data})
 	}
 	for _, name := range out.fs.names() {
 		info, err := out.fs.Stat(name)
@@ -92,7 +117,7 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 			if err != nil {
 				return nil, fmt.Errorf("publish %v: %w", names, err)
 			}
-			p.writes = append(p.writes, planFile{rel, data, true})
+			p.writes = append(p.writes, planFile{rel: rel, data: data, fresh: true})
 			continue
 		}
 		if p == nil {
@@ -103,6 +128,15 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 			return nil, fmt.Errorf("publish %v: %w", names, err)
 		}
 		put(p, rel, data)
+	}
+	for rel, src := range out.fs.linked() {
+		p := plans[a.owner(rel)]
+		if p == nil {
+			continue
+		}
+		if sum, ok := linkSig(src); ok {
+			putSum(p, rel, sum, planFile{rel: rel, src: src})
+		}
 	}
 	base := a.baseURL()
 	for name, p := range plans {
@@ -150,6 +184,25 @@ func (a *Archive) planBatch(tree string, prev map[string]*partState, names []str
 		p.next.Pages = p.stats.Pages
 		p.stats.Written = len(p.writes)
 	}
+	if p := plans[hotPart]; p != nil {
+		// A hot edition is rendered whole by the hot part: what its month
+		// rendered under it and the hot part no longer does (a page's PDF
+		// or image taken away, a page left without stories) is gone now,
+		// not at the rollover. The month forgets it when it renders the
+		// edition again.
+		for name, st := range prev {
+			if name == hotPart || name == termsPart || plans[name] != nil {
+				continue
+			}
+			for rel := range st.Outputs {
+				if _, still := p.next.Outputs[rel]; !still && strings.HasPrefix(rel, "edition/") && a.owner(rel) == hotPart {
+					if _, err := os.Lstat(filepath.Join(tree, filepath.FromSlash(rel))); err == nil {
+						p.deletes = append(p.deletes, rel)
+					}
+				}
+			}
+		}
+	}
 	return plans, nil
 }
 
@@ -184,7 +237,11 @@ func (a *Archive) applyToLive(plans map[string]*partPlan) (map[string]PartStats,
 	for name, p := range plans {
 		slices.SortStableFunc(p.writes, func(x, y planFile) int { return cmp.Compare(x.rank(), y.rank()) })
 		for _, f := range p.writes {
-			if err := write(filepath.Join(a.live, filepath.FromSlash(f.rel)), f.data); err != nil {
+			data, err := f.content()
+			if err == nil {
+				err = write(filepath.Join(a.live, filepath.FromSlash(f.rel)), data)
+			}
+			if err != nil {
 				return nil, fmt.Errorf("publish %s: write %s: %w", name, f.rel, err)
 			}
 		}
@@ -228,6 +285,10 @@ func (a *Archive) applyToNewTree(full *fullBuild, plans map[string]*partPlan) ma
 	stats := map[string]PartStats{}
 	for name, p := range plans {
 		for _, f := range p.writes {
+			if f.src != "" {
+				full.copy(filepath.Join(full.tree, filepath.FromSlash(f.rel)), f.src)
+				continue
+			}
 			full.write(filepath.Join(full.tree, filepath.FromSlash(f.rel)), f.data)
 		}
 		for _, rel := range p.deletes {

@@ -9,8 +9,8 @@ import (
 )
 
 // pagePDF serves the PDF of an e-paper page (/edition/2023-06-08/01/page.pdf)
-// from its record's folder. The PDFs are not in the built tree: a month of
-// them is too large to hold with a month's render (internal/site/epaper.go).
+// from its record's folder, with a file name for downloads. The built tree
+// has the same file (internal/site/epaper.go), for a static deploy.
 func (s *server) pagePDF(w http.ResponseWriter, r *http.Request) {
 	date, num := r.PathValue("date"), r.PathValue("page")
 	n, err := strconv.Atoi(num)
