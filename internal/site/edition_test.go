@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"newsroom/internal/epaper"
 )
@@ -210,5 +211,32 @@ func TestPagePDFIsInTheTree(t *testing.T) {
 	}
 	if _, ok := liveFile(t, a, "edition/2023-05-11/02/page.pdf"); ok {
 		t.Fatal("page.pdf came back at the rollover")
+	}
+}
+
+// A full build links each edition to the one before and after it
+// (上一期/下一期) across months from the first build on, though it renders
+// the months apart (one batch at a time here, newest first, so a month
+// renders before the month before it is known): the edition dates are
+// known before any month renders.
+func TestFullBuildLinksEditionsAcrossMonths(t *testing.T) {
+	ctx := context.Background()
+	a := archiveSite(t)
+	a.BatchFiles, a.Workers = 1, 1
+	write(t, filepath.Join(a.Root, "layouts/edition/page.html"), `PAGE {{ .Params.epaper.date }} prev={{ .Params.epaper.prev_edition }} next={{ .Params.epaper.next_edition }}.`)
+	for _, d := range []string{"2023-05-12", "2023-06-07"} {
+		write(t, filepath.Join(a.Root, "content/stories", d[:4], d[5:7], "p1-"+d+".md"),
+			"---\ntitle: 一版稿件\ndate: "+d+"T09:00:00+08:00\nparams:\n  edition: \""+d+"\"\n  page: 1\n---\n正文。\n")
+	}
+	for i := range 2 {
+		if _, err := a.BuildAll(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		mustLive(t, a, "edition/2023-06-07/01/index.html", "prev=2023-05-12 next=2023-06-08.")
+		mustLive(t, a, "edition/2023-05-12/01/index.html", "prev=2023-05-11 next=2023-06-07.")
+		if i == 0 {
+			// The second build reads the dates from the first one's state.
+			a.Now = func() time.Time { return time.Date(2023, 7, 1, 12, 0, 0, 0, time.UTC) }
+		}
 	}
 }

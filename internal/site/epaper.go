@@ -74,8 +74,8 @@ func editionPagesOf(pages map[editionPage]bool, rel string, data []byte) {
 // stageEditionPages writes the page files of pages (number 0 only names
 // an edition) into the staged content folder dir and returns the pages in
 // order. dates are every edition's date the archive knows, newest first
-// (may be nil): the staged files' own editions are added, since a full
-// build renders a month before the archive knows its editions.
+// (may be nil; a full build knows them all before it renders a month:
+// editionDates): the staged files' own editions are added.
 func (a *Archive) stageEditionPages(layer afero.Fs, dir string, pages map[editionPage]bool, dates []string) ([]editionPage, error) {
 	if len(pages) == 0 {
 		return nil, nil

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"newsroom/internal/content"
 )
 
 // Progress reports a full build's advance: parts done of total, pages so far.
@@ -26,7 +29,10 @@ func (a *Archive) BuildAll(ctx context.Context, progress Progress) (Stats, error
 	}
 	defer a.endFull(full)
 	b := &fullRun{a: a, full: full, months: months, progress: progress, total: len(months) + 1}
-	err = b.renderAll(ctx)
+	b.dates, err = a.editionDates(ctx, months)
+	if err == nil {
+		err = b.renderAll(ctx)
+	}
 	if err == nil && full.recycled {
 		err = a.sweep(full)
 	}
@@ -94,6 +100,9 @@ type fullRun struct {
 	months   map[string]map[string]fileSig
 	progress Progress
 	total    int // parts, the hot one included
+	// dates are every edition's date, newest first, known before any
+	// month renders (editionDates).
+	dates []string
 
 	mu    sync.Mutex // guards done and pages, and orders progress calls
 	done  int
@@ -169,6 +178,10 @@ func (b *fullRun) render(ctx context.Context, batch []string) error {
 		params = a.archiveParams(b.months, b.full.parts, hotHas, nil)
 		if hot {
 			params["feeds"] = a.feedParams()
+		} else if b.dates != nil {
+			// The months beside this one may render later (or at the
+			// same time): their editions' dates are known already.
+			params[editionDatesKey] = b.dates
 		}
 	})
 	var meta map[string]fileMeta
@@ -274,4 +287,60 @@ func (a *Archive) goLive(full *fullBuild) error {
 	os.WriteFile(filepath.Join(a.Data, "parts", "theme.sig"), []byte(a.themeSignature()), 0o644)
 	prune(filepath.Dir(full.tree), full.tree)
 	return nil
+}
+
+// editionDates lists every e-paper edition's date of the archive, newest
+// first, before a full build renders a month: the months render apart
+// (newest first, Workers at a time), and each month's first and last
+// edition link the editions of the months beside it (上一期/下一期). A
+// month whose content files are as the live tree's state last saw them
+// gives the dates it rendered with; any other month's files are read (all
+// of them at a site's first build).
+func (a *Archive) editionDates(ctx context.Context, months map[string]map[string]fileSig) ([]string, error) {
+	var known map[string]*partState
+	a.withLock(func() { known = maps.Clone(a.parts) })
+	var mu sync.Mutex
+	set := map[string]bool{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(a.workers())
+	for name, files := range months {
+		if st := known[name]; st != nil && sameInputs(st.Inputs, files) {
+			mu.Lock()
+			for _, ed := range st.Editions {
+				set[ed] = true
+			}
+			mu.Unlock()
+			continue
+		}
+		g.Go(func() error {
+			var eds []string
+			for rel := range files {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				data, err := os.ReadFile(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
+				if err != nil {
+					continue // gone since the catalog: the month's render says so
+				}
+				if m, err := content.ReadMetaBytes(data); err == nil && m.Edition != "" && !m.Unlisted {
+					eds = append(eds, m.Edition)
+				}
+			}
+			mu.Lock()
+			for _, ed := range eds {
+				set[ed] = true
+			}
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	dates := make([]string, 0, len(set))
+	for ed := range set {
+		dates = append(dates, ed)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(dates)))
+	return dates, nil
 }

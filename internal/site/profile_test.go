@@ -63,3 +63,28 @@ func BenchmarkHotPublish(b *testing.B) {
 		b.ReportMetric(float64(st.Pages), "pages")
 	}
 }
+
+// BenchmarkEditionDates times what a full build of PROF_SITE reads before
+// its first month renders when the site has no state yet (its first
+// build): every content file's edition (editionDates).
+func BenchmarkEditionDates(b *testing.B) {
+	root := os.Getenv("PROF_SITE")
+	if root == "" {
+		b.Skip()
+	}
+	a := &Archive{Root: root, Data: filepath.Join(b.TempDir(), "d")}
+	var months map[string]map[string]fileSig
+	a.withLock(func() { months, _ = a.catalog() })
+	files := 0
+	for _, m := range months {
+		files += len(m)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dates, err := a.editionDates(context.Background(), months)
+		if err != nil || len(dates) == 0 {
+			b.Fatalf("%d dates, %v", len(dates), err)
+		}
+	}
+	b.ReportMetric(float64(files), "files")
+}
