@@ -318,11 +318,9 @@ func (a *Archive) editionDates(ctx context.Context, months map[string]map[string
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				data, err := os.ReadFile(filepath.Join(a.Root, "content", filepath.FromSlash(rel)))
-				if err != nil {
-					continue // gone since the catalog: the month's render says so
-				}
-				if m, err := content.ReadMetaBytes(data); err == nil && m.Edition != "" && !m.Unlisted {
+				// The front matter only (content.ReadMeta); a file gone
+				// since the catalog is the month's render's business.
+				if m, err := content.ReadMeta(filepath.Join(a.Root, "content", filepath.FromSlash(rel))); err == nil && m.Edition != "" && !m.Unlisted {
 					eds = append(eds, m.Edition)
 				}
 			}
