@@ -48,8 +48,14 @@ func runAdopt(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		for _, f := range slices.Sorted(maps.Keys(rep.Failed)) {
 			fmt.Fprintf(stderr, "skipped %s: %s\n", f, rep.Failed[f])
 		}
+		for _, f := range slices.Sorted(maps.Keys(rep.Unverified)) {
+			fmt.Fprintf(stderr, "not verifiable %s: %s\n", f, rep.Unverified[f])
+		}
 		fmt.Fprintf(stdout, "adopted %d content files as stories owned by %q; %d already had a story; %d could not be read\n",
 			rep.Count, desk.ArchiveUser, rep.Known, len(rep.Failed))
+		if rep.Verifiable > 0 || len(rep.Unverified) > 0 {
+			fmt.Fprintf(stdout, "%d adopted notices are in the verification archive; %d are not (see above)\n", rep.Verifiable, len(rep.Unverified))
+		}
 	}
 	if err != nil {
 		return news.Plain(err)

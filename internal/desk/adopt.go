@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"newsroom/internal/content"
 	"newsroom/internal/news"
+	"newsroom/internal/notice"
 	"newsroom/internal/password"
 )
 
@@ -23,6 +25,12 @@ type AdoptReport struct {
 	Count  int               `json:"adopted"`
 	Known  int               `json:"known"`
 	Failed map[string]string `json:"failed"`
+	// Verifiable is how many adopted notices went into the verification
+	// archive (/verify/) with their number; Unverified the adopted
+	// notices with a number that did not, with why (a number taken, or a
+	// fingerprint that is not of the file's text).
+	Verifiable int               `json:"verifiable"`
+	Unverified map[string]string `json:"unverified"`
 }
 
 // AdoptFiles takes every story and notice file of the content folder that
@@ -41,7 +49,7 @@ func (d *Service) AdoptFiles(ctx context.Context, u *news.User) (*AdoptReport, e
 	if err != nil {
 		return nil, err
 	}
-	rep := &AdoptReport{Failed: map[string]string{}}
+	rep := &AdoptReport{Failed: map[string]string{}, Unverified: map[string]string{}}
 	err = d.Content.Files(func(rel string) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -82,6 +90,13 @@ func (d *Service) AdoptFiles(ctx context.Context, u *news.User) (*AdoptReport, e
 		s.Owner = owner.Name
 		rep.Adopted = append(rep.Adopted, s)
 		rep.Count++
+		if s.Kind == news.KindNotice && s.Notice != nil && s.Notice.Number != "" {
+			if err := d.recordAdoptedNotice(ctx, s, rel); err != nil {
+				rep.Unverified[rel] = news.Plain(err).Error()
+			} else {
+				rep.Verifiable++
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -119,4 +134,27 @@ func (d *Service) archiveUser(ctx context.Context) (*news.User, error) {
 		return nil, errors.Join(fmt.Errorf("create user %q", ArchiveUser), err)
 	}
 	return u, nil
+}
+
+// recordAdoptedNotice puts adopted notice s, sealed where it was published,
+// into the verification archive with its number, as its publication would
+// have: only when its fingerprint is that of its text and its number is
+// free.
+func (d *Service) recordAdoptedNotice(ctx context.Context, s news.Story, rel string) error {
+	if s.URL == "" {
+		s.URL = content.URLOf(rel)
+	}
+	rec, seq, err := notice.RecordOf(&s)
+	if err != nil {
+		return err
+	}
+	return d.Store.WithTx(ctx, func(tx news.Tx) error {
+		if _, err := tx.NoticeByNumber(ctx, rec.Number); news.ErrorCode(err) != news.ENOTFOUND {
+			if err == nil {
+				err = fmt.Errorf("notice number %s is taken by another notice", rec.Number)
+			}
+			return err
+		}
+		return tx.AddNotice(ctx, rec, seq)
+	})
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"newsroom/internal/content"
 	"newsroom/internal/news"
+	"newsroom/internal/notice"
 )
 
 // TestAdoptFiles: a hand-placed content file becomes a story of the desk
@@ -78,4 +80,88 @@ func TestAdoptFiles(t *testing.T) {
 			t.Errorf("history of an adopted story: %+v", ev)
 		}
 	}
+}
+
+// TestAdoptedNoticesAreVerifiable: a notice published and sealed by one
+// desk, whose files are taken into another (a new database over the same
+// content, as after moving a site), is in the new desk's verification
+// archive (/verify/ by number and fingerprint) like a notice it published
+// itself; a sealed file changed by hand is adopted but not vouched for.
+func TestAdoptedNoticesAreVerifiable(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	n := &news.Story{Kind: news.KindNotice, Title: "关于某项目的公示", Body: "现予公示。",
+		Notice: &news.NoticeInfo{Issuers: []string{"吕梁市示例局"}, IssuedOn: "2023-06-01",
+			NoticeFields: news.NoticeFields{Kind: "gov", PeriodStart: "2023-06-07", PeriodEnd: "2023-06-20"}}}
+	if err := f.desk.Create(ctx, f.reporter, n); err != nil {
+		t.Fatal(err)
+	}
+	must(f.desk.Submit(ctx, f.reporter, n.ID))(t)
+	for _, u := range []*news.User{f.editor, f.director, f.chief} {
+		must(f.desk.Approve(ctx, u, n.ID))(t)
+	}
+	pub := must(f.desk.Publish(ctx, f.chief, n.ID))(t)
+	number, fp := pub.Notice.Number, pub.Notice.Fingerprint
+	if number == "" || fp == "" {
+		t.Fatalf("published notice not sealed: %+v", pub.Notice)
+	}
+	path := must(f.db.StoryPath(ctx, n.ID))(t)
+	// A second sealed notice, whose file is then changed by hand.
+	m := &news.Story{Kind: news.KindNotice, Title: "关于另一项目的公示", Body: "另行公示。",
+		Notice: &news.NoticeInfo{Issuers: []string{"吕梁市示例局"}, IssuedOn: "2023-06-01",
+			NoticeFields: news.NoticeFields{Kind: "gov", PeriodStart: "2023-06-07", PeriodEnd: "2023-06-20"}}}
+	if err := f.desk.Create(ctx, f.reporter, m); err != nil {
+		t.Fatal(err)
+	}
+	must(f.desk.Submit(ctx, f.reporter, m.ID))(t)
+	for _, u := range []*news.User{f.editor, f.director, f.chief} {
+		must(f.desk.Approve(ctx, u, m.ID))(t)
+	}
+	must(f.desk.Publish(ctx, f.chief, m.ID))(t)
+	changed := filepath.Join(f.dir, "content", filepath.FromSlash(must(f.db.StoryPath(ctx, m.ID))(t)))
+	data := must(os.ReadFile(changed))(t)
+	if err := os.WriteFile(changed, []byte(strings.Replace(string(data), "另行公示。", "事后改过的公示。", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// A new database over the same content.
+	f.dbPath = filepath.Join(t.TempDir(), "moved.db")
+	f.open(t)
+	admin := &news.User{Name: "admin-2", Role: news.RoleAdmin}
+	if err := f.db.CreateUser(ctx, admin, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.NoticeByNumber(ctx, number); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Fatalf("the new database knows the notice before adoption: %v", err)
+	}
+	rep := must(f.desk.AdoptFiles(ctx, admin))(t)
+	if rep.Count != 2 || rep.Verifiable != 1 || len(rep.Unverified) != 1 {
+		t.Fatalf("adopt: %+v", rep)
+	}
+	rec, err := f.db.NoticeByNumber(ctx, number)
+	if err != nil || rec.Fingerprint != fp || rec.URL != content.URLOf(path) || rec.Title != "关于某项目的公示" {
+		t.Fatalf("the adopted notice's record: %+v %v", rec, err)
+	}
+	if recs, err := f.db.NoticesByFingerprint(ctx, fp); err != nil || len(recs) != 1 || recs[0].Number != number {
+		t.Fatalf("by fingerprint: %+v %v", recs, err)
+	}
+	for rel, why := range rep.Unverified {
+		if !strings.Contains(rel, filepath.Base(strings.TrimSuffix(changed, ".md"))) || !strings.Contains(why, "fingerprint") {
+			t.Errorf("unverified %s: %s", rel, why)
+		}
+	}
+	// The desk numbers its next notice after the adopted one.
+	if seq := must(nextSeq(ctx, f, 2023))(t); notice.Number(2023, seq) <= number {
+		t.Errorf("next notice number %s would reuse the adopted %s", notice.Number(2023, seq), number)
+	}
+}
+
+// nextSeq is the next free notice sequence number of year.
+func nextSeq(ctx context.Context, f *fixture, year int) (int, error) {
+	var seq int
+	err := f.db.WithTx(ctx, func(tx news.Tx) (err error) {
+		seq, err = tx.NextNoticeSeq(ctx, year)
+		return err
+	})
+	return seq, err
 }

@@ -2,6 +2,7 @@ package notice
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"maps"
@@ -125,6 +126,35 @@ func CanonicalText(s *news.Story, published time.Time) string {
 		}
 	}
 	return b.String()
+}
+
+// RecordOf is the verification record of s, a notice sealed already (by
+// Seal, when it was published) and read back from its content file, as
+// when files are taken into another desk, with its sequence number. It
+// fails when the notice has no number of this paper's form and year, or
+// when its fingerprint is not that of its text (the file was changed
+// after it was sealed): such a notice must not be vouched for.
+func RecordOf(s *news.Story) (*news.NoticeRecord, int, error) {
+	n := s.Notice
+	if s.Kind != news.KindNotice || n == nil || n.Number == "" || s.PublishedAt == nil {
+		return nil, 0, errors.New("not a published notice with a number")
+	}
+	published := *s.PublishedAt
+	var seq int
+	if _, err := fmt.Sscanf(n.Number[max(0, len(n.Number)-6):], "%06d", &seq); err != nil || seq < 1 ||
+		Number(published.In(news.Shanghai).Year(), seq) != n.Number {
+		return nil, 0, fmt.Errorf("number %s is not of the form %s of its year of publication", n.Number, Number(published.In(news.Shanghai).Year(), 1))
+	}
+	text := CanonicalText(s, published)
+	if Fingerprint(text) != n.Fingerprint {
+		return nil, 0, fmt.Errorf("notice %s: its fingerprint is not that of its text", n.Number)
+	}
+	return &news.NoticeRecord{
+		StoryID: s.ID, Number: n.Number, Fingerprint: n.Fingerprint, Kind: string(KindOf(s)), Title: s.Title,
+		Issuers: n.Issuers, URL: s.URL, PublishedAt: published, Edition: s.Edition, Page: s.Page,
+		PageName: s.PageName, Canonical: text, BodyKey: LooseKey(strings.Join(s.Paragraphs(), "\n")),
+		TextKey: LooseKey(text), PeriodStart: n.PeriodStart, End: EndOf(n), Corrects: n.Corrects,
+	}, seq, nil
 }
 
 // Seal readies a notice for publication at published as the seq-th notice
