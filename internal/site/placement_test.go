@@ -72,6 +72,12 @@ func TestPlacementLeadsHomeAndColumn(t *testing.T) {
 		if b, c := strings.Index(rest, "六月本地乙"), strings.Index(rest, "六月本地丙"); b < 0 || c < 0 || b > c {
 			t.Fatalf("%s: the second placed story must lead the list, before newer ones:\n%s", when, rest)
 		}
+		// The home page's 本地 block follows the section's placement too.
+		block := home[strings.Index(home, "<span>本地</span>"):]
+		block = block[:strings.Index(block, "</section>")]
+		if first, newest := strings.Index(block, "五月另一篇旧闻"), strings.Index(block, "六月本地丙"); first < 0 || newest < 0 || first > newest {
+			t.Fatalf("%s: the home page's 本地 block must list the section's placed story first:\n%s", when, block)
+		}
 		col, ok := liveFile(t, a, "columns/本地/index.html")
 		if !ok {
 			t.Fatalf("%s: no column page", when)
