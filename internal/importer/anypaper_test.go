@@ -250,3 +250,27 @@ func TestHeadlineWithAComma(t *testing.T) {
 		t.Errorf("title %q body %q", items[0].Title, items[0].Body)
 	}
 }
+
+func TestNotesSideBySide(t *testing.T) {
+	// a credit and a source note on one line sign the photo before them;
+	// the headline after them is the next story's, not the caption's rest
+	page := strings.Join([]string{
+		"雪后初晴（图片）",
+		"昨天一场大雪过后，城东公园银装素裹，",
+		"不少市民带着孩子来公园堆雪人。",
+		"（记者 王晓明 摄）（新华社稿）",
+		"市区道路全部恢复通行",
+		"本报讯 记者从市交警支队获悉，截至今天",
+		"上午，市区主要道路积雪已全部清除。",
+	}, "\n")
+	items := parseN(t, page, 2)
+	if items[0].Kind != KindPhoto || items[0].Source != "新华社稿" || strings.Contains(items[0].Caption, "恢复通行") {
+		t.Errorf("photo: kind %s source %q caption %q", items[0].Kind, items[0].Source, items[0].Caption)
+	}
+	if items[1].Title != "市区道路全部恢复通行" {
+		t.Errorf("story: title %q", items[1].Title)
+	}
+	if findLead("新华社通讯员孙海新华社记者李清") != nil || findLead("本报通讯员王明") != nil {
+		t.Error("a correspondent's byline read as a dateline")
+	}
+}

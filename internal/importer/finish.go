@@ -39,6 +39,10 @@ func (p *parser) finish() []Item {
 			if src, ok := parseTrailerSource(inside); ok {
 				if it.Source == "" {
 					it.Source = src
+				} else {
+					// a second source note (（新华社稿） after a dateline) is
+					// kept with the bylines, as printed
+					it.Bylines = append(it.Bylines, src)
 				}
 				continue
 			}

@@ -54,6 +54,10 @@ func findLead(c string) []int {
 	if loc == nil {
 		return nil
 	}
+	if strings.HasPrefix(c[loc[1]:], "员") {
+		// 本报通讯员, 新华社通讯员: a byline, not a dateline
+		return nil
+	}
 	if strings.HasPrefix(c, "据") && strings.HasSuffix(c[:loc[1]], "报道") && !agencyRe.MatchString(c) {
 		if r, _ := utf8.DecodeRuneInString(c[loc[1]:]); r == '，' || r == ',' || r == '、' {
 			return nil
@@ -172,11 +176,20 @@ func classifyAt(raw []string, i int, next *int, out []*line) []*line {
 			}
 		}
 	}
+	if groups := bracketGroupsRe.FindAllString(strings.TrimSpace(raw[i]), -1); len(groups) > 1 && strings.Join(groups, "") == strings.TrimSpace(raw[i]) {
+		// notes in brackets side by side: （周文广摄）（新华社稿）
+		for _, g := range groups {
+			out = append(out, classify(g))
+		}
+		return out
+	}
 	for _, part := range splitInline(raw[i]) {
 		out = append(out, classify(part))
 	}
 	return out
 }
+
+var bracketGroupsRe = regexp.MustCompile(`[（(][^（）()]{2,40}[）)]`)
 
 var inlineTailRe = regexp.MustCompile(`^(.*[。！？”])\s*([（(][^（）()]{2,60}[）)]|[^。！？”（）()]{3,24}摄)\s*$`)
 
@@ -275,7 +288,7 @@ func isCredit(t string) bool {
 
 // bylineLineRe matches a byline printed alone on a line, without
 // brackets: a reporter's role with names, or a commentator's signature.
-var bylineLineRe = regexp.MustCompile(`^(?:(?:本报|新华社|中新社)(?:驻[\p{Han}]{1,8})?(?:特约|首席|见习|实习)?记者|本报(?:特约)?评论员|特约评论员|本报通讯员|特约记者)([\p{Han}·、]{0,16})$`)
+var bylineLineRe = regexp.MustCompile(`^(?:(?:本报|新华社|中新社)(?:驻[\p{Han}]{1,8})?(?:特约|首席|见习|实习)?(?:记者|通讯员)|本报(?:特约)?评论员|特约评论员|本报通讯员|特约记者)([\p{Han}·、]{0,16})$`)
 
 // isBylineLine reports whether the compacted line c is a byline alone on
 // a line: "本报记者张三李四", "本报评论员", "新华社记者王五", or one person's
@@ -352,9 +365,16 @@ func runTogetherNames(s string) bool {
 	return n >= 4 && n <= 9 && hanOnly(s) == s && isSurname(s) && !noteWord(s)
 }
 
+// sourceNoteRe matches a note that says where a text or picture comes
+// from: 新华社稿, 新华社发, 本报新闻信息中心供稿, 本报电视照片.
+var sourceNoteRe = regexp.MustCompile(`^(?:新华社|中新社|本报|人民日报|新华网)[\p{Han}]{0,12}(?:稿|供稿|发|照片|传真)$`)
+
 // parseTrailerSource recognises a trailing source such as （据新华社电）.
 func parseTrailerSource(s string) (string, bool) {
 	c := compact(s)
+	if sourceNoteRe.MatchString(c) {
+		return c, true
+	}
 	if strings.HasPrefix(c, "据") && (strings.HasSuffix(c, "电") || strings.HasSuffix(c, "报道") || strings.HasSuffix(c, "消息")) && utf8.RuneCountInString(c) <= 20 {
 		return c, true
 	}

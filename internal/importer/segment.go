@@ -300,8 +300,11 @@ func (p *parser) headOrPara(i int) int {
 		return p.para(i, false)
 	}
 	for k := i + 1; k <= j; k++ {
-		if p.fullHead(hline{text: p.lines[k-1].text, width: p.lines[k-1].width}, hline{text: p.lines[k].text, width: p.lines[k].width}) {
+		if p.fullHead(hline{text: p.lines[k-1].text, width: p.lines[k-1].width}, hline{text: p.lines[k].text, width: p.lines[k].width}) &&
+			!(p.lines[k-1].width > w+1.5 && p.continues(k, j, w)) {
 			// the headline line before fills the column: it goes on here
+			// (unless it is wider than the column and the lines from here
+			// are the text's, column wide)
 			continue
 		}
 		if p.continues(k, j, w) {
