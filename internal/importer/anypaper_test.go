@@ -274,3 +274,30 @@ func TestNotesSideBySide(t *testing.T) {
 		t.Error("a correspondent's byline read as a dateline")
 	}
 }
+
+func TestNumberedPhotoCollection(t *testing.T) {
+	// 图片新闻: numbered captions, each signed, under one headline are one
+	// item; each caption's credit stays in the text where it was printed
+	page := strings.Join([]string{
+		"图片新闻",
+		"１、城东公园的梅花开了，吸引不少市民",
+		"前来赏花拍照。",
+		"（本报记者王晓明摄）",
+		"２、江边的候鸟越来越多，观鸟爱好者",
+		"在这里一待就是一整天。",
+		"（本报记者李红摄）",
+		"市区道路全部恢复通行",
+		"本报讯 记者从市交警支队获悉，截至今天",
+		"上午，市区主要道路积雪已全部清除。",
+	}, "\n")
+	items := parseN(t, page, 2)
+	it := items[0]
+	text := it.Body + it.Caption
+	if it.Title != "图片新闻" || !strings.Contains(text, "梅花") || !strings.Contains(text, "候鸟") || !strings.Contains(text, "王晓明") ||
+		strings.Index(text, "王晓明") > strings.Index(text, "候鸟") {
+		t.Errorf("collection: title %q text %q bylines %q", it.Title, text, it.Bylines)
+	}
+	if items[1].Title != "市区道路全部恢复通行" {
+		t.Errorf("story: title %q", items[1].Title)
+	}
+}

@@ -187,6 +187,9 @@ func (p *parser) byPosition(loose []*hseg, taken map[int]bool) []*hseg {
 			cand = b.prev
 		case p.side > 0 && s.to == len(b.lines):
 			cand = b.next
+		case p.side == 0 && b.prev < 0 && s.to == len(b.lines):
+			// the page starts with it: the first story's
+			cand = b.next
 		}
 		if cand >= 0 && cand < len(p.items) && !taken[cand] && s.to-s.from <= maxGroupLines+2 {
 			s.item, s.score = cand, 0

@@ -101,7 +101,9 @@ func Parse(text string, opts Options) ([]Item, Report, error) {
 	p.elems = p.segment()
 	p.assemble()
 	p.attachHeadlines()
+	p.markHeadBefore()
 	p.joinRoundups()
+	p.joinNumbered()
 	items := p.finish()
 	p.report.Items = len(items)
 	return items, p.report, nil

@@ -1,6 +1,9 @@
 package importer
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // roundupScore is the weighted word overlap (matcher.scoreSet) a story's
 // headline must have with an untitled report next to it for the two to be
@@ -11,6 +14,17 @@ const roundupScore = 6
 // that an untitled report next to it must have, on a page too small for
 // roundupScore (few stories make every shared word common).
 const roundupShare = 0.6
+
+// markHeadBefore records the drafts that a headline block stands right
+// before (between them and the draft before them), before any are joined.
+func (p *parser) markHeadBefore() {
+	p.headBefore = map[*draft]bool{}
+	for _, b := range p.blocks {
+		if b.next == b.prev+1 && b.prev >= 0 && b.next < len(p.items) {
+			p.headBefore[p.items[b.next]] = true
+		}
+	}
+}
 
 // joinRoundups puts together the parts of a round-up: several wire
 // reports, each with its own dateline, printed under one headline that
@@ -24,20 +38,10 @@ func (p *parser) joinRoundups() {
 	if len(p.items) < 2 {
 		return
 	}
-	between := map[int]bool{} // a headline block stands between items i-1 and i
-	for _, b := range p.blocks {
-		if b.next == b.prev+1 {
-			between[b.next] = true
-		}
-	}
 	m := newMatcher(p.items)
-	idx := make([]int, len(p.items)) // original index of each draft
-	for i := range idx {
-		idx[i] = i
-	}
 	for i := 1; i < len(p.items); i++ {
 		a, b := p.items[i-1], p.items[i]
-		if between[idx[i]] || a.photo || b.photo || a.sig != nil || b.sig != nil {
+		if p.headBefore[b] || a.photo || b.photo || a.sig != nil || b.sig != nil {
 			continue
 		}
 		titled, other := a, b
@@ -54,7 +58,6 @@ func (p *parser) joinRoundups() {
 		}
 		p.mergeDrafts(a, b, titled)
 		p.items = append(p.items[:i], p.items[i+1:]...)
-		idx = append(idx[:i], idx[i+1:]...)
 		m = newMatcher(p.items)
 		i--
 	}
@@ -91,5 +94,83 @@ func (p *parser) mergeDrafts(a, b, titled *draft) {
 	a.trailers = append(a.trailers, b.trailers...)
 	a.kicker, a.title, a.subtitle = titled.kicker, titled.title, titled.subtitle
 	a.vertical, a.headScore = titled.vertical, titled.headScore
+	a.bg = bigrams(strings.Join(a.texts, ""))
+}
+
+// numRe matches the number that starts a numbered part: １、 2. 3．
+var numRe = regexp.MustCompile(`^([0-9０-９]{1,2})[、．.]`)
+
+// partNumber returns the number that starts s (１、…), or 0.
+func partNumber(s string) int {
+	m := numRe.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	n := 0
+	for _, r := range m[1] {
+		if r >= '０' {
+			r = r - '０' + '0'
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+// joinNumbered puts together the numbered parts of one item that the
+// signature ending each part cut apart: a 图片新闻 collection (１、caption
+// （新华社记者 X 摄） ２、caption （Y 摄）) or numbered letters, each part
+// signed. A part numbered n+1 that follows part n with no headline between
+// them goes on the same item; each part's signature stays in the text
+// where it was printed, the last one signs the item.
+func (p *parser) joinNumbered() {
+	last := 0 // the number of the last part of items[i-1]
+	for i := 0; i < len(p.items); i++ {
+		d := p.items[i]
+		n := 0
+		if len(d.texts) > 0 {
+			n = partNumber(d.texts[0])
+		}
+		if i > 0 && n > 0 && n == last+1 && !p.headBefore[d] && d.source == "" {
+			a := p.items[i-1]
+			if a.title == "" || d.title == "" {
+				p.appendPart(a, d)
+				p.items = append(p.items[:i], p.items[i+1:]...)
+				i--
+				last = n
+				continue
+			}
+		}
+		last = n
+		if n > 0 {
+			// the last numbered paragraph of d
+			for _, t := range d.texts {
+				if k := partNumber(t); k == last+1 {
+					last = k
+				}
+			}
+		}
+	}
+}
+
+// appendPart appends the numbered part b to a: a's signature (its
+// trailers and photo credit) goes into its text, b's signs the whole.
+func (p *parser) appendPart(a, b *draft) {
+	var sig []string
+	for _, t := range a.trailers {
+		sig = append(sig, t.lines[0].text)
+	}
+	if a.credit != "" {
+		sig = append(sig, a.credit)
+	}
+	if len(a.texts) > 0 && len(sig) > 0 {
+		a.texts[len(a.texts)-1] += strings.Join(sig, "")
+	}
+	a.texts = append(a.texts, b.texts...)
+	a.paras = append(a.paras, b.paras...)
+	a.trailers, a.credit, a.photo = b.trailers, b.credit, b.photo
+	a.authors = append(a.authors, b.authors...)
+	if a.title == "" {
+		a.kicker, a.title, a.subtitle, a.vertical, a.headScore = b.kicker, b.title, b.subtitle, b.vertical, b.headScore
+	}
 	a.bg = bigrams(strings.Join(a.texts, ""))
 }

@@ -43,6 +43,8 @@ type parser struct {
 	// lineHeadW is headWidth as told by the lines, before the blocks
 	lineHeadW float64
 	side      int // headSide: -1 headlines after their stories, +1 before, 0 unknown
+	// headBefore: the drafts a headline block stands right before
+	headBefore map[*draft]bool
 	// bodySize is the font size of the page's body text when the lines
 	// have sizes (a PDF), 0 otherwise
 	bodySize float64
