@@ -68,8 +68,13 @@ func newMatcher(items []*draft) *matcher {
 }
 
 func (m *matcher) scoreSet(bg map[string]bool, item int) float64 {
+	return m.scoreDraft(bg, m.items[item])
+}
+
+// scoreDraft is scoreSet for a draft (the word weights are the page's as
+// they were when the matcher was made).
+func (m *matcher) scoreDraft(bg map[string]bool, d *draft) float64 {
 	var s float64
-	d := m.items[item]
 	for g := range bg {
 		if d.bg[g] {
 			s += m.idf[g]
@@ -492,7 +497,12 @@ func (p *parser) fullHead(a, b hline) bool {
 		return false
 	}
 	fills := func(w float64) bool { return w >= 6 && a.width >= w-0.5 && a.width <= w+1 }
-	return fills(p.columnWidth()) || fills(p.headWidth())
+	if hw := p.headWidth(); hw > p.columnWidth()+1 {
+		// a page that sets its headlines wider than the column breaks
+		// them at that width, not at the column's
+		return fills(hw)
+	}
+	return fills(p.columnWidth())
 }
 
 // headWidth is the width at which the page breaks its headlines when they

@@ -39,37 +39,36 @@ func (p *parser) joinRoundups() {
 		return
 	}
 	m := newMatcher(p.items)
-	for i := 1; i < len(p.items); i++ {
-		a, b := p.items[i-1], p.items[i]
-		if p.headBefore[b] || a.photo || b.photo || a.sig != nil || b.sig != nil {
+	out := make([]*draft, 0, len(p.items))
+	for _, b := range p.items {
+		if k := len(out) - 1; k >= 0 && p.roundupPart(m, out[k], b) {
 			continue
 		}
-		titled, other := a, b
-		if a.title == "" {
-			titled, other = b, a
-		}
-		if titled.title == "" || other.title != "" || other.source == "" || len(other.texts) == 0 {
-			continue
-		}
-		hb := bigrams(titled.kicker + titled.title + titled.subtitle)
-		so, st := m.scoreSet(hb, idxOf(p.items, other)), m.scoreSet(hb, idxOf(p.items, titled))
-		if so < roundupScore && (so < roundupShare*st || so < minScore) {
-			continue
-		}
-		p.mergeDrafts(a, b, titled)
-		p.items = append(p.items[:i], p.items[i+1:]...)
-		m = newMatcher(p.items)
-		i--
+		out = append(out, b)
 	}
+	p.items = out
 }
 
-func idxOf(ds []*draft, d *draft) int {
-	for i, x := range ds {
-		if x == d {
-			return i
-		}
+// roundupPart joins b to a (the item before it) when they are parts of
+// one round-up, and reports whether it did.
+func (p *parser) roundupPart(m *matcher, a, b *draft) bool {
+	if p.headBefore[b] || a.photo || b.photo || a.sig != nil || b.sig != nil {
+		return false
 	}
-	return -1
+	titled, other := a, b
+	if a.title == "" {
+		titled, other = b, a
+	}
+	if titled.title == "" || other.title != "" || other.source == "" || len(other.texts) == 0 {
+		return false
+	}
+	hb := bigrams(titled.kicker + titled.title + titled.subtitle)
+	so, st := m.scoreDraft(hb, other), m.scoreDraft(hb, titled)
+	if so < roundupScore && (so < roundupShare*st || so < minScore) {
+		return false
+	}
+	p.mergeDrafts(a, b, titled)
+	return true
 }
 
 // mergeDrafts makes a (the earlier) hold a and b in page order, with the
@@ -123,23 +122,19 @@ func partNumber(s string) int {
 // them goes on the same item; each part's signature stays in the text
 // where it was printed, the last one signs the item.
 func (p *parser) joinNumbered() {
-	last := 0 // the number of the last part of items[i-1]
-	for i := 0; i < len(p.items); i++ {
-		d := p.items[i]
+	out := make([]*draft, 0, len(p.items))
+	last := 0 // the number of the last part of the item before
+	for _, d := range p.items {
 		n := 0
 		if len(d.texts) > 0 {
 			n = partNumber(d.texts[0])
 		}
-		if i > 0 && n > 0 && n == last+1 && !p.headBefore[d] && d.source == "" {
-			a := p.items[i-1]
-			if a.title == "" || d.title == "" {
-				p.appendPart(a, d)
-				p.items = append(p.items[:i], p.items[i+1:]...)
-				i--
-				last = n
-				continue
-			}
+		if k := len(out) - 1; k >= 0 && n > 0 && n == last+1 && !p.headBefore[d] && d.source == "" && (out[k].title == "" || d.title == "") {
+			p.appendPart(out[k], d)
+			last = n
+			continue
 		}
+		out = append(out, d)
 		last = n
 		if n > 0 {
 			// the last numbered paragraph of d
@@ -150,6 +145,7 @@ func (p *parser) joinNumbered() {
 			}
 		}
 	}
+	p.items = out
 }
 
 // appendPart appends the numbered part b to a: a's signature (its
