@@ -423,7 +423,7 @@ func (p *parser) para(s int, lead bool) int {
 			// a short line after a full one ends a paragraph
 			break
 		}
-		if w := p.colWidthAround(k); w >= 6 && k == s && !cur.justified && cur.width < w-3.5 && !lead {
+		if k == s && !lead && !cur.justified && p.shortFirst(cur, k) {
 			// a paragraph of one short line (——编者, a note in brackets):
 			// what follows is not its continuation
 			break
@@ -455,6 +455,13 @@ func (p *parser) para(s int, lead bool) int {
 	}
 	p.emit(&elem{kind: ePara, lines: ls, lead: lead})
 	return k + 1
+}
+
+// shortFirst reports whether cur, the first line (k) of a paragraph, is
+// shorter than the column by more than an indent.
+func (p *parser) shortFirst(cur *line, k int) bool {
+	w := p.colWidthAround(k)
+	return w >= 6 && cur.width < w-3.5
 }
 
 // headBeforeLead reports whether the lines from i are a short run of
