@@ -104,6 +104,11 @@ func Snippet(text string, spans []Span, maxRunes int) string {
 	offs = append(offs, len(text))
 	runeAt := func(byteOff int) int { return sort.SearchInts(offs, byteOff) }
 
+	// the folded text of each span, compared by every window below
+	keys := make([]string, len(spans))
+	for i, t := range spans {
+		keys[i] = Fold(text[t.Start:t.End])
+	}
 	const lead = 30 // context kept before the first match of the window
 	bestFrom, bestScore, bestCount := 0, -1, -1
 	for _, s := range spans {
@@ -124,9 +129,9 @@ func Snippet(text string, spans []Span, maxRunes int) string {
 		to := min(from+maxRunes, total)
 		seen := map[string]bool{}
 		count := 0
-		for _, t := range spans {
+		for i, t := range spans {
 			if t.Start >= offs[from] && t.End <= offs[to] {
-				seen[Fold(text[t.Start:t.End])] = true
+				seen[keys[i]] = true
 				count++
 			}
 		}

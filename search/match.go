@@ -18,22 +18,17 @@ func (a *Analyzer) matchSpans(text string, units []unit) []Span {
 		return nil
 	}
 	f := fold(text).joinHan()
-	var s strings.Builder
-	s.Grow(len(f.runes) * 3)
-	runeAt := make([]int32, 0, len(f.runes)*3+1) // byte offset in s -> rune index
+	buf := make([]byte, 0, len(f.runes)*3)
+	runeAt := make([]int32, 0, len(f.runes)*3+1) // byte offset in fs -> rune index
 	for i, r := range f.runes {
-		n := utf8.RuneLen(r)
-		if n < 0 {
-			n = 3
-			r = utf8.RuneError
-		}
-		s.WriteRune(r)
-		for range n {
+		at := len(buf)
+		buf = utf8.AppendRune(buf, r) // an invalid rune as U+FFFD, 3 bytes
+		for range len(buf) - at {
 			runeAt = append(runeAt, int32(i))
 		}
 	}
 	runeAt = append(runeAt, int32(len(f.runes)))
-	fs := s.String()
+	fs := string(buf)
 	m := matcher{a: a, f: f, fs: fs, runeAt: runeAt, regions: map[int]*region{}}
 	var out []Span
 	for _, u := range units {
