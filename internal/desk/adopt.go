@@ -139,22 +139,32 @@ func (d *Service) archiveUser(ctx context.Context) (*news.User, error) {
 // recordAdoptedNotice puts adopted notice s, sealed where it was published,
 // into the verification archive with its number, as its publication would
 // have: only when its fingerprint is that of its text and its number is
-// free.
+// free. A number of this paper's form on a notice that cannot be vouched
+// for (its file changed after sealing) is still taken, so the desk never
+// prints it on another notice.
 func (d *Service) recordAdoptedNotice(ctx context.Context, s news.Story, rel string) error {
 	if s.URL == "" {
 		s.URL = content.URLOf(rel)
 	}
-	rec, seq, err := notice.RecordOf(&s)
-	if err != nil {
-		return err
+	rec, seq, rerr := notice.RecordOf(&s)
+	if rerr != nil && seq == 0 {
+		return rerr
 	}
-	return d.Store.WithTx(ctx, func(tx news.Tx) error {
-		if _, err := tx.NoticeByNumber(ctx, rec.Number); news.ErrorCode(err) != news.ENOTFOUND {
+	err := d.Store.WithTx(ctx, func(tx news.Tx) error {
+		number := s.Notice.Number
+		if _, err := tx.NoticeByNumber(ctx, number); news.ErrorCode(err) != news.ENOTFOUND {
 			if err == nil {
-				err = fmt.Errorf("notice number %s is taken by another notice", rec.Number)
+				err = fmt.Errorf("notice number %s is taken by another notice", number)
 			}
 			return err
 		}
+		if rerr != nil {
+			return tx.ReserveNotice(ctx, s.ID, number, s.PublishedAt.In(news.Shanghai).Year(), seq)
+		}
 		return tx.AddNotice(ctx, rec, seq)
 	})
+	if err != nil {
+		return err
+	}
+	return rerr
 }

@@ -53,6 +53,10 @@ type Tx interface {
 	// AddNotice records a published notice for verification, as the
 	// seq-th of its year.
 	AddNotice(ctx context.Context, rec *NoticeRecord, seq int) error
+	// ReserveNotice takes notice number, the seq-th of year, for story
+	// storyID without recording it for verification: a number printed on
+	// a notice the archive cannot vouch for, never to be given again.
+	ReserveNotice(ctx context.Context, storyID int64, number string, year, seq int) error
 	// NoticeByNumber returns the record of the published notice numbered
 	// number (ENOTFOUND if none).
 	NoticeByNumber(ctx context.Context, number string) (*NoticeRecord, error)

@@ -133,7 +133,9 @@ func CanonicalText(s *news.Story, published time.Time) string {
 // when files are taken into another desk, with its sequence number. It
 // fails when the notice has no number of this paper's form and year, or
 // when its fingerprint is not that of its text (the file was changed
-// after it was sealed): such a notice must not be vouched for.
+// after it was sealed): such a notice must not be vouched for, but its
+// number, of this paper's form, is still returned (seq > 0) so that it is
+// never given to another notice.
 func RecordOf(s *news.Story) (*news.NoticeRecord, int, error) {
 	n := s.Notice
 	if s.Kind != news.KindNotice || n == nil || n.Number == "" || s.PublishedAt == nil {
@@ -147,7 +149,7 @@ func RecordOf(s *news.Story) (*news.NoticeRecord, int, error) {
 	}
 	text := CanonicalText(s, published)
 	if Fingerprint(text) != n.Fingerprint {
-		return nil, 0, fmt.Errorf("notice %s: its fingerprint is not that of its text", n.Number)
+		return nil, seq, fmt.Errorf("notice %s: its fingerprint is not that of its text", n.Number)
 	}
 	return &news.NoticeRecord{
 		StoryID: s.ID, Number: n.Number, Fingerprint: n.Fingerprint, Kind: string(KindOf(s)), Title: s.Title,

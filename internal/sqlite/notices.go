@@ -39,6 +39,17 @@ func (t *tx) AddNotice(ctx context.Context, rec *news.NoticeRecord, seq int) err
 	return nil
 }
 
+// ReserveNotice takes a notice number without recording the notice for
+// verification (a reserved row: verification never finds it, and the
+// year's next number comes after it).
+func (t *tx) ReserveNotice(ctx context.Context, storyID int64, number string, year, seq int) error {
+	if _, err := t.q.ExecContext(ctx, `INSERT INTO notices (story_id, number, year, seq, fingerprint, body_key, text_key, kind, title,
+		url, published_at, canonical, reserved) VALUES (?, ?, ?, ?, '', '', '', '', '', '', '', '', 1)`, storyID, number, year, seq); err != nil {
+		return fmt.Errorf("reserve notice number %s for story %d: %w", number, storyID, err)
+	}
+	return nil
+}
+
 const noticeSelect = `SELECT n.story_id, n.number, n.fingerprint, n.body_key, n.text_key, n.kind, n.title, n.issuers, n.url,
 	n.published_at, n.edition, n.page, n.page_name, n.canonical, n.period_start, n.period_end, n.corrects,
 	coalesce(s.state, ''), coalesce(s.data, '{}') FROM notices n LEFT JOIN stories s ON s.id = n.story_id`
