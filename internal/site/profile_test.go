@@ -2,10 +2,16 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Profiling aids, skipped unless PROF_SITE names a site folder (e.g. one
@@ -97,4 +103,82 @@ func BenchmarkEditionDates(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(files)), "files")
 	})
+}
+
+// BenchmarkPhotoPublish times, in CPU (user and system, of the whole
+// process), publishes of a story of PROF_PHOTO_SITE (a site kept by
+// `newsroom bench --photos N --keep`, built and live) that shows a picture
+// just added to the media library: PROF_PHOTO=cold publishes it as it is
+// (the render makes the picture's sizes), pending while MakeSizes is at
+// work on it (the render shows the picture itself), made after MakeSizes
+// (whose CPU is reported too). The story's file is put back at the end.
+func BenchmarkPhotoPublish(b *testing.B) {
+	root, mode := os.Getenv("PROF_PHOTO_SITE"), os.Getenv("PROF_PHOTO")
+	if root == "" {
+		b.Skip()
+	}
+	ctx := context.Background()
+	a := &Archive{Root: root, Data: filepath.Join(root, ".newsroom")}
+	files, _ := filepath.Glob(filepath.Join(root, "content", "stories", "*", "*", "*.md"))
+	slices.Sort(files)
+	var rel string
+	for _, f := range slices.Backward(files) {
+		if data, _ := os.ReadFile(f); strings.Contains(string(data), "  photos:\n  - media:") {
+			rel, _ = filepath.Rel(filepath.Join(root, "content"), f)
+			break
+		}
+	}
+	if rel == "" {
+		b.Fatal("no story with a photo of the media library")
+	}
+	orig, err := os.ReadFile(filepath.Join(root, "content", rel))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.WriteFile(filepath.Join(root, "content", rel), orig, 0o644)
+	pics, _ := filepath.Glob(filepath.Join(root, "static", "media", "gen", "*.jpg"))
+	if len(pics) == 0 {
+		b.Fatal("no generated pictures")
+	}
+	pic, _ := os.ReadFile(pics[0])
+	cpu := func() time.Duration {
+		var r syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &r)
+		return time.Duration(r.Utime.Nano() + r.Stime.Nano())
+	}
+	var publishCPU, sizesCPU time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		src := fmt.Sprintf("/media/gen/bench-%d-%d.jpg", time.Now().UnixNano(), i)
+		// A new picture: the same one with a byte more, so that its hash
+		// and therefore its sizes are its own.
+		if err := os.WriteFile(filepath.Join(root, "static", filepath.FromSlash(src)), append(slices.Clone(pic), byte(i)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		file := regexp.MustCompile(`src: "[^"]*"`).ReplaceAll(orig, []byte(`src: "`+src+`"`))
+		if err := os.WriteFile(filepath.Join(root, "content", rel), file, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		switch mode {
+		case "made":
+			c := cpu()
+			if err := a.MakeSizes(ctx, src); err != nil {
+				b.Fatal(err)
+			}
+			sizesCPU += cpu() - c
+		case "pending":
+			a.withLock(func() { a.sizes.making = map[string]int{src: 1} })
+		}
+		b.StartTimer()
+		c := cpu()
+		if _, err := a.Publish(ctx, []string{filepath.ToSlash(rel)}, nil); err != nil {
+			b.Fatal(err)
+		}
+		publishCPU += cpu() - c
+		a.withLock(func() { a.sizes = sizing{} })
+	}
+	b.ReportMetric(float64(publishCPU.Milliseconds())/float64(b.N), "publish-cpu-ms/op")
+	if sizesCPU > 0 {
+		b.ReportMetric(float64(sizesCPU.Milliseconds())/float64(b.N), "sizes-cpu-ms/op")
+	}
 }
