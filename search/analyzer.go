@@ -278,6 +278,7 @@ func (a *Analyzer) words(f folded, inWord, bound []bool, namesInWord bool) []Tok
 				rest := a.cut(run[1:], c)
 				lens = append([]int{1}, rest...)
 			}
+			lens = a.keepLongWords(run, lens, c)
 			var isName []bool
 			if list := a.bylineNames(rs, i, j); list != nil {
 				lens = list
@@ -509,6 +510,42 @@ func (a *Analyzer) longPrefix(w []rune) int {
 	}
 	return 0
 }
+
+// keepLongWords applies longPrefix's rule across the words of a route: a
+// dictionary word of four or more characters that starts where a word
+// starts is not crossed by the next word when that one is much rarer
+// (longWordRatio) and leaves two or more characters. The dictionary's best
+// route may pair a short word with a long rare one (中共/中央政治局常委,
+// 世界/银行行长) where a newspaper's segmentation, and a reader, see the
+// common long name first (中共中央/政治局/常委, 世界银行/行长); but
+// 全国/人大代表 (the two about as common) and 中国/共产党人, 沈阳/军区队
+// (one character left) stay. The rest of the crossing word is cut again.
+func (a *Analyzer) keepLongWords(run []rune, lens []int, c *cutter) []int {
+	k := 0
+	for i := 0; i+1 < len(lens); i++ {
+		n1, n2 := lens[i], lens[i+1]
+		if n1+n2 > minLongPrefix && n2 >= 2 {
+			f2, _, _ := a.seg.Find(string(run[k+n1 : k+n1+n2]))
+			for e := n1 + n2 - 2; e > n1 && e >= minLongPrefix; e-- {
+				f, _, ok := a.seg.Find(string(run[k : k+e]))
+				if !ok || f < subWordMinFreq || f < longWordRatio*f2 {
+					continue
+				}
+				// lens may be c's buffer, which cut reuses
+				lens = slices.Clone(lens)
+				rest := a.cut(run[k+e:k+n1+n2], c)
+				lens = slices.Concat(lens[:i:i], []int{e}, rest, lens[i+2:])
+				break
+			}
+		}
+		k += lens[i]
+	}
+	return lens
+}
+
+// longWordRatio is how much more common than the word that crosses it a
+// long word must be to be kept whole (see keepLongWords).
+const longWordRatio = 10
 
 // adminChars are the administrative units that a newspaper's segmentation
 // joins to the organ after them, not to the place before them: 南京/市政府,

@@ -33,6 +33,8 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{ID: "/drawing/", Kind: "story", Title: "漫画", Body: "春节的餐桌。（李明画）"},
 		{ID: "/pingwen/", Kind: "story", Title: "供水", Body: "确保供水安全和平稳运行。"},
 		{ID: "/pingdeng/", Kind: "story", Title: "待遇", Body: "他们受到不平等的待遇。"},
+		{ID: "/zzj/", Kind: "story", Title: "会见", Body: "中共中央政治局常委出席会议。"},
+		{ID: "/shiyin/", Kind: "story", Title: "访问", Body: "世界银行行长来访。"},
 	}
 	ix := openTestIndex(t, docs)
 	for _, c := range []struct {
@@ -80,6 +82,11 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{"和平", nil, []string{"/pingwen/"}},
 		{"平等", []string{"/pingdeng/"}, nil},
 		{"不平", nil, []string{"/pingdeng/"}},
+		// a common long word is not crossed by a much rarer one:
+		// 中共中央/政治局常委, 世界银行/行长
+		{"中央政治局", nil, []string{"/zzj/"}},
+		{"中共中央", []string{"/zzj/"}, nil},
+		{"世界银行", []string{"/shiyin/"}, nil},
 		// a lone character before a Latin word is not tied to it
 		{"更正后load12x3", []string{"/marker/"}, nil},
 	} {
