@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -238,8 +239,51 @@ func (a *Analyzer) joinNames(run []rune, lens []int, name []bool) ([]int, []bool
 		out, name = append(out, n), append(name, false)
 		k += n
 	}
-	return out, name
+	return a.nameBeforeVerb(run, out, name)
 }
+
+// nameBeforeVerb gives a name its third character back from the word after
+// it when that word is the character and a verb that follows names in
+// news text (选举王宏民为市长, cut 王宏/民为; 李/玉/成为; 周明/华说): the
+// name is then the surname, two given-name characters, and the verb stands
+// alone.
+func (a *Analyzer) nameBeforeVerb(run []rune, lens []int, name []bool) ([]int, []bool) {
+	k := 0
+	for i := 0; i+1 < len(lens); i++ {
+		n := lens[i]
+		switch {
+		case name[i] && n == 2:
+		case n == 1 && !name[i] && a.names.surname[run[k]] && lens[i+1] == 1 && i+2 < len(lens):
+			// surname and a character, both alone: 李/玉/成为
+			if lens[i+2] == 2 && verbAfterName[run[k+3]] && a.givenChar(run[k+1]) && a.givenChar(run[k+2]) {
+				lens = slices.Concat(lens[:i:i], []int{3, 1}, lens[i+3:])
+				name = slices.Concat(name[:i:i], []bool{true, false}, name[i+3:])
+				k += 4
+				i++
+				continue
+			}
+			k += n
+			continue
+		default:
+			k += n
+			continue
+		}
+		if lens[i+1] == 2 && verbAfterName[run[k+3]] && a.givenChar(run[k+2]) {
+			lens[i], lens[i+1] = 3, 1
+			name[i], name[i+1] = true, false
+			k += 4
+			i++
+			continue
+		}
+		k += n
+	}
+	return lens, name
+}
+
+// verbAfterName are the one-character verbs that follow a name in news
+// text and that the dictionary glues to the name's last character: 为 (选举
+// …为…), and the verbs of saying.
+var verbAfterName = map[rune]bool{'为': true, '说': true, '称': true, '讲': true, '问': true, '答': true, '谈': true}
 
 // listSeps are the marks around the items of a list of names: the
 // enumeration comma 、 between them, and at the list's ends a comma, a

@@ -34,6 +34,7 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{ID: "/pingwen/", Kind: "story", Title: "供水", Body: "确保供水安全和平稳运行。"},
 		{ID: "/pingdeng/", Kind: "story", Title: "待遇", Body: "他们受到不平等的待遇。"},
 		{ID: "/zzj/", Kind: "story", Title: "会见", Body: "中共中央政治局常委出席会议。"},
+		{ID: "/xuanju/", Kind: "story", Title: "选举", Body: "大会选举孙宏民为县长，李玉成为副县长。"},
 		{ID: "/shiyin/", Kind: "story", Title: "访问", Body: "世界银行行长来访。"},
 	}
 	ix := openTestIndex(t, docs)
@@ -82,6 +83,11 @@ func TestNamesAndBoundaries(t *testing.T) {
 		{"和平", nil, []string{"/pingwen/"}},
 		{"平等", []string{"/pingdeng/"}, nil},
 		{"不平", nil, []string{"/pingdeng/"}},
+		// a name before 为: 孙宏民/为 (cut 孙宏/民为), 李玉成/为
+		{"孙宏民", []string{"/xuanju/"}, nil},
+		{"孙宏", nil, []string{"/xuanju/"}},
+		{"李玉", nil, []string{"/xuanju/"}},
+		{"李玉成", []string{"/xuanju/"}, nil},
 		// a common long word is not crossed by a much rarer one:
 		// 中共中央/政治局常委, 世界银行/行长
 		{"中央政治局", nil, []string{"/zzj/"}},
