@@ -66,7 +66,7 @@ var functionPOS = map[string]bool{
 var notGiven = map[rune]bool{}
 
 func init() {
-	for _, r := range "摄副为说同任称讲问答谈率带领陪会见获被让叫请给到去来向是在和与及等也都又还就将曾对把从有要能才已正则便即并跟" {
+	for _, r := range "摄著副为说同任称讲问答谈率带领陪会见获被让叫请给到去来向是在和与及等也都又还就将曾对把从有要能才已正则便即并跟" {
 		notGiven[r] = true
 	}
 }
@@ -202,6 +202,15 @@ func (a *Analyzer) joinNames(run []rune, lens []int, name []bool) ([]int, []bool
 		}
 		switch {
 		case !a.names.surname[r]:
+		case n == 1 && single(i+1) && single(i+2) && a.names.surname[at(i+2)] && single(i+3) && !single(i+4) &&
+			a.given(at(i+1), false) && a.given(at(i+3), i+4 == len(lens)):
+			// two names of two characters run together (a byline
+			// at a paragraph's start): 张/京/陈/辉 is 张京 陈辉, not
+			// 张京陈 辉
+			out, name = append(out, 2, 2), append(name, true, true)
+			k += 4
+			i += 3
+			continue
 		case n == 1 && single(i+1) && single(i+2) && a.given(at(i+1), i+3 == len(lens)) && a.given(at(i+2), i+3 == len(lens)):
 			out, name = append(out, 3), append(name, true)
 			k += 3
