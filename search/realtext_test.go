@@ -187,7 +187,13 @@ type judgedCase struct {
 }
 
 // realJudgedSet derives the judged queries from the gold segmentation.
-func realJudgedSet(as []pdArticle) []judgedCase {
+func realJudgedSet(as []pdArticle) []judgedCase { return realJudgedSample(as, "", 1) }
+
+// realJudgedSample is realJudgedSet with the hash that orders the
+// candidates salted and the quotas multiplied by scale: another sample of
+// the same kind, as the hidden set of issue 20 is (some queries are in
+// both: the corpus has only so many compounds and names that qualify).
+func realJudgedSample(as []pdArticle, salt string, scale int) []judgedCase {
 	texts := make([][]goldText, len(as))
 	// where each character pair occurs: article, text, rune offset
 	type at struct{ article, text, i int32 }
@@ -259,7 +265,7 @@ func realJudgedSet(as []pdArticle) []judgedCase {
 	// text so the sample is spread over the alphabet and the month.
 	hash := func(s string) uint64 {
 		h := fnv.New64a()
-		h.Write([]byte(s))
+		h.Write([]byte(salt + s))
 		return h.Sum64()
 	}
 	list := make([]cand, 0, len(cands))
@@ -270,6 +276,9 @@ func realJudgedSet(as []pdArticle) []judgedCase {
 		return cmp.Or(cmp.Compare(hash(a.text), hash(b.text)), cmp.Compare(a.class, b.class))
 	})
 	quota := map[string]int{"short name": 40, "name": 35, "place": 45, "organisation": 25, "compound": 25, "word": 80}
+	for c := range quota {
+		quota[c] *= scale
+	}
 	taken := map[string]bool{}
 	var out []judgedCase
 	for _, c := range list {
@@ -445,6 +454,13 @@ func TestRealTextJudged(t *testing.T) {
 	t.Logf("newsroom: %s", ours)
 	for _, f := range ours.failures {
 		t.Logf("  fails: %s", f)
+	}
+	// Two other samples of the same kind, twice as large, are what the
+	// figures above may be tuned to without knowing it: reported, not
+	// asserted.
+	for _, salt := range []string{"v1", "v2"} {
+		other := scoreJudged(t, realJudgedSample(as, salt, 2), func(q string) map[string]bool { return ourIDs(t, ix, q) })
+		t.Logf("newsroom, sample %s: %s", salt, other)
 	}
 	goal := float64(ours.right) >= 0.95*float64(ours.cases) && ours.precision() >= 0.99 && ours.recall() >= 0.99
 	switch {
