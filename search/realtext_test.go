@@ -417,9 +417,9 @@ func ourIDs(t *testing.T, ix *Index, q string) map[string]bool {
 func TestRealTextJudged(t *testing.T) {
 	as := pdArticles(t)
 	if os.Getenv("SEARCH_REALTEXT") == "" {
-		// about a minute of CPU: too much for every run of the suite on
-		// a shared machine
-		t.Skip("real-text judged set: set SEARCH_REALTEXT=1 to run it (about a minute of CPU)")
+		// about two minutes of CPU: too much for every run of the suite
+		// on a shared machine
+		t.Skip("real-text judged set: set SEARCH_REALTEXT=1 to run it (about two minutes of CPU)")
 	}
 	set := realJudgedSet(as)
 	if len(set) < 200 {
